@@ -1,0 +1,34 @@
+package dev.workflow.api;
+
+/**
+ * Where a job is in its life.
+ */
+public enum JobStatus {
+
+	/** Started and waiting for its first step to run. */
+	QUEUED,
+
+	/** At least one step has started. */
+	RUNNING,
+
+	/** Ended with a result. */
+	COMPLETED,
+
+	/** Ended because a step failed for good. */
+	FAILED,
+
+	/** Ended by a step or the workflow, with a reason. */
+	ABORTED,
+
+	/** Ended by a client's request. */
+	CANCELLED;
+
+	/**
+	 * Whether a job in this status has ended and will never change again.
+	 * @return {@code true} for COMPLETED, FAILED, ABORTED and CANCELLED
+	 */
+	public boolean isFinal() {
+		return this != QUEUED && this != RUNNING;
+	}
+
+}

@@ -1,0 +1,220 @@
+package dev.workflow.store;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import dev.workflow.api.JobStatus;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One job: a run of a workflow. JSON columns hold JSON text written by the engine's own mapper, so that what is
+ * stored is exactly what the engine serialised.
+ */
+@Entity
+@Table(name = "wf_job")
+public class JobEntity {
+
+	@Id
+	private UUID id;
+
+	@Column(name = "workflow_name", nullable = false)
+	private String workflowName;
+
+	@Enumerated(EnumType.STRING)
+	@Column(nullable = false)
+	private JobStatus status;
+
+	@JdbcTypeCode(SqlTypes.JSON)
+	private @Nullable String input;
+
+	@JdbcTypeCode(SqlTypes.JSON)
+	private @Nullable String output;
+
+	@JdbcTypeCode(SqlTypes.JSON)
+	@Column(name = "user_context", nullable = false)
+	private String userContext = "{}";
+
+	@JdbcTypeCode(SqlTypes.JSON)
+	@Column(name = "step_context")
+	private @Nullable String stepContext;
+
+	@Column(name = "current_step")
+	private @Nullable String currentStep;
+
+	@Column(name = "steps_completed", nullable = false)
+	private int stepsCompleted;
+
+	@Column(name = "step_count", nullable = false)
+	private int stepCount;
+
+	@Column(name = "error_type")
+	private @Nullable String errorType;
+
+	@Column(name = "error_message")
+	private @Nullable String errorMessage;
+
+	@Column(name = "error_stack")
+	private @Nullable String errorStack;
+
+	@Column(name = "idempotency_key")
+	private @Nullable String idempotencyKey;
+
+	@Column(name = "created_at", nullable = false)
+	private Instant createdAt;
+
+	@Column(name = "started_at")
+	private @Nullable Instant startedAt;
+
+	@Column(name = "finished_at")
+	private @Nullable Instant finishedAt;
+
+	@Version
+	private long version;
+
+	protected JobEntity() {
+		// for JPA
+		this.id = new UUID(0, 0);
+		this.workflowName = "";
+		this.status = JobStatus.QUEUED;
+		this.createdAt = Instant.EPOCH;
+	}
+
+	public JobEntity(UUID id, String workflowName, JobStatus status, Instant createdAt) {
+		this.id = id;
+		this.workflowName = workflowName;
+		this.status = status;
+		this.createdAt = createdAt;
+	}
+
+	public UUID getId() {
+		return this.id;
+	}
+
+	public String getWorkflowName() {
+		return this.workflowName;
+	}
+
+	public JobStatus getStatus() {
+		return this.status;
+	}
+
+	public void setStatus(JobStatus status) {
+		this.status = status;
+	}
+
+	public @Nullable String getInput() {
+		return this.input;
+	}
+
+	public void setInput(@Nullable String input) {
+		this.input = input;
+	}
+
+	public @Nullable String getOutput() {
+		return this.output;
+	}
+
+	public void setOutput(@Nullable String output) {
+		this.output = output;
+	}
+
+	public String getUserContext() {
+		return this.userContext;
+	}
+
+	public void setUserContext(String userContext) {
+		this.userContext = userContext;
+	}
+
+	public @Nullable String getStepContext() {
+		return this.stepContext;
+	}
+
+	public void setStepContext(@Nullable String stepContext) {
+		this.stepContext = stepContext;
+	}
+
+	public @Nullable String getCurrentStep() {
+		return this.currentStep;
+	}
+
+	public void setCurrentStep(@Nullable String currentStep) {
+		this.currentStep = currentStep;
+	}
+
+	public int getStepsCompleted() {
+		return this.stepsCompleted;
+	}
+
+	public void setStepsCompleted(int stepsCompleted) {
+		this.stepsCompleted = stepsCompleted;
+	}
+
+	public int getStepCount() {
+		return this.stepCount;
+	}
+
+	public void setStepCount(int stepCount) {
+		this.stepCount = stepCount;
+	}
+
+	public @Nullable String getErrorType() {
+		return this.errorType;
+	}
+
+	public @Nullable String getErrorMessage() {
+		return this.errorMessage;
+	}
+
+	public @Nullable String getErrorStack() {
+		return this.errorStack;
+	}
+
+	public void setError(@Nullable String type, @Nullable String message, @Nullable String stack) {
+		this.errorType = type;
+		this.errorMessage = message;
+		this.errorStack = stack;
+	}
+
+	public @Nullable String getIdempotencyKey() {
+		return this.idempotencyKey;
+	}
+
+	public void setIdempotencyKey(@Nullable String idempotencyKey) {
+		this.idempotencyKey = idempotencyKey;
+	}
+
+	public Instant getCreatedAt() {
+		return this.createdAt;
+	}
+
+	public @Nullable Instant getStartedAt() {
+		return this.startedAt;
+	}
+
+	public void setStartedAt(@Nullable Instant startedAt) {
+		this.startedAt = startedAt;
+	}
+
+	public @Nullable Instant getFinishedAt() {
+		return this.finishedAt;
+	}
+
+	public void setFinishedAt(@Nullable Instant finishedAt) {
+		this.finishedAt = finishedAt;
+	}
+
+	public long getVersion() {
+		return this.version;
+	}
+
+}

@@ -1,0 +1,26 @@
+-- One row per job (one run of a workflow).
+create table wf_job (
+    id               uuid         primary key,
+    workflow_name    varchar(200) not null,
+    status           varchar(16)  not null,
+    input            jsonb,
+    output           jsonb,
+    user_context     jsonb        not null default '{}'::jsonb,
+    step_context     jsonb,
+    current_step     varchar(200),
+    steps_completed  integer      not null default 0,
+    step_count       integer      not null default 0,
+    error_type       varchar(500),
+    error_message    text,
+    error_stack      text,
+    idempotency_key  varchar(200),
+    created_at       timestamptz  not null,
+    started_at       timestamptz,
+    finished_at      timestamptz,
+    version          bigint       not null default 0,
+    constraint wf_job_idempotency_key_uq unique (idempotency_key)
+);
+
+-- Containment queries on the user context (user_context @> '{"user": "..."}').
+create index wf_job_user_context_gin on wf_job using gin (user_context jsonb_path_ops);
+create index wf_job_workflow_status_idx on wf_job (workflow_name, status, created_at);

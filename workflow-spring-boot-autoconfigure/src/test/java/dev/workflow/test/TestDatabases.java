@@ -1,0 +1,37 @@
+package dev.workflow.test;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+import dev.workflow.devservers.DatabaseServer;
+import dev.workflow.devservers.DevServers;
+
+/**
+ * Fresh databases on the tests' PostgreSQL server, for tests that must see an empty database.
+ */
+public final class TestDatabases {
+
+	private TestDatabases() {
+	}
+
+	/**
+	 * Creates an empty database on the same server and returns its JDBC URL.
+	 * @return the JDBC URL of the new database
+	 */
+	public static String createEmptyDatabase() {
+		DatabaseServer server = DevServers.database();
+		String name = "wf_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+		try (Connection connection = DriverManager.getConnection(server.jdbcUrl(), server.username(), server.password());
+				Statement statement = connection.createStatement()) {
+			statement.execute("create database " + name);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Could not create test database " + name + " on " + server, ex);
+		}
+		return server.jdbcUrl().replaceFirst("(jdbc:postgresql://[^/]+/)[^?]*", "$1" + name);
+	}
+
+}
