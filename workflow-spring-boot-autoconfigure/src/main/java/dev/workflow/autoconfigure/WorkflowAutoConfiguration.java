@@ -1,17 +1,41 @@
 package dev.workflow.autoconfigure;
 
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+
 import javax.sql.DataSource;
 
+import dev.workflow.api.StepArgumentResolver;
+import dev.workflow.api.WorkflowClient;
+import dev.workflow.engine.DefaultWorkflowClient;
+import dev.workflow.engine.WorkflowEngine;
+import dev.workflow.engine.WorkflowJson;
 import dev.workflow.store.JobEntity;
+import dev.workflow.store.JobStore;
 import dev.workflow.store.WorkflowSchemaMigration;
+import dev.workflow.transport.StepListener;
+import dev.workflow.transport.StepPublisher;
 import dev.workflow.transport.TopologyInitializer;
 import dev.workflow.transport.WorkflowTopology;
 import jakarta.persistence.EntityManagerFactory;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.flywaydb.core.Flyway;
+import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -19,21 +43,29 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.orm.jpa.SharedEntityManagerCreator;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Auto-configuration of the workflow engine: its tables in the application's PostgreSQL database, and its topology
- * on the application's RabbitMQ broker.
+ * Auto-configuration of the workflow engine: its tables in the application's PostgreSQL database, its topology on
+ * the application's RabbitMQ broker, the {@link WorkflowClient}, and the workers that run steps.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
 		"org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
 		"org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
-		"org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration" })
-@ConditionalOnClass({ EntityManagerFactory.class, Flyway.class, RabbitTemplate.class })
+		"org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration",
+		"org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+		"org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration" })
+@ConditionalOnClass({ EntityManagerFactory.class, Flyway.class, RabbitTemplate.class, JsonMapper.class })
 @ConditionalOnBooleanProperty(name = "workflow.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(WorkflowProperties.class)
 public final class WorkflowAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(WorkflowAutoConfiguration.class);
 
 	@Configuration(proxyBeanMethods = false)
 	@AutoConfigurationPackage(basePackageClasses = JobEntity.class)
@@ -42,9 +74,21 @@ public final class WorkflowAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		@ConditionalOnBooleanProperty(name = "workflow.store.initialize-schema", matchIfMissing = true)
-		@ConditionalOnBean(DataSource.class)
 		WorkflowSchemaMigration workflowSchemaMigration(DataSource dataSource, WorkflowProperties properties) {
 			return new WorkflowSchemaMigration(dataSource, properties.getStore().getSchemaHistoryTable());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		JobStore workflowJobStore(EntityManagerFactory entityManagerFactory) {
+			try {
+				entityManagerFactory.getMetamodel().entity(JobEntity.class);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalStateException("JPA does not manage the workflow engine's entities: the "
+						+ "application's @EntityScan leaves out their package. Add \"dev.workflow.store\" to it.", ex);
+			}
+			return new JobStore(SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory));
 		}
 
 	}
@@ -56,7 +100,8 @@ public final class WorkflowAutoConfiguration {
 		@ConditionalOnMissingBean
 		WorkflowTopology workflowTopology(WorkflowProperties properties) {
 			WorkflowProperties.Broker broker = properties.getBroker();
-			return new WorkflowTopology(broker.getExchange(), broker.getStepQueue(), broker.getStepRoutingKey());
+			return new WorkflowTopology(broker.getExchange(), broker.getStepQueue(), broker.getStepRoutingKey(),
+					broker.getParkingQueue());
 		}
 
 		@Bean
@@ -65,11 +110,113 @@ public final class WorkflowAutoConfiguration {
 		}
 
 		@Bean
-		@ConditionalOnBean(AmqpAdmin.class)
 		TopologyInitializer workflowTopologyInitializer(AmqpAdmin amqpAdmin, WorkflowTopology topology) {
 			return new TopologyInitializer(amqpAdmin, topology);
 		}
 
+		/**
+		 * The engine publishes with correlated confirms and returns: a message counts as sent only once the broker
+		 * has taken responsibility for it.
+		 */
+		@Bean
+		static BeanPostProcessor workflowPublisherConfirms() {
+			return new BeanPostProcessor() {
+				@Override
+				public Object postProcessBeforeInitialization(Object bean, String beanName) {
+					if (bean instanceof CachingConnectionFactory factory) {
+						if (!factory.isPublisherConfirms()) {
+							if (factory.isSimplePublisherConfirms()) {
+								logger.warn("spring.rabbitmq.publisher-confirm-type=simple is replaced by 'correlated', "
+										+ "which the workflow engine needs");
+							}
+							factory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
+						}
+						factory.setPublisherReturns(true);
+					}
+					return bean;
+				}
+			};
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		StepPublisher workflowStepPublisher(ConnectionFactory connectionFactory, WorkflowProperties properties) {
+			return new StepPublisher(workflowRabbitTemplate(connectionFactory), properties.getBroker().getConfirmTimeout());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class EngineConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		WorkflowJson workflowJson(ObjectProvider<JsonMapper> jsonMapper) {
+			return new WorkflowJson(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		WorkflowEngine workflowEngine(ListableBeanFactory beanFactory, JobStore store,
+				PlatformTransactionManager transactionManager, StepPublisher publisher, WorkflowTopology topology,
+				WorkflowJson json, ApplicationEventPublisher events, ObjectProvider<StepArgumentResolver> resolvers,
+				WorkflowProperties properties) {
+			String workerId = (properties.getWorker().getId() != null) ? properties.getWorker().getId()
+					: defaultWorkerId();
+			return new WorkflowEngine(beanFactory, store, new TransactionTemplate(transactionManager), publisher,
+					topology, json, events, resolvers.orderedStream().toList(), workerId, Clock.systemUTC());
+		}
+
+		@Bean
+		SmartInitializingSingleton workflowEngineInitializer(WorkflowEngine engine) {
+			return engine::initialize;
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		WorkflowClient workflowClient(WorkflowEngine engine) {
+			return new DefaultWorkflowClient(engine);
+		}
+
+		private static String defaultWorkerId() {
+			String host;
+			try {
+				host = InetAddress.getLocalHost().getHostName();
+			}
+			catch (UnknownHostException ex) {
+				host = "unknown-host";
+			}
+			return host + "/" + ManagementFactory.getRuntimeMXBean().getPid();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty(name = "workflow.worker.enabled", matchIfMissing = true)
+	static class WorkerConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "workflowStepListenerContainer")
+		SimpleMessageListenerContainer workflowStepListenerContainer(ConnectionFactory connectionFactory,
+				WorkflowEngine engine, WorkflowTopology topology, WorkflowProperties properties) {
+			WorkflowProperties.Worker worker = properties.getWorker();
+			SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
+			container.setQueueNames(topology.stepQueue());
+			container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
+			container.setConcurrentConsumers(worker.getConcurrency());
+			container.setPrefetchCount(worker.getPrefetch());
+			container.setMessageListener(
+					new StepListener(engine, workflowRabbitTemplate(connectionFactory), topology.parkingQueue()));
+			return container;
+		}
+
+	}
+
+	private static RabbitTemplate workflowRabbitTemplate(ConnectionFactory connectionFactory) {
+		RabbitTemplate template = new RabbitTemplate(connectionFactory);
+		template.setMandatory(true);
+		template.setUsePublisherConnection(true);
+		return template;
 	}
 
 }

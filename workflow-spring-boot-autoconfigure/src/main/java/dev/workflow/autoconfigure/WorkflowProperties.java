@@ -1,5 +1,9 @@
 package dev.workflow.autoconfigure;
 
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -17,6 +21,8 @@ public class WorkflowProperties {
 
 	private final Broker broker = new Broker();
 
+	private final Worker worker = new Worker();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -31,6 +37,10 @@ public class WorkflowProperties {
 
 	public Broker getBroker() {
 		return this.broker;
+	}
+
+	public Worker getWorker() {
+		return this.worker;
 	}
 
 	/**
@@ -87,6 +97,17 @@ public class WorkflowProperties {
 		 */
 		private String stepRoutingKey = "workflow.step";
 
+		/**
+		 * Name of the durable queue that messages no worker can ever handle (malformed, unknown workflow or step,
+		 * input that does not convert) are moved to.
+		 */
+		private String parkingQueue = "workflow.steps.parked";
+
+		/**
+		 * How long to wait for the broker to confirm a published message before leaving it in the outbox.
+		 */
+		private Duration confirmTimeout = Duration.ofSeconds(10);
+
 		public String getExchange() {
 			return this.exchange;
 		}
@@ -109,6 +130,81 @@ public class WorkflowProperties {
 
 		public void setStepRoutingKey(String stepRoutingKey) {
 			this.stepRoutingKey = stepRoutingKey;
+		}
+
+		public String getParkingQueue() {
+			return this.parkingQueue;
+		}
+
+		public void setParkingQueue(String parkingQueue) {
+			this.parkingQueue = parkingQueue;
+		}
+
+		public Duration getConfirmTimeout() {
+			return this.confirmTimeout;
+		}
+
+		public void setConfirmTimeout(Duration confirmTimeout) {
+			this.confirmTimeout = confirmTimeout;
+		}
+
+	}
+
+	/**
+	 * How this instance runs steps.
+	 */
+	public static class Worker {
+
+		/**
+		 * Whether this instance runs steps. An instance with workers off still starts and reads jobs.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Number of steps this instance runs at the same time (one consumer each).
+		 */
+		private int concurrency = 4;
+
+		/**
+		 * Number of unacknowledged step messages the broker sends each consumer ahead.
+		 */
+		private int prefetch = 10;
+
+		/**
+		 * Identity of this instance in step executions. Defaults to host name and process id.
+		 */
+		private @Nullable String id;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(int concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public int getPrefetch() {
+			return this.prefetch;
+		}
+
+		public void setPrefetch(int prefetch) {
+			this.prefetch = prefetch;
+		}
+
+		public @Nullable String getId() {
+			return this.id;
+		}
+
+		public void setId(@Nullable String id) {
+			this.id = id;
 		}
 
 	}

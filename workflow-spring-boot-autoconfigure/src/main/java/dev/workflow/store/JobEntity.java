@@ -56,6 +56,9 @@ public class JobEntity {
 	@Column(name = "step_count", nullable = false)
 	private int stepCount;
 
+	@Column(name = "percent_complete", nullable = false)
+	private int percentComplete;
+
 	@Column(name = "error_type")
 	private @Nullable String errorType;
 
@@ -165,6 +168,14 @@ public class JobEntity {
 
 	public void setStepCount(int stepCount) {
 		this.stepCount = stepCount;
+	}
+
+	public int getPercentComplete() {
+		return this.percentComplete;
+	}
+
+	public void setPercentComplete(int percentComplete) {
+		this.percentComplete = percentComplete;
 	}
 
 	public @Nullable String getErrorType() {

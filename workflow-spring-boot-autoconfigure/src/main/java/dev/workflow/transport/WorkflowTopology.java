@@ -16,8 +16,9 @@ import org.springframework.amqp.core.QueueBuilder;
  * @param exchange the direct exchange step messages are published to
  * @param stepQueue the queue workers consume step messages from
  * @param stepRoutingKey the routing key that binds the step queue to the exchange
+ * @param parkingQueue the durable queue that messages no worker can ever handle are moved to, for a person to look at
  */
-public record WorkflowTopology(String exchange, String stepQueue, String stepRoutingKey) {
+public record WorkflowTopology(String exchange, String stepQueue, String stepRoutingKey, String parkingQueue) {
 
 	/**
 	 * Returns what to declare on the broker.
@@ -27,7 +28,8 @@ public record WorkflowTopology(String exchange, String stepQueue, String stepRou
 		DirectExchange directExchange = new DirectExchange(this.exchange, true, false);
 		Queue queue = QueueBuilder.durable(this.stepQueue).build();
 		Binding binding = BindingBuilder.bind(queue).to(directExchange).with(this.stepRoutingKey);
-		return new Declarables(directExchange, queue, binding);
+		Queue parking = QueueBuilder.durable(this.parkingQueue).build();
+		return new Declarables(directExchange, queue, binding, parking);
 	}
 
 }

@@ -1,48 +1,101 @@
 package dev.workflow.autoconfigure;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import dev.workflow.api.Job;
+import dev.workflow.api.JobHandle;
+import dev.workflow.api.JobQuery;
+import dev.workflow.api.StartOptions;
+import dev.workflow.api.WorkflowClient;
+import dev.workflow.engine.WorkflowEngine;
+import dev.workflow.engine.WorkflowJson;
+import dev.workflow.test.TestServers;
 import dev.workflow.transport.WorkflowTopology;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class WorkflowAutoConfigurationTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(WorkflowAutoConfiguration.class));
+	private final ApplicationContextRunner runner = TestServers.runner("autoconfig");
+
+	@Test
+	void whenNothingIsConfiguredThenTheEngineClientAndWorkerAreThere() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(WorkflowClient.class);
+			assertThat(context).hasSingleBean(WorkflowEngine.class);
+			assertThat(context).hasBean("workflowStepListenerContainer");
+			assertThat(context.getBean(SimpleMessageListenerContainer.class).isRunning()).isTrue();
+		});
+	}
 
 	@Test
 	void whenNothingIsConfiguredThenTheTopologyUsesTheDefaultNames() {
-		this.runner.run((context) -> {
-			assertThat(context).hasSingleBean(WorkflowTopology.class);
-			assertThat(context.getBean(WorkflowTopology.class))
-				.isEqualTo(new WorkflowTopology("workflow", "workflow.steps", "workflow.step"));
-		});
+		TestServers.runner("defaults")
+			.withPropertyValues("workflow.broker.exchange=workflow", "workflow.broker.step-queue=workflow.steps",
+					"workflow.broker.parking-queue=workflow.steps.parked")
+			.run((context) -> assertThat(context.getBean(WorkflowTopology.class))
+				.isEqualTo(new WorkflowTopology("workflow", "workflow.steps", "workflow.step", "workflow.steps.parked")));
 	}
 
 	@Test
 	void whenBrokerNamesAreConfiguredThenTheTopologyUsesThem() {
 		this.runner
 			.withPropertyValues("workflow.broker.exchange=orders", "workflow.broker.step-queue=orders.steps",
-					"workflow.broker.step-routing-key=orders.step")
+					"workflow.broker.step-routing-key=orders.step", "workflow.broker.parking-queue=orders.parked")
 			.run((context) -> assertThat(context.getBean(WorkflowTopology.class))
-				.isEqualTo(new WorkflowTopology("orders", "orders.steps", "orders.step")));
+				.isEqualTo(new WorkflowTopology("orders", "orders.steps", "orders.step", "orders.parked")));
+	}
+
+	@Test
+	void whenTheWorkerIsSwitchedOffThenNoStepsAreConsumedButJobsCanBeStarted() {
+		this.runner.withPropertyValues("workflow.worker.enabled=false").run((context) -> {
+			assertThat(context).hasSingleBean(WorkflowClient.class);
+			assertThat(context).doesNotHaveBean("workflowStepListenerContainer");
+			assertThat(context).doesNotHaveBean(SimpleMessageListenerContainer.class);
+		});
 	}
 
 	@Test
 	void whenDisabledThenNothingIsConfigured() {
-		this.runner.withPropertyValues("workflow.enabled=false")
-			.run((context) -> assertThat(context).doesNotHaveBean(WorkflowTopology.class));
+		this.runner.withPropertyValues("workflow.enabled=false").run((context) -> {
+			assertThat(context).doesNotHaveBean(WorkflowClient.class);
+			assertThat(context).doesNotHaveBean(WorkflowTopology.class);
+		});
 	}
 
 	@Test
 	void whenSpringAmqpIsMissingThenNothingIsConfigured() {
 		this.runner.withClassLoader(new FilteredClassLoader(RabbitTemplate.class))
-			.run((context) -> assertThat(context).doesNotHaveBean(WorkflowTopology.class));
+			.run((context) -> assertThat(context).doesNotHaveBean(WorkflowClient.class));
+	}
+
+	@Test
+	void whenTheApplicationDefinesAClientThenItReplacesTheDefault() {
+		this.runner.withUserConfiguration(CustomClientConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(WorkflowClient.class);
+			assertThat(context.getBean(WorkflowClient.class)).isSameAs(CustomClientConfiguration.CLIENT);
+		});
+	}
+
+	@Test
+	void whenTheApplicationDefinesTheJsonMappingThenTheEngineUsesIt() {
+		this.runner.withUserConfiguration(CustomJsonConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(WorkflowJson.class);
+			assertThat(context.getBean(WorkflowJson.class)).isSameAs(CustomJsonConfiguration.JSON);
+		});
 	}
 
 	@Test
@@ -54,6 +107,58 @@ class WorkflowAutoConfigurationTests {
 		assertThat(properties.getBroker().getExchange()).isEqualTo("workflow");
 		assertThat(properties.getBroker().getStepQueue()).isEqualTo("workflow.steps");
 		assertThat(properties.getBroker().getStepRoutingKey()).isEqualTo("workflow.step");
+		assertThat(properties.getBroker().getParkingQueue()).isEqualTo("workflow.steps.parked");
+		assertThat(properties.getBroker().getConfirmTimeout()).isEqualTo(Duration.ofSeconds(10));
+		assertThat(properties.getWorker().isEnabled()).isTrue();
+		assertThat(properties.getWorker().getConcurrency()).isEqualTo(4);
+		assertThat(properties.getWorker().getPrefetch()).isEqualTo(10);
+		assertThat(properties.getWorker().getId()).isNull();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomClientConfiguration {
+
+		static final WorkflowClient CLIENT = new WorkflowClient() {
+
+			@Override
+			public JobHandle<Object> start(String workflow, @Nullable Object input, StartOptions options) {
+				throw new IllegalStateException("not for this test");
+			}
+
+			@Override
+			public <R> JobHandle<R> handle(UUID jobId, Class<R> resultType) {
+				throw new IllegalStateException("not for this test");
+			}
+
+			@Override
+			public Optional<Job> get(UUID jobId) {
+				return Optional.empty();
+			}
+
+			@Override
+			public List<Job> find(JobQuery query) {
+				return List.of();
+			}
+
+		};
+
+		@Bean
+		WorkflowClient customClient() {
+			return CLIENT;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomJsonConfiguration {
+
+		static final WorkflowJson JSON = new WorkflowJson(JsonMapper.builder().build());
+
+		@Bean
+		WorkflowJson customJson() {
+			return JSON;
+		}
+
 	}
 
 }

@@ -1,0 +1,44 @@
+package dev.workflow.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a method of a {@link Workflow @Workflow} bean as a step.
+ * <p>
+ * Parameters: at most one unannotated parameter receives the step's input (the previous step's result, or the
+ * job's input for the first step), converted to its declared type; a {@link UserContext @UserContext} parameter
+ * receives the job's user context; a {@link StepContext @StepContext} parameter the workflow's step context; a
+ * {@link dev.workflow.api.JobInfo JobInfo} parameter the identity of this execution; any other parameter must be
+ * supplied by a {@link dev.workflow.api.StepArgumentResolver StepArgumentResolver} bean.
+ * <p>
+ * The return value is the next step's input, or, when it is a {@link dev.workflow.api.StepOutcome StepOutcome},
+ * an instruction to the engine. Steps may run more than once (at-least-once delivery): make their effects
+ * idempotent, for example with {@link dev.workflow.api.JobInfo#stepExecutionId()} as an idempotency key.
+ */
+@Target(ElementType.METHOD)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface Step {
+
+	/**
+	 * The step's name, unique within its workflow. Defaults to the method's name.
+	 * @return the name
+	 */
+	String name() default "";
+
+	/**
+	 * The step's position in a pipeline: steps run in ascending order. Required in a pipeline, and unique within it.
+	 * @return the order
+	 */
+	int order() default UNORDERED;
+
+	/**
+	 * The value of {@link #order()} when none is given.
+	 */
+	int UNORDERED = Integer.MIN_VALUE;
+
+}

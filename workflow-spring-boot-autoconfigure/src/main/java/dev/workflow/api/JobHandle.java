@@ -1,0 +1,50 @@
+package dev.workflow.api;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A handle on a job: its id, its state, and its result when it ends.
+ *
+ * @param <R> the type the job's result is read as
+ */
+public interface JobHandle<R> {
+
+	/**
+	 * Returns the job's id.
+	 * @return the id
+	 */
+	UUID id();
+
+	/**
+	 * Reads the job's current status from the database.
+	 * @return the status
+	 */
+	JobStatus status();
+
+	/**
+	 * Reads the job's current state from the database.
+	 * @return the job
+	 */
+	Job job();
+
+	/**
+	 * Waits for the job to end and returns its result.
+	 * @param timeout how long to wait at most
+	 * @return the result, converted to the handle's result type ({@code null} when the last step returned nothing)
+	 * @throws JobFailedException if the job ended FAILED, ABORTED or CANCELLED
+	 * @throws JobTimeoutException if the job has not ended within the timeout
+	 */
+	@Nullable R await(Duration timeout);
+
+	/**
+	 * Returns a handle on the same job that reads the result as another type.
+	 * @param <T> the result type
+	 * @param resultType the result type
+	 * @return the handle
+	 */
+	<T> JobHandle<T> as(Class<T> resultType);
+
+}

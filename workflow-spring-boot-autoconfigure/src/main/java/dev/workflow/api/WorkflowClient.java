@@ -1,0 +1,64 @@
+package dev.workflow.api;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Starts jobs and looks them up. Inject it where jobs are started; every instance of the application can start
+ * jobs, including those that run no steps.
+ */
+public interface WorkflowClient {
+
+	/**
+	 * Starts a job of a workflow.
+	 * @param workflow the workflow's name
+	 * @param input the job's input, given to the first step; anything the engine's JSON mapper can write, or
+	 * {@code null}
+	 * @return a handle on the job
+	 * @throws UnknownWorkflowException if no workflow has that name; nothing is stored
+	 * @throws WorkflowSerializationException if the input cannot be written as JSON; nothing is stored
+	 */
+	default JobHandle<Object> start(String workflow, @Nullable Object input) {
+		return start(workflow, input, StartOptions.defaults());
+	}
+
+	/**
+	 * Starts a job of a workflow with options: user context, step context, idempotency key.
+	 * @param workflow the workflow's name
+	 * @param input the job's input, given to the first step
+	 * @param options the options
+	 * @return a handle on the job; with an idempotency key that an earlier start used, the handle of that job
+	 * @throws UnknownWorkflowException if no workflow has that name; nothing is stored
+	 * @throws WorkflowSerializationException if the input or a context cannot be written as JSON, or the step
+	 * context is not of the workflow's context type; nothing is stored
+	 */
+	JobHandle<Object> start(String workflow, @Nullable Object input, StartOptions options);
+
+	/**
+	 * Returns a handle on an existing job, whose result is read as the given type.
+	 * @param <R> the result type
+	 * @param jobId the job's id
+	 * @param resultType the type the job's result is converted to
+	 * @return the handle
+	 * @throws JobNotFoundException if there is no such job
+	 */
+	<R> JobHandle<R> handle(UUID jobId, Class<R> resultType);
+
+	/**
+	 * Returns the current state of a job.
+	 * @param jobId the job's id
+	 * @return the job, or empty if there is none with that id
+	 */
+	Optional<Job> get(UUID jobId);
+
+	/**
+	 * Finds jobs, newest first.
+	 * @param query what to look for
+	 * @return the jobs found, at most {@link JobQuery#limit()}
+	 */
+	List<Job> find(JobQuery query);
+
+}

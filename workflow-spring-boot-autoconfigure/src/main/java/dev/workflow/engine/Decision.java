@@ -1,0 +1,55 @@
+package dev.workflow.engine;
+
+import java.util.List;
+
+import dev.workflow.api.JobError;
+import dev.workflow.api.JobStatus;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What a workflow decided after a change to its job's history: steps to run next, or the end of the job.
+ *
+ * @param dispatches the steps to run next
+ * @param end how the job ends, if it does
+ * @param percentComplete the job's progress afterwards, 0 to 100
+ */
+record Decision(List<Dispatch> dispatches, @Nullable End end, int percentComplete) {
+
+	static Decision run(Dispatch dispatch, int percentComplete) {
+		return new Decision(List.of(dispatch), null, percentComplete);
+	}
+
+	static Decision complete(@Nullable JsonNode output) {
+		return new Decision(List.of(), new End(JobStatus.COMPLETED, output, null), 100);
+	}
+
+	static Decision abort(String reason, int percentComplete) {
+		return new Decision(List.of(), new End(JobStatus.ABORTED, null, new JobError("aborted", reason, null)),
+				percentComplete);
+	}
+
+	static Decision fail(JobError error, int percentComplete) {
+		return new Decision(List.of(), new End(JobStatus.FAILED, null, error), percentComplete);
+	}
+
+	/**
+	 * A step to run.
+	 *
+	 * @param step the step's name
+	 * @param input its input
+	 */
+	record Dispatch(String step, @Nullable JsonNode input) {
+	}
+
+	/**
+	 * How a job ends.
+	 *
+	 * @param status the final status
+	 * @param output the result, when COMPLETED
+	 * @param error why, when FAILED or ABORTED
+	 */
+	record End(JobStatus status, @Nullable JsonNode output, @Nullable JobError error) {
+	}
+
+}

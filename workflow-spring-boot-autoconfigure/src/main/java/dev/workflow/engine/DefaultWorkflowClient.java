@@ -1,0 +1,153 @@
+package dev.workflow.engine;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import dev.workflow.api.Job;
+import dev.workflow.api.JobError;
+import dev.workflow.api.JobFailedException;
+import dev.workflow.api.JobHandle;
+import dev.workflow.api.JobNotFoundException;
+import dev.workflow.api.JobQuery;
+import dev.workflow.api.JobStatus;
+import dev.workflow.api.JobTimeoutException;
+import dev.workflow.api.StartOptions;
+import dev.workflow.api.WorkflowClient;
+import dev.workflow.store.JobEntity;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@link WorkflowClient} of the engine: starts through the engine, reads from the database, so that it sees
+ * jobs whatever instance runs their steps.
+ */
+public class DefaultWorkflowClient implements WorkflowClient {
+
+	private static final long MAX_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+	private final WorkflowEngine engine;
+
+	public DefaultWorkflowClient(WorkflowEngine engine) {
+		this.engine = engine;
+	}
+
+	@Override
+	public JobHandle<Object> start(String workflow, @Nullable Object input, StartOptions options) {
+		return new Handle<>(this.engine.start(workflow, input, options), Object.class);
+	}
+
+	@Override
+	public <R> JobHandle<R> handle(UUID jobId, Class<R> resultType) {
+		if (get(jobId).isEmpty()) {
+			throw new JobNotFoundException("No job with id " + jobId);
+		}
+		return new Handle<>(jobId, resultType);
+	}
+
+	@Override
+	public Optional<Job> get(UUID jobId) {
+		return Optional.ofNullable(this.engine.transactions().execute((status) -> {
+			JobEntity entity = this.engine.store().findJob(jobId);
+			return (entity != null) ? toJob(entity) : null;
+		}));
+	}
+
+	@Override
+	public List<Job> find(JobQuery query) {
+		String probe = (query.userContext() != null)
+				? this.engine.json().write(this.engine.json().toTree(query.userContext(), () -> "user context query"))
+				: null;
+		List<Job> jobs = this.engine.transactions()
+			.execute((status) -> this.engine.store()
+				.find(query.workflow(), query.status(), probe, query.limit())
+				.stream()
+				.map(this::toJob)
+				.toList());
+		return (jobs != null) ? jobs : List.of();
+	}
+
+	private Job toJob(JobEntity entity) {
+		WorkflowJson json = this.engine.json();
+		JobError error = (entity.getErrorType() != null)
+				? new JobError(entity.getErrorType(), entity.getErrorMessage(), entity.getErrorStack()) : null;
+		Map<String, Object> userContext = json.readObject(entity.getUserContext());
+		return new Job(entity.getId(), entity.getWorkflowName(), entity.getStatus(), entity.getCurrentStep(),
+				entity.getStepsCompleted(), entity.getPercentComplete(), userContext,
+				json.read(entity.getOutput(), Object.class), error, entity.getIdempotencyKey(), entity.getCreatedAt(),
+				entity.getStartedAt(), entity.getFinishedAt());
+	}
+
+	private final class Handle<R> implements JobHandle<R> {
+
+		private final UUID id;
+
+		private final Class<R> resultType;
+
+		Handle(UUID id, Class<R> resultType) {
+			this.id = id;
+			this.resultType = resultType;
+		}
+
+		@Override
+		public UUID id() {
+			return this.id;
+		}
+
+		@Override
+		public JobStatus status() {
+			return job().status();
+		}
+
+		@Override
+		public Job job() {
+			return get(this.id).orElseThrow(() -> new JobNotFoundException("No job with id " + this.id));
+		}
+
+		@Override
+		public @Nullable R await(Duration timeout) {
+			long deadline = System.nanoTime() + timeout.toNanos();
+			long pause = TimeUnit.MILLISECONDS.toNanos(2);
+			while (true) {
+				JobEntity entity = DefaultWorkflowClient.this.engine.transactions()
+					.execute((status) -> DefaultWorkflowClient.this.engine.store().findJob(this.id));
+				if (entity == null) {
+					throw new JobNotFoundException("No job with id " + this.id);
+				}
+				if (entity.getStatus() == JobStatus.COMPLETED) {
+					return DefaultWorkflowClient.this.engine.json().read(entity.getOutput(), this.resultType);
+				}
+				if (entity.getStatus().isFinal()) {
+					throw new JobFailedException(toJob(entity));
+				}
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					throw new JobTimeoutException("Job " + this.id + " of workflow '" + entity.getWorkflowName()
+							+ "' did not end within " + timeout + "; it is " + entity.getStatus()
+							+ ((entity.getCurrentStep() != null) ? " at step '" + entity.getCurrentStep() + "'" : ""));
+				}
+				LockSupport.parkNanos(Math.min(pause, left));
+				pause = Math.min(pause * 2, MAX_POLL_NANOS);
+				if (Thread.interrupted()) {
+					Thread.currentThread().interrupt();
+					throw new JobTimeoutException("Interrupted while waiting for job " + this.id);
+				}
+			}
+		}
+
+		@Override
+		public <T> JobHandle<T> as(Class<T> type) {
+			return new Handle<>(this.id, type);
+		}
+
+		@Override
+		public String toString() {
+			return "JobHandle[" + this.id + "]";
+		}
+
+	}
+
+}

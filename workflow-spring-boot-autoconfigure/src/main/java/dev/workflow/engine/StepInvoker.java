@@ -1,0 +1,153 @@
+package dev.workflow.engine;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.List;
+
+import dev.workflow.annotation.StepContext;
+import dev.workflow.annotation.UserContext;
+import dev.workflow.api.JobInfo;
+import dev.workflow.api.StepArgumentResolver;
+import dev.workflow.api.WorkflowDefinitionException;
+import dev.workflow.registry.StepDefinition;
+import dev.workflow.registry.WorkflowDefinition;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.MethodParameter;
+import org.springframework.core.ParameterNameDiscoverer;
+
+/**
+ * Invokes one step method. Each parameter is bound to its source once, at start-up, in a fixed order:
+ * {@code @UserContext}, {@code @StepContext}, {@link JobInfo}, the application's {@link StepArgumentResolver} beans,
+ * and last the input, for the one unannotated parameter left. A parameter that nothing can supply fails the start.
+ */
+final class StepInvoker {
+
+	private static final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
+
+	private final StepDefinition step;
+
+	private final Argument[] arguments;
+
+	private StepInvoker(StepDefinition step, Argument[] arguments) {
+		this.step = step;
+		this.arguments = arguments;
+	}
+
+	static StepInvoker bind(WorkflowDefinition workflow, StepDefinition step, WorkflowJson json,
+			List<StepArgumentResolver> resolvers) {
+		Method method = step.declaredMethod();
+		Argument[] arguments = new Argument[method.getParameterCount()];
+		Integer inputIndex = null;
+		for (int i = 0; i < arguments.length; i++) {
+			MethodParameter parameter = new MethodParameter(method, i);
+			parameter.initParameterNameDiscovery(parameterNames);
+			String described = describe(step, parameter);
+			JavaType type = json.type(parameter.getGenericParameterType());
+			if (parameter.hasParameterAnnotation(UserContext.class)) {
+				arguments[i] = (call) -> convert(json, call.userContext(), type, "user context", described);
+			}
+			else if (parameter.hasParameterAnnotation(StepContext.class)) {
+				arguments[i] = stepContextArgument(workflow, parameter, described, json);
+			}
+			else if (parameter.getParameterType() == JobInfo.class) {
+				arguments[i] = StepCall::jobInfo;
+			}
+			else {
+				StepArgumentResolver resolver = resolvers.stream()
+					.filter((candidate) -> candidate.supportsParameter(parameter))
+					.findFirst()
+					.orElse(null);
+				if (resolver != null) {
+					arguments[i] = (call) -> resolver.resolveArgument(parameter, call.jobInfo());
+				}
+				else if (inputIndex == null) {
+					inputIndex = i;
+					arguments[i] = (call) -> convert(json, call.input(), type, "input", described);
+				}
+				else {
+					throw new WorkflowDefinitionException(describe(step, new MethodParameter(method, inputIndex))
+							+ " already takes the step's input, and no resolver supplies " + described
+							+ ". A step takes at most one input parameter: annotate the others with @UserContext or "
+							+ "@StepContext, declare them as JobInfo, or declare a StepArgumentResolver bean that "
+							+ "supports them.");
+				}
+			}
+		}
+		return new StepInvoker(step, arguments);
+	}
+
+	private static Argument stepContextArgument(WorkflowDefinition workflow, MethodParameter parameter,
+			String described, WorkflowJson json) {
+		Class<?> contextType = workflow.contextType();
+		if (contextType == null) {
+			throw new WorkflowDefinitionException(described + " is annotated @StepContext, but workflow '"
+					+ workflow.name() + "' declares no context type: add @Workflow(context = ...).");
+		}
+		if (!parameter.getParameterType().isAssignableFrom(contextType)) {
+			throw new WorkflowDefinitionException(described + " is annotated @StepContext but is of type "
+					+ parameter.getParameterType().getName() + ", which cannot hold workflow '" + workflow.name()
+					+ "''s context type " + contextType.getName() + ".");
+		}
+		JavaType type = json.type(contextType);
+		return (call) -> convert(json, call.stepContext(), type, "step context", described);
+	}
+
+	private static @Nullable Object convert(WorkflowJson json, @Nullable JsonNode node, JavaType type, String what,
+			String described) {
+		try {
+			Object value = json.convert(node, type);
+			if (value == null && type.isPrimitive()) {
+				throw new StepInputException("The " + what + " is null, but " + described + " is a primitive "
+						+ type.getRawClass().getName(), new NullPointerException());
+			}
+			return value;
+		}
+		catch (JacksonException ex) {
+			throw new StepInputException("The " + what + " does not convert to " + type + " for " + described + ": "
+					+ ex.getOriginalMessage(), ex);
+		}
+	}
+
+	private static String describe(StepDefinition step, MethodParameter parameter) {
+		String name = parameter.getParameterName();
+		return "Parameter " + parameter.getParameterIndex() + ((name != null) ? " '" + name + "'" : "") + " of step '"
+				+ step.name() + "' (" + step.describe() + ")";
+	}
+
+	StepDefinition step() {
+		return this.step;
+	}
+
+	/**
+	 * Invokes the step.
+	 * @param call what to call it with
+	 * @return what it returned
+	 * @throws StepInputException if an argument did not convert
+	 * @throws Throwable what the step threw
+	 */
+	@Nullable Object invoke(StepCall call) throws Throwable {
+		Object[] args = new Object[this.arguments.length];
+		for (int i = 0; i < args.length; i++) {
+			args[i] = this.arguments[i].resolve(call);
+		}
+		try {
+			return this.step.method().invoke(this.step.bean(), args);
+		}
+		catch (InvocationTargetException ex) {
+			throw ex.getTargetException();
+		}
+	}
+
+	@FunctionalInterface
+	private interface Argument {
+
+		@Nullable Object resolve(StepCall call);
+
+	}
+
+}

@@ -1,0 +1,433 @@
+package dev.workflow.engine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.workflow.api.JobError;
+import dev.workflow.api.JobInfo;
+import dev.workflow.api.JobStatus;
+import dev.workflow.api.StartOptions;
+import dev.workflow.api.StepArgumentResolver;
+import dev.workflow.api.StepOutcome;
+import dev.workflow.api.WorkflowEvent;
+import dev.workflow.api.WorkflowException;
+import dev.workflow.api.WorkflowSerializationException;
+import dev.workflow.registry.StepDefinition;
+import dev.workflow.registry.WorkflowDefinition;
+import dev.workflow.registry.WorkflowRegistry;
+import dev.workflow.store.JobEntity;
+import dev.workflow.store.JobStore;
+import dev.workflow.store.OutboxEntity;
+import dev.workflow.store.StepExecutionEntity;
+import dev.workflow.store.StepStatus;
+import dev.workflow.transport.OutboundMessage;
+import dev.workflow.transport.PoisonMessageException;
+import dev.workflow.transport.StepMessage;
+import dev.workflow.transport.StepMessageHandler;
+import dev.workflow.transport.StepPublisher;
+import dev.workflow.transport.WorkflowTopology;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Starts jobs and runs their steps. Every change of a job's state happens in one transaction that also writes the
+ * messages it calls for to the outbox; they are published after commit, and an incoming step message is acked only
+ * after that. A redelivered message whose step execution has already ended changes nothing.
+ */
+public class WorkflowEngine implements StepMessageHandler {
+
+	private static final Log logger = LogFactory.getLog(WorkflowEngine.class);
+
+	private final ListableBeanFactory beanFactory;
+
+	private final JobStore store;
+
+	private final TransactionTemplate transactions;
+
+	private final StepPublisher publisher;
+
+	private final WorkflowTopology topology;
+
+	private final WorkflowJson json;
+
+	private final ApplicationEventPublisher events;
+
+	private final List<StepArgumentResolver> resolvers;
+
+	private final String workerId;
+
+	private final Clock clock;
+
+	private final WorkflowDecider decider = new PipelineDecider();
+
+	private volatile @Nullable WorkflowRegistry registry;
+
+	private volatile Map<String, Map<String, StepInvoker>> invokers = Map.of();
+
+	public WorkflowEngine(ListableBeanFactory beanFactory, JobStore store, TransactionTemplate transactions,
+			StepPublisher publisher, WorkflowTopology topology, WorkflowJson json, ApplicationEventPublisher events,
+			List<StepArgumentResolver> resolvers, String workerId, Clock clock) {
+		this.beanFactory = beanFactory;
+		this.store = store;
+		this.transactions = transactions;
+		this.publisher = publisher;
+		this.topology = topology;
+		this.json = json;
+		this.events = events;
+		this.resolvers = List.copyOf(resolvers);
+		this.workerId = workerId;
+		this.clock = clock;
+	}
+
+	/**
+	 * Finds the application's workflows and binds every step parameter to its source. Called once all singletons
+	 * exist; an invalid definition fails the start.
+	 */
+	public synchronized void initialize() {
+		if (this.registry != null) {
+			return;
+		}
+		WorkflowRegistry discovered = WorkflowRegistry.discover(this.beanFactory, this.json::contextProblem);
+		Map<String, Map<String, StepInvoker>> bound = new HashMap<>();
+		for (WorkflowDefinition workflow : discovered.all()) {
+			Map<String, StepInvoker> steps = new HashMap<>();
+			for (StepDefinition step : workflow.steps()) {
+				steps.put(step.name(), StepInvoker.bind(workflow, step, this.json, this.resolvers));
+			}
+			bound.put(workflow.name(), Map.copyOf(steps));
+		}
+		this.invokers = Map.copyOf(bound);
+		this.registry = discovered;
+	}
+
+	/**
+	 * Returns the registry of workflows.
+	 * @return the registry
+	 */
+	public WorkflowRegistry registry() {
+		WorkflowRegistry current = this.registry;
+		if (current == null) {
+			initialize();
+			current = this.registry;
+		}
+		return current;
+	}
+
+	WorkflowJson json() {
+		return this.json;
+	}
+
+	JobStore store() {
+		return this.store;
+	}
+
+	TransactionTemplate transactions() {
+		return this.transactions;
+	}
+
+	/**
+	 * Starts a job.
+	 * @param workflowName the workflow
+	 * @param input the job's input
+	 * @param options the options
+	 * @return the job's id (of the existing job, for an idempotency key used before)
+	 */
+	public UUID start(String workflowName, @Nullable Object input, StartOptions options) {
+		WorkflowDefinition workflow = registry().require(workflowName);
+		JsonNode inputNode = this.json.toTree(input, () -> "input of workflow '" + workflowName + "'");
+		JsonNode userContext = userContext(workflowName, options.userContext());
+		JsonNode stepContext = stepContext(workflow, options.stepContext(), () -> "step context given to start it");
+		String key = options.idempotencyKey();
+		if (key != null) {
+			if (key.isBlank() || key.length() > 200) {
+				throw new IllegalArgumentException("An idempotency key must have 1 to 200 characters, not " + key.length());
+			}
+			UUID existing = existingJob(key);
+			if (existing != null) {
+				return existing;
+			}
+		}
+		UUID jobId = UUID.randomUUID();
+		Decision decision = this.decider.start(workflow, inputNode);
+		List<OutboundMessage> outbound;
+		try {
+			outbound = this.transactions.execute((status) -> {
+				Instant now = this.clock.instant();
+				JobEntity job = new JobEntity(jobId, workflowName, JobStatus.QUEUED, now);
+				job.setInput(this.json.write(inputNode));
+				job.setUserContext(this.json.write(userContext));
+				job.setStepContext(this.json.write(stepContext));
+				job.setStepCount(workflow.steps().size());
+				job.setIdempotencyKey(key);
+				this.store.persist(job);
+				List<OutboundMessage> messages = apply(workflow, job, decision, 0, now);
+				afterCommit(new WorkflowEvent.JobStarted(jobId, workflowName));
+				return messages;
+			});
+		}
+		catch (DataIntegrityViolationException ex) {
+			UUID existing = (key != null) ? existingJob(key) : null;
+			if (existing != null) {
+				return existing;
+			}
+			throw ex;
+		}
+		publish(outbound);
+		return jobId;
+	}
+
+	private @Nullable UUID existingJob(String key) {
+		return this.transactions.execute((status) -> {
+			JobEntity job = this.store.findJobByIdempotencyKey(key);
+			return (job != null) ? job.getId() : null;
+		});
+	}
+
+	private JsonNode userContext(String workflowName, @Nullable Object userContext) {
+		if (userContext == null) {
+			return JsonNodeFactory.instance.objectNode();
+		}
+		JsonNode node = this.json.toTree(userContext, () -> "user context of a job of workflow '" + workflowName + "'");
+		if (!node.isObject()) {
+			throw new WorkflowSerializationException("The user context of a job of workflow '" + workflowName
+					+ "' must write as a JSON object (a Map or a record), not as " + node.getNodeType());
+		}
+		return node;
+	}
+
+	private @Nullable JsonNode stepContext(WorkflowDefinition workflow, @Nullable Object context,
+			java.util.function.Supplier<String> what) {
+		if (context == null) {
+			return null;
+		}
+		Class<?> expected = workflow.contextType();
+		if (expected == null || !expected.isInstance(context)) {
+			throw new WorkflowSerializationException("The " + what.get() + " is a " + context.getClass().getName()
+					+ ", but workflow '" + workflow.name() + "' takes "
+					+ ((expected != null) ? "a " + expected.getName() : "no step context (add @Workflow(context = ...))")
+					+ ".");
+		}
+		return this.json.toTree(context, () -> "step context of workflow '" + workflow.name() + "'");
+	}
+
+	@Override
+	public void handle(byte[] body) {
+		StepMessage message = this.json.decode(body);
+		WorkflowDefinition workflow = registry().find(message.workflow());
+		StepInvoker invoker = (workflow != null) ? this.invokers.get(workflow.name()).get(message.step()) : null;
+		if (invoker == null) {
+			String problem = (workflow == null)
+					? "No workflow named '" + message.workflow() + "' is registered on this application"
+					: "Workflow '" + message.workflow() + "' has no step named '" + message.step() + "'";
+			failUnrunnable(message, new JobError(PoisonMessageException.class.getName(), problem, null));
+			throw new PoisonMessageException(problem + " (job " + message.jobId() + ")");
+		}
+		if (!Boolean.TRUE.equals(this.transactions.execute((status) -> claim(message)))) {
+			return;
+		}
+		JobInfo info = new JobInfo(message.jobId(), message.workflow(), message.step(), message.attempt(),
+				message.stepExecutionId());
+		StepCall call = new StepCall(info, message.input(), message.stepContext(), message.userContext());
+		Object returned;
+		try {
+			returned = invoker.invoke(call);
+		}
+		catch (StepInputException ex) {
+			failUnrunnable(message, error(ex));
+			throw new PoisonMessageException(ex.getMessage() + " (job " + message.jobId() + ")", ex);
+		}
+		catch (Throwable ex) {
+			if (ex instanceof Error error && !(ex instanceof AssertionError)) {
+				logger.error("Step '" + message.step() + "' of job " + message.jobId() + " failed", ex);
+			}
+			publish(this.transactions.execute((status) -> fail(message, error(ex))));
+			return;
+		}
+		List<OutboundMessage> outbound;
+		try {
+			StepResult result = result(workflow, message.step(), returned);
+			outbound = this.transactions.execute((status) -> complete(workflow, message, result));
+		}
+		catch (WorkflowException ex) {
+			outbound = this.transactions.execute((status) -> fail(message, error(ex)));
+		}
+		publish(outbound);
+	}
+
+	private boolean claim(StepMessage message) {
+		StepExecutionEntity execution = this.store.findStepExecution(message.stepExecutionId());
+		if (execution == null) {
+			logger.warn("Ignoring a message for step execution " + message.stepExecutionId() + " of job "
+					+ message.jobId() + ", which is not in the database");
+			return false;
+		}
+		if (execution.getStatus() != StepStatus.QUEUED && execution.getStatus() != StepStatus.RUNNING) {
+			logger.debug("Ignoring a duplicate delivery of step execution " + execution.getId() + " ("
+					+ execution.getStatus() + ")");
+			return false;
+		}
+		JobEntity job = this.store.findJob(message.jobId());
+		if (job == null || job.getStatus().isFinal()) {
+			execution.setStatus(StepStatus.CANCELLED);
+			execution.setFinishedAt(this.clock.instant());
+			return false;
+		}
+		Instant now = this.clock.instant();
+		execution.setStatus(StepStatus.RUNNING);
+		execution.setStartedAt(now);
+		execution.setWorkerId(this.workerId);
+		if (job.getStatus() == JobStatus.QUEUED) {
+			job.setStatus(JobStatus.RUNNING);
+			job.setStartedAt(now);
+		}
+		job.setCurrentStep(message.step());
+		afterCommit(new WorkflowEvent.StepStarted(message.jobId(), message.workflow(), message.step(),
+				message.attempt(), message.stepExecutionId()));
+		return true;
+	}
+
+	private StepResult result(WorkflowDefinition workflow, String step, @Nullable Object returned) {
+		if (returned instanceof StepOutcome outcome) {
+			JsonNode value = this.json.toTree(outcome.value(),
+					() -> "value returned by step '" + step + "' of workflow '" + workflow.name() + "'");
+			JsonNode context = outcome.replacesStepContext() ? stepContext(workflow, outcome.stepContext(),
+					() -> "step context returned by step '" + step + "'") : null;
+			return new StepResult(outcome.kind(), value, outcome.target(), context, outcome.replacesStepContext());
+		}
+		JsonNode value = this.json.toTree(returned,
+				() -> "value returned by step '" + step + "' of workflow '" + workflow.name() + "'");
+		return new StepResult(StepOutcome.Kind.NEXT, value, null, null, false);
+	}
+
+	private List<OutboundMessage> complete(WorkflowDefinition workflow, StepMessage message, StepResult result) {
+		StepExecutionEntity execution = this.store.findStepExecution(message.stepExecutionId());
+		if (execution == null || execution.getStatus() != StepStatus.RUNNING) {
+			return List.of();
+		}
+		JobEntity job = this.store.findJob(message.jobId());
+		Instant now = this.clock.instant();
+		if (job == null || job.getStatus().isFinal()) {
+			execution.setStatus(StepStatus.CANCELLED);
+			execution.setFinishedAt(now);
+			return List.of();
+		}
+		execution.setStatus(StepStatus.COMPLETED);
+		execution.setOutput(this.json.write(result.value()));
+		execution.setFinishedAt(now);
+		job.setStepsCompleted(job.getStepsCompleted() + 1);
+		if (result.replacesStepContext()) {
+			job.setStepContext(this.json.write(result.stepContext()));
+		}
+		afterCommit(new WorkflowEvent.StepCompleted(message.jobId(), message.workflow(), message.step(),
+				message.attempt(), message.stepExecutionId()));
+		Decision decision = this.decider.afterStep(workflow, message.step(), result);
+		return apply(workflow, job, decision, execution.getSequence() + 1, now);
+	}
+
+	private List<OutboundMessage> fail(StepMessage message, JobError error) {
+		StepExecutionEntity execution = this.store.findStepExecution(message.stepExecutionId());
+		if (execution == null || execution.getStatus() != StepStatus.RUNNING && execution.getStatus() != StepStatus.QUEUED) {
+			return List.of();
+		}
+		Instant now = this.clock.instant();
+		execution.setStatus(StepStatus.FAILED);
+		execution.setError(error.type(), error.message(), error.stackTrace());
+		execution.setFinishedAt(now);
+		afterCommit(new WorkflowEvent.StepFailed(message.jobId(), message.workflow(), message.step(), message.attempt(),
+				message.stepExecutionId(), error));
+		JobEntity job = this.store.findJob(message.jobId());
+		if (job == null || job.getStatus().isFinal()) {
+			return List.of();
+		}
+		job.setCurrentStep(message.step());
+		end(job, new Decision.End(JobStatus.FAILED, null, error), now);
+		return List.of();
+	}
+
+	private void failUnrunnable(StepMessage message, JobError error) {
+		this.transactions.executeWithoutResult((status) -> fail(message, error));
+	}
+
+	private List<OutboundMessage> apply(WorkflowDefinition workflow, JobEntity job, Decision decision, int sequence,
+			Instant now) {
+		job.setPercentComplete(decision.percentComplete());
+		if (decision.end() != null) {
+			end(job, decision.end(), now);
+			return List.of();
+		}
+		List<OutboundMessage> outbound = new ArrayList<>(decision.dispatches().size());
+		int next = sequence;
+		for (Decision.Dispatch dispatch : decision.dispatches()) {
+			StepExecutionEntity execution = new StepExecutionEntity(UUID.randomUUID(), job.getId(), next++,
+					dispatch.step(), 1, this.json.write(dispatch.input()), now);
+			this.store.persist(execution);
+			StepMessage message = new StepMessage(job.getId(), execution.getId(), workflow.name(), dispatch.step(), 1,
+					dispatch.input(), this.json.parse(job.getStepContext()), this.json.parse(job.getUserContext()));
+			OutboxEntity row = new OutboxEntity(UUID.randomUUID(), this.topology.exchange(),
+					this.topology.stepRoutingKey(), this.json.encode(message), now);
+			this.store.persist(row);
+			outbound.add(new OutboundMessage(row.getId(), row.getExchange(), row.getRoutingKey(), row.getPayload()));
+			job.setCurrentStep(dispatch.step());
+		}
+		return outbound;
+	}
+
+	private void end(JobEntity job, Decision.End end, Instant now) {
+		job.setStatus(end.status());
+		job.setFinishedAt(now);
+		if (end.status() == JobStatus.COMPLETED) {
+			job.setOutput(this.json.write(end.output()));
+			job.setPercentComplete(100);
+			afterCommit(new WorkflowEvent.JobCompleted(job.getId(), job.getWorkflowName()));
+		}
+		else if (end.error() != null) {
+			job.setError(end.error().type(), end.error().message(), end.error().stackTrace());
+			afterCommit((end.status() == JobStatus.ABORTED)
+					? new WorkflowEvent.JobAborted(job.getId(), job.getWorkflowName(), end.error().message())
+					: new WorkflowEvent.JobFailed(job.getId(), job.getWorkflowName(), end.error()));
+		}
+	}
+
+	private void publish(@Nullable List<OutboundMessage> outbound) {
+		if (outbound == null || outbound.isEmpty()) {
+			return;
+		}
+		List<UUID> confirmed = this.publisher.publish(outbound);
+		if (!confirmed.isEmpty()) {
+			this.transactions.executeWithoutResult((status) -> this.store.deleteOutbox(confirmed));
+		}
+	}
+
+	private void afterCommit(WorkflowEvent event) {
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+			@Override
+			public void afterCommit() {
+				WorkflowEngine.this.events.publishEvent(event);
+			}
+		});
+	}
+
+	private static JobError error(Throwable ex) {
+		StringWriter stack = new StringWriter();
+		ex.printStackTrace(new PrintWriter(stack));
+		return new JobError(ex.getClass().getName(), ex.getMessage(), stack.toString());
+	}
+
+}

@@ -1,0 +1,79 @@
+package dev.workflow.registry;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@code @Workflow} bean and its steps, in pipeline order.
+ */
+public final class WorkflowDefinition {
+
+	private final String name;
+
+	private final String beanName;
+
+	private final Class<?> beanClass;
+
+	private final @Nullable Class<?> contextType;
+
+	private final List<StepDefinition> steps;
+
+	private final Map<String, StepDefinition> stepsByName;
+
+	WorkflowDefinition(String name, String beanName, Class<?> beanClass, @Nullable Class<?> contextType,
+			List<StepDefinition> steps) {
+		this.name = name;
+		this.beanName = beanName;
+		this.beanClass = beanClass;
+		this.contextType = contextType;
+		this.steps = List.copyOf(steps);
+		this.stepsByName = steps.stream().collect(Collectors.toUnmodifiableMap(StepDefinition::name, Function.identity()));
+	}
+
+	public String name() {
+		return this.name;
+	}
+
+	public String beanName() {
+		return this.beanName;
+	}
+
+	public Class<?> beanClass() {
+		return this.beanClass;
+	}
+
+	/**
+	 * Returns the type of the workflow's step context.
+	 * @return the type, or {@code null} if the workflow has none
+	 */
+	public @Nullable Class<?> contextType() {
+		return this.contextType;
+	}
+
+	/**
+	 * Returns the steps in pipeline order.
+	 * @return the steps
+	 */
+	public List<StepDefinition> steps() {
+		return this.steps;
+	}
+
+	/**
+	 * Returns a step by name.
+	 * @param stepName the step's name
+	 * @return the step, or {@code null} if the workflow has no step of that name
+	 */
+	public @Nullable StepDefinition step(String stepName) {
+		return this.stepsByName.get(stepName);
+	}
+
+	@Override
+	public String toString() {
+		return "workflow '" + this.name + "' (" + this.beanClass.getName() + ")";
+	}
+
+}

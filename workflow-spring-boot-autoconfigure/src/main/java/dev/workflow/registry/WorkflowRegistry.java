@@ -1,0 +1,214 @@
+package dev.workflow.registry;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import dev.workflow.annotation.Step;
+import dev.workflow.annotation.Workflow;
+import dev.workflow.api.UnknownWorkflowException;
+import dev.workflow.api.WorkflowDefinitionException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.aop.framework.AopProxyUtils;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ReflectionUtils;
+import org.springframework.util.StringUtils;
+
+/**
+ * The workflows of the application, found among its beans once they are all created.
+ * <p>
+ * Discovery looks through Spring proxies ({@code @Transactional}, {@code @Validated} beans) to the user's class for
+ * annotations, and invokes steps through the proxy so that its advice applies. Each invalid definition fails the
+ * start with a {@link WorkflowDefinitionException} that names the class and method at fault.
+ */
+public class WorkflowRegistry {
+
+	private static final Log logger = LogFactory.getLog(WorkflowRegistry.class);
+
+	private final Map<String, WorkflowDefinition> workflows;
+
+	private WorkflowRegistry(Map<String, WorkflowDefinition> workflows) {
+		this.workflows = Map.copyOf(workflows);
+	}
+
+	/**
+	 * Finds and validates the workflows among the beans of a bean factory.
+	 * @param beanFactory the bean factory, whose singletons are created
+	 * @param contextValidator checks that a workflow's context type can be stored and read back
+	 * @return the registry
+	 * @throws WorkflowDefinitionException if a definition is invalid
+	 */
+	public static WorkflowRegistry discover(ListableBeanFactory beanFactory, ContextTypeValidator contextValidator) {
+		Map<String, WorkflowDefinition> workflows = new LinkedHashMap<>();
+		for (String beanName : beanFactory.getBeanNamesForAnnotation(Workflow.class)) {
+			Object bean = beanFactory.getBean(beanName);
+			WorkflowDefinition definition = define(beanName, bean, contextValidator);
+			WorkflowDefinition clash = workflows.putIfAbsent(definition.name(), definition);
+			if (clash != null) {
+				throw new WorkflowDefinitionException("Duplicate workflow name '" + definition.name() + "': declared by "
+						+ clash.beanClass().getName() + " (bean '" + clash.beanName() + "') and by "
+						+ definition.beanClass().getName() + " (bean '" + beanName
+						+ "'). Give one of them another @Workflow(name = ...).");
+			}
+		}
+		if (logger.isInfoEnabled() && !workflows.isEmpty()) {
+			logger.info("Workflows: " + workflows.values().stream()
+				.map((w) -> w.name() + " " + w.steps().stream().map(StepDefinition::name).toList())
+				.toList());
+		}
+		return new WorkflowRegistry(workflows);
+	}
+
+	/**
+	 * Returns a workflow by name.
+	 * @param name the workflow's name
+	 * @return the workflow
+	 * @throws UnknownWorkflowException if there is none of that name
+	 */
+	public WorkflowDefinition require(String name) {
+		WorkflowDefinition definition = this.workflows.get(name);
+		if (definition == null) {
+			throw new UnknownWorkflowException("No workflow named '" + name + "'. Known workflows: "
+					+ new TreeSet<>(this.workflows.keySet()) + ".");
+		}
+		return definition;
+	}
+
+	/**
+	 * Returns a workflow by name.
+	 * @param name the workflow's name
+	 * @return the workflow, or {@code null} if there is none of that name
+	 */
+	public @Nullable WorkflowDefinition find(String name) {
+		return this.workflows.get(name);
+	}
+
+	/**
+	 * Returns all workflows.
+	 * @return the workflows
+	 */
+	public Collection<WorkflowDefinition> all() {
+		return this.workflows.values();
+	}
+
+	private static WorkflowDefinition define(String beanName, Object bean, ContextTypeValidator contextValidator) {
+		Class<?> userClass = AopProxyUtils.ultimateTargetClass(bean);
+		Workflow workflow = AnnotatedElementUtils.findMergedAnnotation(userClass, Workflow.class);
+		if (workflow == null) {
+			throw new WorkflowDefinitionException("Bean '" + beanName + "' is registered with @Workflow but its class "
+					+ userClass.getName() + " does not carry it.");
+		}
+		String name = StringUtils.hasText(workflow.name()) ? workflow.name() : beanName;
+		Class<?> contextType = (workflow.context() == void.class || workflow.context() == Void.class) ? null
+				: workflow.context();
+		if (contextType != null) {
+			validateContextType(name, userClass, contextType, contextValidator);
+		}
+		Map<Method, Step> annotated = MethodIntrospector.selectMethods(userClass,
+				(MethodIntrospector.MetadataLookup<Step>) (method) -> AnnotatedElementUtils.findMergedAnnotation(method,
+						Step.class));
+		if (annotated.isEmpty()) {
+			throw new WorkflowDefinitionException("Workflow '" + name + "' (" + userClass.getName()
+					+ ") has no @Step methods. Annotate the methods that make up its pipeline with @Step(order = ...).");
+		}
+		List<Map.Entry<Method, Step>> ordered = new ArrayList<>(annotated.entrySet());
+		Map<String, Method> byName = new HashMap<>();
+		Map<Integer, Method> byOrder = new HashMap<>();
+		for (Map.Entry<Method, Step> entry : ordered) {
+			Method method = entry.getKey();
+			Step step = entry.getValue();
+			String stepName = stepName(method, step);
+			Method nameClash = byName.putIfAbsent(stepName, method);
+			if (nameClash != null) {
+				throw new WorkflowDefinitionException("Duplicate step name '" + stepName + "' in workflow '" + name
+						+ "': " + describe(userClass, nameClash) + " and " + describe(userClass, method)
+						+ ". Give one of them another @Step(name = ...).");
+			}
+			if (step.order() == Step.UNORDERED) {
+				throw new WorkflowDefinitionException("Step '" + stepName + "' of workflow '" + name + "' ("
+						+ describe(userClass, method) + ") has no order. Pipeline steps run in the order they declare: "
+						+ "add @Step(order = ...).");
+			}
+			Method orderClash = byOrder.putIfAbsent(step.order(), method);
+			if (orderClash != null) {
+				throw new WorkflowDefinitionException("Duplicate step order " + step.order() + " in workflow '" + name
+						+ "': " + describe(userClass, orderClash) + " and " + describe(userClass, method)
+						+ ". Each step of a pipeline needs its own order.");
+			}
+		}
+		ordered.sort(Comparator.comparingInt((Map.Entry<Method, Step> entry) -> entry.getValue().order()));
+		List<StepDefinition> steps = new ArrayList<>();
+		for (Map.Entry<Method, Step> entry : ordered) {
+			Method declared = entry.getKey();
+			Method invocable = AopUtils.selectInvocableMethod(declared, bean.getClass());
+			ReflectionUtils.makeAccessible(invocable);
+			steps.add(new StepDefinition(name, stepName(declared, entry.getValue()), entry.getValue().order(),
+					steps.size(), bean, invocable, declared));
+		}
+		return new WorkflowDefinition(name, beanName, userClass, contextType, steps);
+	}
+
+	private static void validateContextType(String workflow, Class<?> userClass, Class<?> contextType,
+			ContextTypeValidator contextValidator) {
+		String where = "Step context " + contextType.getName() + " of workflow '" + workflow + "' ("
+				+ userClass.getName() + ")";
+		if (!contextType.isRecord()) {
+			Set<String> mutable = new TreeSet<>();
+			for (Class<?> type = contextType; type != null && type != Object.class; type = type.getSuperclass()) {
+				for (Field field : type.getDeclaredFields()) {
+					if (!Modifier.isStatic(field.getModifiers()) && !Modifier.isFinal(field.getModifiers())) {
+						mutable.add(field.getName());
+					}
+				}
+			}
+			if (contextType.isInterface() || Modifier.isAbstract(contextType.getModifiers()) || !mutable.isEmpty()) {
+				throw new WorkflowDefinitionException(where + " must be immutable, so that steps can only read it: "
+						+ "use a record, or a concrete class whose fields are all final"
+						+ (mutable.isEmpty() ? "." : " (not final: " + String.join(", ", mutable) + ")."));
+			}
+		}
+		String problem = contextValidator.problem(contextType);
+		if (problem != null) {
+			throw new WorkflowDefinitionException(where + " cannot be serialised to JSON and back: " + problem);
+		}
+	}
+
+	private static String stepName(Method method, Step step) {
+		return StringUtils.hasText(step.name()) ? step.name() : method.getName();
+	}
+
+	private static String describe(Class<?> userClass, Method method) {
+		return userClass.getName() + "#" + method.getName();
+	}
+
+	/**
+	 * Checks that a step context type can be written as JSON and read back.
+	 */
+	@FunctionalInterface
+	public interface ContextTypeValidator {
+
+		/**
+		 * Returns what stops the type from being written as JSON and read back.
+		 * @param contextType the type
+		 * @return the problem, or {@code null} if there is none
+		 */
+		@Nullable String problem(Class<?> contextType);
+
+	}
+
+}

@@ -1,0 +1,176 @@
+package dev.workflow.store;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One execution of a step: an entry of its job's history.
+ */
+@Entity
+@Table(name = "wf_step_execution")
+public class StepExecutionEntity {
+
+	@Id
+	private UUID id;
+
+	@Column(name = "job_id", nullable = false)
+	private UUID jobId;
+
+	@Column(nullable = false)
+	private int sequence;
+
+	@Column(name = "step_name", nullable = false)
+	private String stepName;
+
+	@Column(nullable = false)
+	private int attempt;
+
+	@Enumerated(EnumType.STRING)
+	@Column(nullable = false)
+	private StepStatus status;
+
+	@JdbcTypeCode(SqlTypes.JSON)
+	private @Nullable String input;
+
+	@JdbcTypeCode(SqlTypes.JSON)
+	private @Nullable String output;
+
+	@Column(name = "error_type")
+	private @Nullable String errorType;
+
+	@Column(name = "error_message")
+	private @Nullable String errorMessage;
+
+	@Column(name = "error_stack")
+	private @Nullable String errorStack;
+
+	@Column(name = "created_at", nullable = false)
+	private Instant createdAt;
+
+	@Column(name = "started_at")
+	private @Nullable Instant startedAt;
+
+	@Column(name = "finished_at")
+	private @Nullable Instant finishedAt;
+
+	@Column(name = "worker_id")
+	private @Nullable String workerId;
+
+	protected StepExecutionEntity() {
+		// for JPA
+		this.id = new UUID(0, 0);
+		this.jobId = this.id;
+		this.stepName = "";
+		this.status = StepStatus.QUEUED;
+		this.createdAt = Instant.EPOCH;
+	}
+
+	public StepExecutionEntity(UUID id, UUID jobId, int sequence, String stepName, int attempt,
+			@Nullable String input, Instant createdAt) {
+		this.id = id;
+		this.jobId = jobId;
+		this.sequence = sequence;
+		this.stepName = stepName;
+		this.attempt = attempt;
+		this.status = StepStatus.QUEUED;
+		this.input = input;
+		this.createdAt = createdAt;
+	}
+
+	public UUID getId() {
+		return this.id;
+	}
+
+	public UUID getJobId() {
+		return this.jobId;
+	}
+
+	public int getSequence() {
+		return this.sequence;
+	}
+
+	public String getStepName() {
+		return this.stepName;
+	}
+
+	public int getAttempt() {
+		return this.attempt;
+	}
+
+	public StepStatus getStatus() {
+		return this.status;
+	}
+
+	public void setStatus(StepStatus status) {
+		this.status = status;
+	}
+
+	public @Nullable String getInput() {
+		return this.input;
+	}
+
+	public @Nullable String getOutput() {
+		return this.output;
+	}
+
+	public void setOutput(@Nullable String output) {
+		this.output = output;
+	}
+
+	public @Nullable String getErrorType() {
+		return this.errorType;
+	}
+
+	public @Nullable String getErrorMessage() {
+		return this.errorMessage;
+	}
+
+	public @Nullable String getErrorStack() {
+		return this.errorStack;
+	}
+
+	public void setError(@Nullable String type, @Nullable String message, @Nullable String stack) {
+		this.errorType = type;
+		this.errorMessage = message;
+		this.errorStack = stack;
+	}
+
+	public Instant getCreatedAt() {
+		return this.createdAt;
+	}
+
+	public @Nullable Instant getStartedAt() {
+		return this.startedAt;
+	}
+
+	public void setStartedAt(@Nullable Instant startedAt) {
+		this.startedAt = startedAt;
+	}
+
+	public @Nullable Instant getFinishedAt() {
+		return this.finishedAt;
+	}
+
+	public void setFinishedAt(@Nullable Instant finishedAt) {
+		this.finishedAt = finishedAt;
+	}
+
+	public @Nullable String getWorkerId() {
+		return this.workerId;
+	}
+
+	public void setWorkerId(@Nullable String workerId) {
+		this.workerId = workerId;
+	}
+
+}

@@ -1,0 +1,92 @@
+package dev.workflow.transport;
+
+import java.io.IOException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import com.rabbitmq.client.Channel;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.amqp.AmqpIOException;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.connection.CorrelationData;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
+
+/**
+ * Consumes step messages with manual acknowledgement: a message is acked only once the handler has returned, that is
+ * once the step's outcome is committed. A poison message is copied to the parking queue, then acked, so it never
+ * blocks the queue and is never lost. Any other failure (the database is away, say) hands the message back to the
+ * broker for another delivery.
+ */
+public class StepListener implements ChannelAwareMessageListener {
+
+	static final String PARK_REASON_HEADER = "x-workflow-park-reason";
+
+	private static final Log logger = LogFactory.getLog(StepListener.class);
+
+	private final StepMessageHandler handler;
+
+	private final RabbitTemplate rabbitTemplate;
+
+	private final String parkingQueue;
+
+	public StepListener(StepMessageHandler handler, RabbitTemplate rabbitTemplate, String parkingQueue) {
+		this.handler = handler;
+		this.rabbitTemplate = rabbitTemplate;
+		this.parkingQueue = parkingQueue;
+	}
+
+	@Override
+	public void onMessage(Message message, @Nullable Channel channel) throws IOException {
+		if (channel == null) {
+			throw new IllegalStateException("Step messages need a channel for manual acknowledgement");
+		}
+		long tag = message.getMessageProperties().getDeliveryTag();
+		try {
+			this.handler.handle(message.getBody());
+			channel.basicAck(tag, false);
+		}
+		catch (PoisonMessageException ex) {
+			logger.error("Parking message " + message.getMessageProperties().getMessageId() + " in queue '"
+					+ this.parkingQueue + "': " + ex.getMessage());
+			try {
+				park(message, ex.getMessage());
+				channel.basicAck(tag, false);
+			}
+			catch (RuntimeException parkFailure) {
+				logger.warn("Could not park message; handing it back to the broker: " + parkFailure);
+				channel.basicNack(tag, false, true);
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not handle step message " + message.getMessageProperties().getMessageId()
+					+ "; handing it back to the broker: " + ex, ex);
+			channel.basicNack(tag, false, true);
+		}
+	}
+
+	private void park(Message message, @Nullable String reason) {
+		MessageProperties properties = message.getMessageProperties();
+		properties.setHeader(PARK_REASON_HEADER, reason);
+		CorrelationData correlation = new CorrelationData();
+		this.rabbitTemplate.send("", this.parkingQueue, message, correlation);
+		try {
+			if (!correlation.getFuture().get(30, TimeUnit.SECONDS).ack()) {
+				throw new AmqpIOException(new IOException("The broker refused the parked copy"));
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AmqpIOException(new IOException("Interrupted while parking", ex));
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new AmqpIOException(new IOException("No confirm for the parked copy", ex));
+		}
+	}
+
+}

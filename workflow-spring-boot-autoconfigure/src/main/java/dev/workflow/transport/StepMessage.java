@@ -1,0 +1,24 @@
+package dev.workflow.transport;
+
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The message that asks a worker to run one step execution. It carries the contexts, so the worker needs no extra
+ * read to build the step's arguments.
+ *
+ * @param jobId the job
+ * @param stepExecutionId the step execution, stable across redeliveries
+ * @param workflow the workflow's name
+ * @param step the step's name
+ * @param attempt the attempt, from 1
+ * @param input the step's input
+ * @param stepContext the job's step context, if it has one
+ * @param userContext the job's user context
+ */
+public record StepMessage(UUID jobId, UUID stepExecutionId, String workflow, String step, int attempt,
+		@Nullable JsonNode input, @Nullable JsonNode stepContext, @Nullable JsonNode userContext) {
+
+}

@@ -1,0 +1,96 @@
+package dev.workflow.transport;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageBuilder;
+import org.springframework.amqp.core.MessageDeliveryMode;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.connection.CorrelationData;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+
+/**
+ * Publishes step messages, persistent and mandatory, and waits for the broker's confirms of a whole batch at once.
+ */
+public class StepPublisher {
+
+	private static final Log logger = LogFactory.getLog(StepPublisher.class);
+
+	private final RabbitTemplate rabbitTemplate;
+
+	private final Duration confirmTimeout;
+
+	public StepPublisher(RabbitTemplate rabbitTemplate, Duration confirmTimeout) {
+		this.rabbitTemplate = rabbitTemplate;
+		this.confirmTimeout = confirmTimeout;
+	}
+
+	/**
+	 * Publishes messages and returns the ids of those the broker confirmed. A message that is not confirmed (a nack,
+	 * a return because nothing was bound, a timeout, a lost connection) is left out, so that its outbox row stays for
+	 * the next attempt.
+	 * @param messages the messages
+	 * @return the ids of the confirmed messages
+	 */
+	public List<UUID> publish(List<OutboundMessage> messages) {
+		List<CorrelationData> pending = new ArrayList<>(messages.size());
+		for (OutboundMessage message : messages) {
+			CorrelationData correlation = new CorrelationData(message.id().toString());
+			try {
+				this.rabbitTemplate.send(message.exchange(), message.routingKey(), toAmqp(message), correlation);
+				pending.add(correlation);
+			}
+			catch (AmqpException ex) {
+				logger.warn("Could not publish message " + message.id() + " to exchange '" + message.exchange()
+						+ "'; it stays in the outbox: " + ex);
+			}
+		}
+		List<UUID> confirmed = new ArrayList<>(pending.size());
+		long deadline = System.nanoTime() + this.confirmTimeout.toNanos();
+		for (CorrelationData correlation : pending) {
+			try {
+				long left = Math.max(0, deadline - System.nanoTime());
+				CorrelationData.Confirm confirm = correlation.getFuture().get(left, TimeUnit.NANOSECONDS);
+				if (confirm.ack() && correlation.getReturned() == null) {
+					confirmed.add(UUID.fromString(correlation.getId()));
+				}
+				else {
+					logger.warn("Broker did not accept message " + correlation.getId() + " ("
+							+ ((correlation.getReturned() != null) ? "returned: " + correlation.getReturned().getReplyText()
+									: "nack: " + confirm.reason())
+							+ "); it stays in the outbox");
+				}
+			}
+			catch (TimeoutException | ExecutionException ex) {
+				logger.warn("No confirm for message " + correlation.getId() + " within " + this.confirmTimeout
+						+ "; it stays in the outbox");
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+		}
+		return confirmed;
+	}
+
+	private static Message toAmqp(OutboundMessage message) {
+		return MessageBuilder.withBody(message.payload().getBytes(StandardCharsets.UTF_8))
+			.setContentType(MessageProperties.CONTENT_TYPE_JSON)
+			.setContentEncoding(StandardCharsets.UTF_8.name())
+			.setDeliveryMode(MessageDeliveryMode.PERSISTENT)
+			.setMessageId(message.id().toString())
+			.build();
+	}
+
+}
