@@ -1,5 +1,6 @@
 /**
- * A runnable application that shows the workflow starter at work.
+ * A runnable application that shows the workflow starter at work: Ergate's first workflow and PyWorkflow's step
+ * context example, started when the application is ready.
  */
 @NullMarked
 package dev.workflow.sample;

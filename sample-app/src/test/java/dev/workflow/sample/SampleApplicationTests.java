@@ -1,24 +1,28 @@
 package dev.workflow.sample;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@SpringBootTest
+@ExtendWith(OutputCaptureExtension.class)
 class SampleApplicationTests {
 
-	@Autowired
-	JdbcTemplate jdbc;
-
 	@Test
-	void whenTheSampleStartsThenTheEngineTablesExist() {
-		assertThat(this.jdbc.queryForObject("select count(*) from wf_schema_history where version = '1' and success",
-				Integer.class))
-			.isEqualTo(1);
+	void whenTheSampleRunsThenBothExamplesPrintTheirLinesAndComplete(CapturedOutput output) {
+		try (ConfigurableApplicationContext context = SpringApplication.run(SampleApplication.class)) {
+			assertThat(output.getOut())
+				.containsPattern("Hello, I am step 1 and I've received 21 at \\d{4}-\\d{2}-\\d{2}T[\\d:.]+\n")
+				.contains("Hello, I am step 2 and I've received 22 thanks to prryplatypus\n")
+				.contains("Validating order order-42 for user user-7\n")
+				.containsPattern("Job [0-9a-f-]{36} of my_first_workflow: COMPLETED, result null\n")
+				.containsPattern("Job [0-9a-f-]{36} of process_order_pipeline: COMPLETED, result \\{valid=true\\}\n");
+		}
 	}
 
 }

@@ -1,7 +1,15 @@
 package dev.workflow.engine;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.GenericArrayType;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import dev.workflow.api.WorkflowSerializationException;
@@ -106,12 +114,17 @@ public final class WorkflowJson {
 	}
 
 	/**
-	 * Checks that a step context type can be written as JSON and read back, by reading an empty object into it
-	 * and writing the instance out again.
+	 * Checks that a step context type can be written as JSON and read back: Jackson can create it from an empty
+	 * object and write it out again, and none of its fields, however deep, has a type that JSON cannot say how to
+	 * create (an interface or abstract class other than the collections and value types Jackson knows).
 	 * @param contextType the type
 	 * @return the problem, or {@code null} if there is none
 	 */
 	@Nullable String contextProblem(Class<?> contextType) {
+		String fieldProblem = fieldProblem(contextType, contextType.getSimpleName(), new HashSet<>());
+		if (fieldProblem != null) {
+			return fieldProblem;
+		}
 		try {
 			Object probe = this.mapper.readerFor(contextType)
 				.without(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
@@ -128,6 +141,66 @@ public final class WorkflowJson {
 		catch (JacksonException ex) {
 			return ex.getOriginalMessage();
 		}
+	}
+
+	private static @Nullable String fieldProblem(Class<?> type, String path, Set<Class<?>> seen) {
+		if (!seen.add(type) || isValueType(type)) {
+			return null;
+		}
+		for (Class<?> current = type; current != null && current != Object.class; current = current.getSuperclass()) {
+			for (Field field : current.getDeclaredFields()) {
+				if (Modifier.isStatic(field.getModifiers()) || Modifier.isTransient(field.getModifiers())) {
+					continue;
+				}
+				String problem = typeProblem(field.getGenericType(), path + "." + field.getName(), seen);
+				if (problem != null) {
+					return problem;
+				}
+			}
+		}
+		return null;
+	}
+
+	private static @Nullable String typeProblem(Type type, String path, Set<Class<?>> seen) {
+		if (type instanceof ParameterizedType parameterized) {
+			for (Type argument : parameterized.getActualTypeArguments()) {
+				String problem = typeProblem(argument, path + "<>", seen);
+				if (problem != null) {
+					return problem;
+				}
+			}
+			return typeProblem(parameterized.getRawType(), path, seen);
+		}
+		if (type instanceof GenericArrayType array) {
+			return typeProblem(array.getGenericComponentType(), path + "[]", seen);
+		}
+		if (!(type instanceof Class<?> raw)) {
+			return "field " + path + " has type " + type.getTypeName()
+					+ ", which JSON cannot say how to create; use a concrete type";
+		}
+		if (raw.isArray()) {
+			return typeProblem(raw.getComponentType(), path + "[]", seen);
+		}
+		if (isValueType(raw) || Collection.class.isAssignableFrom(raw) || Map.class.isAssignableFrom(raw)
+				|| raw == Optional.class || JsonNode.class.isAssignableFrom(raw)) {
+			return null;
+		}
+		if (raw.isInterface() || Modifier.isAbstract(raw.getModifiers())) {
+			return "field " + path + " has type " + raw.getName()
+					+ ", an interface or abstract class that JSON cannot say how to create; use a concrete type";
+		}
+		return fieldProblem(raw, path, seen);
+	}
+
+	private static boolean isValueType(Class<?> type) {
+		if (type.isPrimitive() || type.isEnum() || type == Object.class || type == Number.class
+				|| type == CharSequence.class) {
+			return true;
+		}
+		boolean concrete = !type.isInterface() && !Modifier.isAbstract(type.getModifiers());
+		String name = type.getName();
+		return concrete && (name.startsWith("java.lang.") || name.startsWith("java.time.")
+				|| name.startsWith("java.math.") || type == java.util.UUID.class || type == java.net.URI.class);
 	}
 
 }

@@ -1,0 +1,235 @@
+package dev.workflow.registry;
+
+import java.util.Map;
+
+import dev.workflow.annotation.Step;
+import dev.workflow.annotation.StepContext;
+import dev.workflow.annotation.Workflow;
+import dev.workflow.api.WorkflowDefinitionException;
+import dev.workflow.test.TestServers;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Each invalid definition fails the start with a message that names the culprit.
+ */
+class WorkflowDefinitionValidationTests {
+
+	private final ApplicationContextRunner runner = TestServers.runner("validation")
+		.withPropertyValues("workflow.worker.enabled=false");
+
+	@Test
+	void duplicateWorkflowNames() {
+		assertStartFails(DuplicateWorkflows.class, "Duplicate workflow name 'dup': declared by "
+				+ OneStep.class.getName() + " (bean 'first') and by " + OneStep.class.getName() + " (bean 'second')");
+	}
+
+	@Test
+	void duplicateStepNames() {
+		assertStartFails(config(new DuplicateStepNames()), "Duplicate step name 'same' in workflow 'dup_steps': "
+				+ DuplicateStepNames.class.getName() + "#");
+	}
+
+	@Test
+	void duplicateStepOrders() {
+		assertStartFails(config(new DuplicateOrders()), "Duplicate step order 1 in workflow 'dup_orders': "
+				+ DuplicateOrders.class.getName() + "#");
+	}
+
+	@Test
+	void missingStepOrder() {
+		assertStartFails(config(new MissingOrder()), "Step 'unordered' of workflow 'missing_order' ("
+				+ MissingOrder.class.getName() + "#unordered) has no order");
+	}
+
+	@Test
+	void workflowWithoutSteps() {
+		assertStartFails(config(new NoSteps()),
+				"Workflow 'no_steps' (" + NoSteps.class.getName() + ") has no @Step methods");
+	}
+
+	@Test
+	void parameterThatNoResolverSupplies() {
+		assertStartFails(config(new TwoInputs()), "Parameter 0 'first' of step 'both' (" + TwoInputs.class.getName()
+				+ "#both) already takes the step's input, and no resolver supplies Parameter 1 'second'");
+	}
+
+	@Test
+	void stepContextParameterWithoutContextType() {
+		assertStartFails(config(new ContextWithoutType()), "Parameter 0 'context' of step 'read' ("
+				+ ContextWithoutType.class.getName() + "#read) is annotated @StepContext, but workflow 'no_context' "
+				+ "declares no context type");
+	}
+
+	@Test
+	void contextTypeThatCannotBeSerialised() {
+		assertStartFails(config(new OpaqueContextWorkflow()), "Step context " + Opaque.class.getName()
+				+ " of workflow 'opaque_context' (" + OpaqueContextWorkflow.class.getName()
+				+ ") cannot be serialised to JSON and back: field Opaque.callback has type java.lang.Runnable");
+	}
+
+	@Test
+	void contextTypeThatStepsCouldChange() {
+		assertStartFails(config(new MutableContextWorkflow()), "Step context " + Mutable.class.getName()
+				+ " of workflow 'mutable_context' (" + MutableContextWorkflow.class.getName()
+				+ ") must be immutable, so that steps can only read it: use a record, or a concrete class whose "
+				+ "fields are all final (not final: value)");
+	}
+
+	private void assertStartFails(Class<?> configuration, String message) {
+		this.runner.withUserConfiguration(configuration).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).isInstanceOf(WorkflowDefinitionException.class)
+				.hasMessageContaining(message);
+		});
+	}
+
+	private void assertStartFails(ApplicationContextRunner runner, String message) {
+		runner.run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).isInstanceOf(WorkflowDefinitionException.class)
+				.hasMessageContaining(message);
+		});
+	}
+
+	private ApplicationContextRunner config(Object workflow) {
+		return this.runner.withBean("workflowUnderTest", Object.class, () -> workflow);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class DuplicateWorkflows {
+
+		@Bean
+		OneStep first() {
+			return new OneStep();
+		}
+
+		@Bean
+		OneStep second() {
+			return new OneStep();
+		}
+
+	}
+
+	@Workflow(name = "dup")
+	static class OneStep {
+
+		@Step(order = 1)
+		public int only(int input) {
+			return input;
+		}
+
+	}
+
+	@Workflow(name = "dup_steps")
+	static class DuplicateStepNames {
+
+		@Step(name = "same", order = 1)
+		public int one(int input) {
+			return input;
+		}
+
+		@Step(name = "same", order = 2)
+		public int two(int input) {
+			return input;
+		}
+
+	}
+
+	@Workflow(name = "dup_orders")
+	static class DuplicateOrders {
+
+		@Step(order = 1)
+		public int one(int input) {
+			return input;
+		}
+
+		@Step(order = 1)
+		public int two(int input) {
+			return input;
+		}
+
+	}
+
+	@Workflow(name = "missing_order")
+	static class MissingOrder {
+
+		@Step
+		public int unordered(int input) {
+			return input;
+		}
+
+	}
+
+	@Workflow(name = "no_steps")
+	static class NoSteps {
+
+		public int notAStep(int input) {
+			return input;
+		}
+
+	}
+
+	@Workflow(name = "two_inputs")
+	static class TwoInputs {
+
+		@Step(order = 1)
+		public int both(int first, int second) {
+			return first + second;
+		}
+
+	}
+
+	@Workflow(name = "no_context")
+	static class ContextWithoutType {
+
+		@Step(order = 1)
+		public String read(@StepContext Map<String, Object> context) {
+			return String.valueOf(context);
+		}
+
+	}
+
+	record Opaque(String orderId, Runnable callback) {
+	}
+
+	@Workflow(name = "opaque_context", context = Opaque.class)
+	static class OpaqueContextWorkflow {
+
+		@Step(order = 1)
+		public String read(@StepContext Opaque context) {
+			return String.valueOf(context);
+		}
+
+	}
+
+	static class Mutable {
+
+		private String value = "";
+
+		public String getValue() {
+			return this.value;
+		}
+
+		public void setValue(String value) {
+			this.value = value;
+		}
+
+	}
+
+	@Workflow(name = "mutable_context", context = Mutable.class)
+	static class MutableContextWorkflow {
+
+		@Step(order = 1)
+		public String read(@StepContext Mutable context) {
+			return context.getValue();
+		}
+
+	}
+
+}
