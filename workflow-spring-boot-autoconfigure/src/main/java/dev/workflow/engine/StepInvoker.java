@@ -108,7 +108,7 @@ final class StepInvoker {
 			return value;
 		}
 		catch (JacksonException ex) {
-			throw new StepInputException("The " + what + " does not convert to " + type + " for " + described + ": "
+			throw new StepInputException("The " + what + " does not convert to " + type.toCanonical() + " for " + described + ": "
 					+ ex.getOriginalMessage(), ex);
 		}
 	}

@@ -3,6 +3,7 @@ package dev.workflow.engine;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import dev.workflow.api.Job;
@@ -180,7 +181,9 @@ class PipelineFlowIntegrationTests {
 	@Test
 	void whenInputsAndResultsAreRecordsAndGenericsThenTheyConvertAndJobInfoIsInjected() {
 		List<TypedWorkflow.Item> items = List.of(new TypedWorkflow.Item("a", 2), new TypedWorkflow.Item("b", 3));
-		JobHandle<TypedWorkflow.Summary> job = this.client.start("typed", items).as(TypedWorkflow.Summary.class);
+		JobHandle<TypedWorkflow.Summary> job = this.client
+			.start("typed", items, StartOptions.defaults().userContext(Map.of("user", "ada", "plan", "gold")))
+			.as(TypedWorkflow.Summary.class);
 
 		TypedWorkflow.Summary summary = job.await(WAIT);
 		assertThat(summary.items()).isEqualTo(2);
@@ -189,6 +192,19 @@ class PipelineFlowIntegrationTests {
 		assertThat(summary.step()).isEqualTo("count");
 		assertThat(summary.attempt()).isEqualTo(1);
 		assertThat(summary.stepExecutionId()).isEqualTo(history(job.id()).get(0).getId().toString());
+		assertThat(summary.requestedBy()).isEqualTo("ada");
+	}
+
+	@Test
+	void whenTheInputDoesNotConvertToTheStepsParameterThenTheJobFailsAndTheMessageIsParked() {
+		JobHandle<Object> job = this.client.start("typed", "not a list of items");
+
+		assertThatExceptionOfType(JobFailedException.class).isThrownBy(() -> job.await(WAIT))
+			.withMessageContaining("The input does not convert to")
+			.withMessageContaining("Parameter 0 'items' of step 'count'");
+		Message parked = this.rabbitTemplate.receive(this.topology.parkingQueue(), 30_000);
+		assertThat(parked).isNotNull();
+		assertThat(new String(parked.getBody(), StandardCharsets.UTF_8)).contains(job.id().toString());
 	}
 
 	@Test

@@ -3,8 +3,10 @@ package dev.workflow.test.workflows;
 import java.util.List;
 
 import dev.workflow.annotation.Step;
+import dev.workflow.annotation.UserContext;
 import dev.workflow.annotation.Workflow;
 import dev.workflow.api.JobInfo;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
 
@@ -18,12 +20,20 @@ public class TypedWorkflow {
 	@Step(order = 1)
 	public Summary count(List<Item> items, JobInfo info) {
 		return new Summary(items.size(), items.stream().mapToLong(Item::quantity).sum(), info.jobId().toString(),
-				info.step(), info.attempt(), info.stepExecutionId().toString());
+				info.step(), info.attempt(), info.stepExecutionId().toString(), null);
 	}
 
 	@Step(order = 2)
-	public Summary echo(Summary summary) {
-		return summary;
+	public Summary echo(Summary summary, @UserContext Requester requester) {
+		return new Summary(summary.items(), summary.quantity(), summary.jobId(), summary.step(), summary.attempt(),
+				summary.stepExecutionId(), (requester != null) ? requester.user() : null);
+	}
+
+	/**
+	 * The user context, read as a record.
+	 * @param user who started the job
+	 */
+	public record Requester(String user) {
 	}
 
 	/**
@@ -42,8 +52,10 @@ public class TypedWorkflow {
 	 * @param step the step, as seen by the step
 	 * @param attempt the attempt, as seen by the step
 	 * @param stepExecutionId the step execution, as seen by the step
+	 * @param requestedBy the user in the job's user context
 	 */
-	public record Summary(int items, long quantity, String jobId, String step, int attempt, String stepExecutionId) {
+	public record Summary(int items, long quantity, String jobId, String step, int attempt, String stepExecutionId,
+			@Nullable String requestedBy) {
 	}
 
 }
