@@ -37,6 +37,46 @@ public @interface Step {
 	int order() default UNORDERED;
 
 	/**
+	 * How many times the step runs at most, counting the first attempt; {@code 0} (the default) takes
+	 * {@code workflow.retry.max-attempts}.
+	 * @return the maximum number of attempts
+	 */
+	int maxAttempts() default 0;
+
+	/**
+	 * The wait before the first retry, such as {@code 500ms} or {@code PT2S}; empty (the default) takes
+	 * {@code workflow.retry.initial-delay}.
+	 * @return the initial delay
+	 */
+	String initialDelay() default "";
+
+	/**
+	 * The factor each further wait grows by; {@code 0} (the default) takes {@code workflow.retry.multiplier}.
+	 * @return the multiplier
+	 */
+	double multiplier() default 0;
+
+	/**
+	 * The longest wait between attempts; empty (the default) takes {@code workflow.retry.max-delay}.
+	 * @return the maximum delay
+	 */
+	String maxDelay() default "";
+
+	/**
+	 * How long one attempt may run before it is interrupted and counted as timed out, such as {@code 30s}; empty
+	 * (the default) takes {@code workflow.worker.step-timeout}.
+	 * @return the timeout
+	 */
+	String timeout() default "";
+
+	/**
+	 * Exceptions that fail the job at once, without retry, in addition to
+	 * {@link dev.workflow.api.NonRetryableStepException} and {@code workflow.retry.non-retryable-exceptions}.
+	 * @return the exception types
+	 */
+	Class<? extends Throwable>[] noRetryFor() default {};
+
+	/**
 	 * The value of {@link #order()} when none is given.
 	 */
 	int UNORDERED = Integer.MIN_VALUE;

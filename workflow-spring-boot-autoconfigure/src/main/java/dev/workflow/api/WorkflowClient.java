@@ -48,6 +48,15 @@ public interface WorkflowClient {
 	<R> JobHandle<R> handle(UUID jobId, Class<R> resultType);
 
 	/**
+	 * Cancels a job: its steps that have not started never run, the result of one that runs is discarded, and the
+	 * job ends CANCELLED.
+	 * @param jobId the job's id
+	 * @throws JobNotFoundException if there is no such job
+	 * @throws JobNotCancellableException if the job has already ended
+	 */
+	void cancel(UUID jobId);
+
+	/**
 	 * Returns the current state of a job.
 	 * @param jobId the job's id
 	 * @return the job, or empty if there is none with that id

@@ -93,4 +93,12 @@ public sealed interface WorkflowEvent {
 	record JobAborted(UUID jobId, String workflow, @Nullable String reason) implements WorkflowEvent {
 	}
 
+	/**
+	 * A job was cancelled by a client.
+	 * @param jobId the job
+	 * @param workflow its workflow
+	 */
+	record JobCancelled(UUID jobId, String workflow) implements WorkflowEvent {
+	}
+
 }

@@ -9,7 +9,9 @@ import javax.sql.DataSource;
 
 import dev.workflow.api.StepArgumentResolver;
 import dev.workflow.api.WorkflowClient;
+import dev.workflow.engine.BackgroundWork;
 import dev.workflow.engine.DefaultWorkflowClient;
+import dev.workflow.engine.EngineSettings;
 import dev.workflow.engine.WorkflowEngine;
 import dev.workflow.engine.WorkflowJson;
 import dev.workflow.store.JobEntity;
@@ -161,10 +163,22 @@ public final class WorkflowAutoConfiguration {
 				PlatformTransactionManager transactionManager, StepPublisher publisher, WorkflowTopology topology,
 				WorkflowJson json, ApplicationEventPublisher events, ObjectProvider<StepArgumentResolver> resolvers,
 				WorkflowProperties properties) {
-			String workerId = (properties.getWorker().getId() != null) ? properties.getWorker().getId()
-					: defaultWorkerId();
+			WorkflowProperties.Worker worker = properties.getWorker();
+			WorkflowProperties.Retry retry = properties.getRetry();
+			WorkflowProperties.Scheduler scheduler = properties.getScheduler();
+			EngineSettings settings = new EngineSettings(
+					(worker.getId() != null) ? worker.getId() : defaultWorkerId(), retry.getMaxAttempts(),
+					retry.getInitialDelay(), retry.getMultiplier(), retry.getMaxDelay(), retry.getJitter(),
+					retry.getNonRetryableExceptions(), worker.getStepTimeout(), worker.getLeaseDuration(),
+					scheduler.getBatchSize(), scheduler.getOutboxRelayAfter());
 			return new WorkflowEngine(beanFactory, store, new TransactionTemplate(transactionManager), publisher,
-					topology, json, events, resolvers.orderedStream().toList(), workerId, Clock.systemUTC());
+					topology, json, events, resolvers.orderedStream().toList(), settings, Clock.systemUTC());
+		}
+
+		@Bean
+		BackgroundWork workflowBackgroundWork(WorkflowEngine engine, WorkflowProperties properties) {
+			return new BackgroundWork(engine, properties.getScheduler().getPollInterval(),
+					properties.getScheduler().isEnabled());
 		}
 
 		@Bean
@@ -205,8 +219,9 @@ public final class WorkflowAutoConfiguration {
 			container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
 			container.setConcurrentConsumers(worker.getConcurrency());
 			container.setPrefetchCount(worker.getPrefetch());
-			container.setMessageListener(
-					new StepListener(engine, workflowRabbitTemplate(connectionFactory), topology.parkingQueue()));
+			container.setShutdownTimeout(worker.getShutdownTimeout().toMillis());
+			container.setMessageListener(new StepListener(engine, workflowRabbitTemplate(connectionFactory),
+					topology.parkingQueue(), worker.getErrorBackoff()));
 			return container;
 		}
 

@@ -1,6 +1,8 @@
 package dev.workflow.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -23,6 +25,10 @@ public class WorkflowProperties {
 
 	private final Worker worker = new Worker();
 
+	private final Retry retry = new Retry();
+
+	private final Scheduler scheduler = new Scheduler();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -41,6 +47,14 @@ public class WorkflowProperties {
 
 	public Worker getWorker() {
 		return this.worker;
+	}
+
+	public Retry getRetry() {
+		return this.retry;
+	}
+
+	public Scheduler getScheduler() {
+		return this.scheduler;
 	}
 
 	/**
@@ -175,6 +189,29 @@ public class WorkflowProperties {
 		 */
 		private @Nullable String id;
 
+		/**
+		 * How long one step attempt may run before it is interrupted and counted as timed out. A step can set its
+		 * own with @Step(timeout = ...).
+		 */
+		private Duration stepTimeout = Duration.ofMinutes(5);
+
+		/**
+		 * How long a running step execution stays claimed by its worker without a renewal. The worker renews it
+		 * every third of this; when it lapses (the worker hung or vanished) the step is dispatched again.
+		 */
+		private Duration leaseDuration = Duration.ofSeconds(30);
+
+		/**
+		 * How long shutdown waits for steps in flight to finish before their messages go back to the broker.
+		 */
+		private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * How long a worker waits before handing a message back to the broker after a failure of the database or
+		 * the broker, so that an outage does not turn into a redelivery storm.
+		 */
+		private Duration errorBackoff = Duration.ofSeconds(1);
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -205,6 +242,185 @@ public class WorkflowProperties {
 
 		public void setId(@Nullable String id) {
 			this.id = id;
+		}
+
+		public Duration getStepTimeout() {
+			return this.stepTimeout;
+		}
+
+		public void setStepTimeout(Duration stepTimeout) {
+			this.stepTimeout = stepTimeout;
+		}
+
+		public Duration getLeaseDuration() {
+			return this.leaseDuration;
+		}
+
+		public void setLeaseDuration(Duration leaseDuration) {
+			this.leaseDuration = leaseDuration;
+		}
+
+		public Duration getShutdownTimeout() {
+			return this.shutdownTimeout;
+		}
+
+		public void setShutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		public Duration getErrorBackoff() {
+			return this.errorBackoff;
+		}
+
+		public void setErrorBackoff(Duration errorBackoff) {
+			this.errorBackoff = errorBackoff;
+		}
+
+	}
+
+	/**
+	 * How failed steps are retried, unless a step says otherwise on its @Step annotation.
+	 */
+	public static class Retry {
+
+		/**
+		 * How many times a step runs at most, counting the first attempt. 1 means no retry.
+		 */
+		private int maxAttempts = 3;
+
+		/**
+		 * Wait before the first retry.
+		 */
+		private Duration initialDelay = Duration.ofSeconds(1);
+
+		/**
+		 * Factor each further wait grows by.
+		 */
+		private double multiplier = 2.0;
+
+		/**
+		 * Longest wait between attempts.
+		 */
+		private Duration maxDelay = Duration.ofMinutes(5);
+
+		/**
+		 * Share of each wait that is random, from 0 (none) to 1, so that retries of many jobs spread out.
+		 */
+		private double jitter = 0.2;
+
+		/**
+		 * Exception types that fail the job at once without retry (NonRetryableStepException always does).
+		 */
+		private List<Class<? extends Throwable>> nonRetryableExceptions = new ArrayList<>();
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public Duration getInitialDelay() {
+			return this.initialDelay;
+		}
+
+		public void setInitialDelay(Duration initialDelay) {
+			this.initialDelay = initialDelay;
+		}
+
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public Duration getMaxDelay() {
+			return this.maxDelay;
+		}
+
+		public void setMaxDelay(Duration maxDelay) {
+			this.maxDelay = maxDelay;
+		}
+
+		public double getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(double jitter) {
+			this.jitter = jitter;
+		}
+
+		public List<Class<? extends Throwable>> getNonRetryableExceptions() {
+			return this.nonRetryableExceptions;
+		}
+
+		public void setNonRetryableExceptions(List<Class<? extends Throwable>> nonRetryableExceptions) {
+			this.nonRetryableExceptions = nonRetryableExceptions;
+		}
+
+	}
+
+	/**
+	 * The work every instance does in the background: moving due retries and expired leases to the broker, and
+	 * publishing outbox rows a crash left behind. Rows are claimed with FOR UPDATE SKIP LOCKED, so any number of
+	 * instances share it and none does an item twice.
+	 */
+	public static class Scheduler {
+
+		/**
+		 * Whether this instance does background work.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How often due work is looked for.
+		 */
+		private Duration pollInterval = Duration.ofMillis(200);
+
+		/**
+		 * Most items claimed in one round.
+		 */
+		private int batchSize = 500;
+
+		/**
+		 * Age after which an outbox row counts as left behind and is published by the relay. Rows are normally
+		 * published and deleted within milliseconds of their commit.
+		 */
+		private Duration outboxRelayAfter = Duration.ofSeconds(5);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		public void setPollInterval(Duration pollInterval) {
+			this.pollInterval = pollInterval;
+		}
+
+		public int getBatchSize() {
+			return this.batchSize;
+		}
+
+		public void setBatchSize(int batchSize) {
+			this.batchSize = batchSize;
+		}
+
+		public Duration getOutboxRelayAfter() {
+			return this.outboxRelayAfter;
+		}
+
+		public void setOutboxRelayAfter(Duration outboxRelayAfter) {
+			this.outboxRelayAfter = outboxRelayAfter;
 		}
 
 	}

@@ -49,6 +49,11 @@ public class DefaultWorkflowClient implements WorkflowClient {
 	}
 
 	@Override
+	public void cancel(UUID jobId) {
+		this.engine.cancel(jobId);
+	}
+
+	@Override
 	public Optional<Job> get(UUID jobId) {
 		return Optional.ofNullable(this.engine.transactions().execute((status) -> {
 			JobEntity entity = this.engine.store().findJob(jobId);

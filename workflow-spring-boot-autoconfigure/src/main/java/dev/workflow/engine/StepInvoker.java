@@ -2,8 +2,12 @@ package dev.workflow.engine;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
+import dev.workflow.annotation.Step;
 import dev.workflow.annotation.StepContext;
 import dev.workflow.annotation.UserContext;
 import dev.workflow.api.JobInfo;
@@ -16,9 +20,11 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.MethodParameter;
 import org.springframework.core.ParameterNameDiscoverer;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 
 /**
  * Invokes one step method. Each parameter is bound to its source once, at start-up, in a fixed order:
@@ -33,13 +39,34 @@ final class StepInvoker {
 
 	private final Argument[] arguments;
 
-	private StepInvoker(StepDefinition step, Argument[] arguments) {
+	private final RetryPolicy retryPolicy;
+
+	private final Duration timeout;
+
+	private StepInvoker(StepDefinition step, Argument[] arguments, RetryPolicy retryPolicy, Duration timeout) {
 		this.step = step;
 		this.arguments = arguments;
+		this.retryPolicy = retryPolicy;
+		this.timeout = timeout;
 	}
 
 	static StepInvoker bind(WorkflowDefinition workflow, StepDefinition step, WorkflowJson json,
-			List<StepArgumentResolver> resolvers) {
+			List<StepArgumentResolver> resolvers, EngineSettings settings) {
+		Step annotation = AnnotatedElementUtils.findMergedAnnotation(step.declaredMethod(), Step.class);
+		RetryPolicy defaults = settings.defaultRetryPolicy();
+		RetryPolicy retryPolicy = defaults;
+		Duration timeout = settings.stepTimeout();
+		if (annotation != null) {
+			List<Class<? extends Throwable>> nonRetryable = new ArrayList<>(defaults.nonRetryable());
+			nonRetryable.addAll(Arrays.asList(annotation.noRetryFor()));
+			retryPolicy = new RetryPolicy(
+					(annotation.maxAttempts() > 0) ? annotation.maxAttempts() : defaults.maxAttempts(),
+					duration(annotation.initialDelay(), defaults.initialDelay(), "initialDelay", step),
+					(annotation.multiplier() > 0) ? annotation.multiplier() : defaults.multiplier(),
+					duration(annotation.maxDelay(), defaults.maxDelay(), "maxDelay", step), defaults.jitter(),
+					List.copyOf(nonRetryable));
+			timeout = duration(annotation.timeout(), timeout, "timeout", step);
+		}
 		Method method = step.declaredMethod();
 		Argument[] arguments = new Argument[method.getParameterCount()];
 		Integer inputIndex = null;
@@ -78,7 +105,28 @@ final class StepInvoker {
 				}
 			}
 		}
-		return new StepInvoker(step, arguments);
+		return new StepInvoker(step, arguments, retryPolicy, timeout);
+	}
+
+	private static Duration duration(String value, Duration fallback, String attribute, StepDefinition step) {
+		if (value.isBlank()) {
+			return fallback;
+		}
+		try {
+			return DurationStyle.detectAndParse(value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new WorkflowDefinitionException("@Step(" + attribute + " = \"" + value + "\") of step '"
+					+ step.name() + "' (" + step.describe() + ") is not a duration: write it as 500ms, 30s, 5m or PT30S.");
+		}
+	}
+
+	RetryPolicy retryPolicy() {
+		return this.retryPolicy;
+	}
+
+	Duration timeout() {
+		return this.timeout;
 	}
 
 	private static Argument stepContextArgument(WorkflowDefinition workflow, MethodParameter parameter,

@@ -3,19 +3,31 @@ package dev.workflow.engine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import dev.workflow.api.JobError;
 import dev.workflow.api.JobInfo;
+import dev.workflow.api.JobNotCancellableException;
+import dev.workflow.api.JobNotFoundException;
 import dev.workflow.api.JobStatus;
 import dev.workflow.api.StartOptions;
 import dev.workflow.api.StepArgumentResolver;
 import dev.workflow.api.StepOutcome;
+import dev.workflow.api.StepTimeoutException;
 import dev.workflow.api.WorkflowEvent;
 import dev.workflow.api.WorkflowException;
 import dev.workflow.api.WorkflowSerializationException;
@@ -42,6 +54,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -71,9 +84,13 @@ public class WorkflowEngine implements StepMessageHandler {
 
 	private final List<StepArgumentResolver> resolvers;
 
-	private final String workerId;
+	private final EngineSettings settings;
 
 	private final Clock clock;
+
+	private final ExecutorService stepExecutor = Executors.newCachedThreadPool(new CustomizableThreadFactory("workflow-step-"));
+
+	private final Set<UUID> running = ConcurrentHashMap.newKeySet();
 
 	private final WorkflowDecider decider = new PipelineDecider();
 
@@ -83,7 +100,7 @@ public class WorkflowEngine implements StepMessageHandler {
 
 	public WorkflowEngine(ListableBeanFactory beanFactory, JobStore store, TransactionTemplate transactions,
 			StepPublisher publisher, WorkflowTopology topology, WorkflowJson json, ApplicationEventPublisher events,
-			List<StepArgumentResolver> resolvers, String workerId, Clock clock) {
+			List<StepArgumentResolver> resolvers, EngineSettings settings, Clock clock) {
 		this.beanFactory = beanFactory;
 		this.store = store;
 		this.transactions = transactions;
@@ -92,7 +109,7 @@ public class WorkflowEngine implements StepMessageHandler {
 		this.json = json;
 		this.events = events;
 		this.resolvers = List.copyOf(resolvers);
-		this.workerId = workerId;
+		this.settings = settings;
 		this.clock = clock;
 	}
 
@@ -109,7 +126,7 @@ public class WorkflowEngine implements StepMessageHandler {
 		for (WorkflowDefinition workflow : discovered.all()) {
 			Map<String, StepInvoker> steps = new HashMap<>();
 			for (StepDefinition step : workflow.steps()) {
-				steps.put(step.name(), StepInvoker.bind(workflow, step, this.json, this.resolvers));
+				steps.put(step.name(), StepInvoker.bind(workflow, step, this.json, this.resolvers, this.settings));
 			}
 			bound.put(workflow.name(), Map.copyOf(steps));
 		}
@@ -246,19 +263,23 @@ public class WorkflowEngine implements StepMessageHandler {
 				message.stepExecutionId());
 		StepCall call = new StepCall(info, message.input(), message.stepContext(), message.userContext());
 		Object returned;
+		this.running.add(message.stepExecutionId());
 		try {
-			returned = invoker.invoke(call);
+			returned = invokeWithTimeout(invoker, call);
 		}
 		catch (StepInputException ex) {
 			failUnrunnable(message, error(ex));
 			throw new PoisonMessageException(ex.getMessage() + " (job " + message.jobId() + ")", ex);
 		}
 		catch (Throwable ex) {
-			if (ex instanceof Error error && !(ex instanceof AssertionError)) {
+			if (ex instanceof Error && !(ex instanceof AssertionError)) {
 				logger.error("Step '" + message.step() + "' of job " + message.jobId() + " failed", ex);
 			}
-			publish(this.transactions.execute((status) -> fail(message, error(ex))));
+			publish(this.transactions.execute((status) -> failOrRetry(message, invoker, ex)));
 			return;
+		}
+		finally {
+			this.running.remove(message.stepExecutionId());
 		}
 		List<OutboundMessage> outbound;
 		try {
@@ -266,9 +287,40 @@ public class WorkflowEngine implements StepMessageHandler {
 			outbound = this.transactions.execute((status) -> complete(workflow, message, result));
 		}
 		catch (WorkflowException ex) {
-			outbound = this.transactions.execute((status) -> fail(message, error(ex)));
+			outbound = this.transactions.execute((status) -> fail(message, error(ex), StepStatus.FAILED));
 		}
 		publish(outbound);
+	}
+
+	private @Nullable Object invokeWithTimeout(StepInvoker invoker, StepCall call) throws Throwable {
+		Future<Object> future = this.stepExecutor.submit(() -> {
+			try {
+				return invoker.invoke(call);
+			}
+			catch (Exception | Error ex) {
+				throw ex;
+			}
+			catch (Throwable ex) {
+				throw new java.lang.reflect.UndeclaredThrowableException(ex);
+			}
+		});
+		try {
+			return future.get(invoker.timeout().toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (ExecutionException ex) {
+			throw ex.getCause();
+		}
+		catch (TimeoutException ex) {
+			future.cancel(true);
+			throw new StepTimeoutException("Step '" + invoker.step().name() + "' of workflow '"
+					+ invoker.step().workflow() + "' ran longer than its timeout of " + invoker.timeout()
+					+ " and was interrupted");
+		}
+		catch (InterruptedException ex) {
+			future.cancel(true);
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while step '" + invoker.step().name() + "' ran", ex);
+		}
 	}
 
 	private boolean claim(StepMessage message) {
@@ -278,21 +330,31 @@ public class WorkflowEngine implements StepMessageHandler {
 					+ message.jobId() + ", which is not in the database");
 			return false;
 		}
-		if (execution.getStatus() != StepStatus.QUEUED && execution.getStatus() != StepStatus.RUNNING) {
+		Instant now = this.clock.instant();
+		if (execution.getStatus() != StepStatus.QUEUED && execution.getStatus() != StepStatus.RUNNING
+				|| execution.getAttempt() != message.attempt()) {
 			logger.debug("Ignoring a duplicate delivery of step execution " + execution.getId() + " ("
-					+ execution.getStatus() + ")");
+					+ execution.getStatus() + ", attempt " + execution.getAttempt() + ")");
+			return false;
+		}
+		if (execution.getStatus() == StepStatus.RUNNING && execution.getLeaseExpiresAt() != null
+				&& execution.getLeaseExpiresAt().isAfter(now)
+				&& !(this.settings.workerId().equals(execution.getWorkerId())
+						&& !this.running.contains(execution.getId()))) {
+			logger.debug("Step execution " + execution.getId() + " runs on " + execution.getWorkerId()
+					+ " under a lease; ignoring this delivery");
 			return false;
 		}
 		JobEntity job = this.store.findJob(message.jobId());
 		if (job == null || job.getStatus().isFinal()) {
 			execution.setStatus(StepStatus.CANCELLED);
-			execution.setFinishedAt(this.clock.instant());
+			execution.setFinishedAt(now);
 			return false;
 		}
-		Instant now = this.clock.instant();
 		execution.setStatus(StepStatus.RUNNING);
 		execution.setStartedAt(now);
-		execution.setWorkerId(this.workerId);
+		execution.setWorkerId(this.settings.workerId());
+		execution.setLeaseExpiresAt(now.plus(this.settings.leaseDuration()));
 		if (job.getStatus() == JobStatus.QUEUED) {
 			job.setStatus(JobStatus.RUNNING);
 			job.setStartedAt(now);
@@ -331,6 +393,7 @@ public class WorkflowEngine implements StepMessageHandler {
 		execution.setStatus(StepStatus.COMPLETED);
 		execution.setOutput(this.json.write(result.value()));
 		execution.setFinishedAt(now);
+		execution.setLeaseExpiresAt(null);
 		job.setStepsCompleted(job.getStepsCompleted() + 1);
 		if (result.replacesStepContext()) {
 			job.setStepContext(this.json.write(result.stepContext()));
@@ -341,17 +404,39 @@ public class WorkflowEngine implements StepMessageHandler {
 		return apply(workflow, job, decision, execution.getSequence() + 1, now);
 	}
 
-	private List<OutboundMessage> fail(StepMessage message, JobError error) {
+	private List<OutboundMessage> failOrRetry(StepMessage message, StepInvoker invoker, Throwable failure) {
+		StepStatus outcome = (failure instanceof StepTimeoutException) ? StepStatus.TIMED_OUT : StepStatus.FAILED;
+		Duration delay = invoker.retryPolicy().retryDelay(message.attempt(), failure);
+		if (delay == null) {
+			return fail(message, error(failure), outcome);
+		}
+		StepExecutionEntity execution = this.store.findStepExecution(message.stepExecutionId());
+		if (execution == null || execution.getStatus() != StepStatus.RUNNING) {
+			return List.of();
+		}
+		JobEntity job = this.store.findJob(message.jobId());
+		Instant now = this.clock.instant();
+		JobError error = error(failure);
+		finish(execution, message.workflow(), outcome, error, now);
+		if (job == null || job.getStatus().isFinal()) {
+			return List.of();
+		}
+		StepExecutionEntity retry = new StepExecutionEntity(UUID.randomUUID(), job.getId(), execution.getSequence(),
+				execution.getStepName(), execution.getAttempt() + 1, execution.getInput(), now, now.plus(delay));
+		this.store.persist(retry);
+		logger.info("Step '" + message.step() + "' of job " + message.jobId() + " failed on attempt "
+				+ message.attempt() + " (" + error.type() + ": " + error.message() + "); attempt "
+				+ retry.getAttempt() + " in " + delay.toMillis() + " ms");
+		return List.of();
+	}
+
+	private List<OutboundMessage> fail(StepMessage message, JobError error, StepStatus outcome) {
 		StepExecutionEntity execution = this.store.findStepExecution(message.stepExecutionId());
 		if (execution == null || execution.getStatus() != StepStatus.RUNNING && execution.getStatus() != StepStatus.QUEUED) {
 			return List.of();
 		}
 		Instant now = this.clock.instant();
-		execution.setStatus(StepStatus.FAILED);
-		execution.setError(error.type(), error.message(), error.stackTrace());
-		execution.setFinishedAt(now);
-		afterCommit(new WorkflowEvent.StepFailed(message.jobId(), message.workflow(), message.step(), message.attempt(),
-				message.stepExecutionId(), error));
+		finish(execution, message.workflow(), outcome, error, now);
 		JobEntity job = this.store.findJob(message.jobId());
 		if (job == null || job.getStatus().isFinal()) {
 			return List.of();
@@ -361,8 +446,18 @@ public class WorkflowEngine implements StepMessageHandler {
 		return List.of();
 	}
 
+	private void finish(StepExecutionEntity execution, String workflow, StepStatus outcome, JobError error,
+			Instant now) {
+		execution.setStatus(outcome);
+		execution.setError(error.type(), error.message(), error.stackTrace());
+		execution.setFinishedAt(now);
+		execution.setLeaseExpiresAt(null);
+		afterCommit(new WorkflowEvent.StepFailed(execution.getJobId(), workflow, execution.getStepName(),
+				execution.getAttempt(), execution.getId(), error));
+	}
+
 	private void failUnrunnable(StepMessage message, JobError error) {
-		this.transactions.executeWithoutResult((status) -> fail(message, error));
+		this.transactions.executeWithoutResult((status) -> fail(message, error, StepStatus.FAILED));
 	}
 
 	private List<OutboundMessage> apply(WorkflowDefinition workflow, JobEntity job, Decision decision, int sequence,
@@ -378,15 +473,132 @@ public class WorkflowEngine implements StepMessageHandler {
 			StepExecutionEntity execution = new StepExecutionEntity(UUID.randomUUID(), job.getId(), next++,
 					dispatch.step(), 1, this.json.write(dispatch.input()), now);
 			this.store.persist(execution);
-			StepMessage message = new StepMessage(job.getId(), execution.getId(), workflow.name(), dispatch.step(), 1,
-					dispatch.input(), this.json.parse(job.getStepContext()), this.json.parse(job.getUserContext()));
-			OutboxEntity row = new OutboxEntity(UUID.randomUUID(), this.topology.exchange(),
-					this.topology.stepRoutingKey(), this.json.encode(message), now);
-			this.store.persist(row);
-			outbound.add(new OutboundMessage(row.getId(), row.getExchange(), row.getRoutingKey(), row.getPayload()));
+			outbound.add(outbox(job, execution, dispatch.input(), now));
 			job.setCurrentStep(dispatch.step());
 		}
 		return outbound;
+	}
+
+	private OutboundMessage outbox(JobEntity job, StepExecutionEntity execution, @Nullable JsonNode input, Instant now) {
+		StepMessage message = new StepMessage(job.getId(), execution.getId(), job.getWorkflowName(),
+				execution.getStepName(), execution.getAttempt(), input, this.json.parse(job.getStepContext()),
+				this.json.parse(job.getUserContext()));
+		OutboxEntity row = new OutboxEntity(UUID.randomUUID(), this.topology.exchange(), this.topology.stepRoutingKey(),
+				this.json.encode(message), now);
+		this.store.persist(row);
+		return new OutboundMessage(row.getId(), row.getExchange(), row.getRoutingKey(), row.getPayload());
+	}
+
+	/**
+	 * Cancels a job: steps not yet started never run, the result of a running one is discarded.
+	 * @param jobId the job
+	 * @throws JobNotFoundException if there is no such job
+	 * @throws JobNotCancellableException if the job has already ended
+	 */
+	public void cancel(UUID jobId) {
+		this.transactions.executeWithoutResult((status) -> {
+			JobEntity job = this.store.lockJob(jobId);
+			if (job == null) {
+				throw new JobNotFoundException("No job with id " + jobId);
+			}
+			if (job.getStatus().isFinal()) {
+				throw new JobNotCancellableException("Job " + jobId + " of workflow '" + job.getWorkflowName()
+						+ "' has already ended " + job.getStatus() + "; only QUEUED and RUNNING jobs can be cancelled");
+			}
+			Instant now = this.clock.instant();
+			this.store.cancelPendingSteps(jobId, now);
+			job.setStatus(JobStatus.CANCELLED);
+			job.setFinishedAt(now);
+			job.setError("cancelled", "Cancelled by a client", null);
+			afterCommit(new WorkflowEvent.JobCancelled(jobId, job.getWorkflowName()));
+		});
+	}
+
+	/**
+	 * Moves retries whose time has come to the broker. Any instance may call it; each retry is claimed by one.
+	 * @return how many were dispatched
+	 */
+	public int dispatchDueRetries() {
+		return dispatchClaimed((now) -> this.store.claimDueRetries(now, this.settings.batchSize()), "retry");
+	}
+
+	/**
+	 * Dispatches again the running steps whose worker stopped renewing their lease.
+	 * @return how many were dispatched
+	 */
+	public int dispatchExpiredLeases() {
+		return dispatchClaimed((now) -> this.store.claimExpiredLeases(now, this.settings.batchSize()), "lease");
+	}
+
+	private int dispatchClaimed(java.util.function.Function<Instant, List<StepExecutionEntity>> claim, String why) {
+		List<OutboundMessage> outbound = this.transactions.execute((status) -> {
+			Instant now = this.clock.instant();
+			List<OutboundMessage> messages = new ArrayList<>();
+			for (StepExecutionEntity execution : claim.apply(now)) {
+				JobEntity job = this.store.findJob(execution.getJobId());
+				if (job == null || job.getStatus().isFinal()) {
+					execution.setStatus(StepStatus.CANCELLED);
+					execution.setFinishedAt(now);
+					continue;
+				}
+				if (why.equals("lease")) {
+					logger.warn("Step '" + execution.getStepName() + "' of job " + execution.getJobId() + " ran on "
+							+ execution.getWorkerId() + ", whose lease lapsed; dispatching it again");
+				}
+				execution.setStatus(StepStatus.QUEUED);
+				execution.setLeaseExpiresAt(null);
+				messages.add(outbox(job, execution, this.json.parse(execution.getInput()), now));
+			}
+			return messages;
+		});
+		publish(outbound);
+		return (outbound != null) ? outbound.size() : 0;
+	}
+
+	/**
+	 * Publishes outbox rows that a crash left behind, and deletes those the broker confirms.
+	 * @return how many were published
+	 */
+	public int relayOutbox() {
+		Integer relayed = this.transactions.execute((status) -> {
+			List<OutboxEntity> rows = this.store
+				.claimStaleOutbox(this.clock.instant().minus(this.settings.outboxRelayAfter()), this.settings.batchSize());
+			if (rows.isEmpty()) {
+				return 0;
+			}
+			List<UUID> confirmed = this.publisher.publish(rows.stream()
+				.map((row) -> new OutboundMessage(row.getId(), row.getExchange(), row.getRoutingKey(), row.getPayload()))
+				.toList());
+			this.store.deleteOutbox(confirmed);
+			return confirmed.size();
+		});
+		return (relayed != null) ? relayed : 0;
+	}
+
+	/**
+	 * Extends the leases of the steps this instance is running.
+	 */
+	public void renewLeases() {
+		if (!this.running.isEmpty()) {
+			Set<UUID> ids = Set.copyOf(this.running);
+			this.transactions.executeWithoutResult(
+					(status) -> this.store.renewLeases(ids, this.clock.instant().plus(this.settings.leaseDuration())));
+		}
+	}
+
+	/**
+	 * Returns the settings.
+	 * @return the settings
+	 */
+	public EngineSettings settings() {
+		return this.settings;
+	}
+
+	/**
+	 * Stops the threads that run steps, interrupting those still running.
+	 */
+	public void shutdown() {
+		this.stepExecutor.shutdownNow();
 	}
 
 	private void end(JobEntity job, Decision.End end, Instant now) {

@@ -1,5 +1,6 @@
 package dev.workflow.store;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.UUID;
 
 import dev.workflow.api.JobStatus;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.Query;
 import org.jspecify.annotations.Nullable;
 
@@ -28,6 +30,15 @@ public class JobStore {
 
 	public @Nullable JobEntity findJob(UUID id) {
 		return this.entityManager.find(JobEntity.class, id);
+	}
+
+	/**
+	 * Reads a job and locks its row until the transaction ends.
+	 * @param id the job
+	 * @return the job, or {@code null}
+	 */
+	public @Nullable JobEntity lockJob(UUID id) {
+		return this.entityManager.find(JobEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
 	}
 
 	public @Nullable StepExecutionEntity findStepExecution(UUID id) {
@@ -104,6 +115,88 @@ public class JobStore {
 		}
 		return "select * from wf_job" + (conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions))
 				+ " order by created_at desc limit ?";
+	}
+
+	/**
+	 * Claims retries whose time has come, skipping those another instance holds.
+	 * @param now the current time
+	 * @param limit the most to claim
+	 * @return the claimed step executions, locked until the transaction ends
+	 */
+	public List<StepExecutionEntity> claimDueRetries(Instant now, int limit) {
+		return claim("select * from wf_step_execution where status = 'SCHEDULED' and due_at <= ? "
+				+ "order by due_at limit ? for update skip locked", now, limit);
+	}
+
+	/**
+	 * Claims running step executions whose worker has stopped renewing their lease.
+	 * @param now the current time
+	 * @param limit the most to claim
+	 * @return the claimed step executions, locked until the transaction ends
+	 */
+	public List<StepExecutionEntity> claimExpiredLeases(Instant now, int limit) {
+		return claim("select * from wf_step_execution where status = 'RUNNING' and lease_expires_at < ? "
+				+ "order by lease_expires_at limit ? for update skip locked", now, limit);
+	}
+
+	@SuppressWarnings("unchecked")
+	private List<StepExecutionEntity> claim(String sql, Instant now, int limit) {
+		return this.entityManager.createNativeQuery(sql, StepExecutionEntity.class)
+			.setParameter(1, now)
+			.setParameter(2, limit)
+			.getResultList();
+	}
+
+	/**
+	 * Claims outbox rows older than a moment: those a crash left behind.
+	 * @param before only rows created before this
+	 * @param limit the most to claim
+	 * @return the rows, locked until the transaction ends
+	 */
+	@SuppressWarnings("unchecked")
+	public List<OutboxEntity> claimStaleOutbox(Instant before, int limit) {
+		return this.entityManager
+			.createNativeQuery("select * from wf_outbox where created_at < ? order by created_at limit ? "
+					+ "for update skip locked", OutboxEntity.class)
+			.setParameter(1, before)
+			.setParameter(2, limit)
+			.getResultList();
+	}
+
+	/**
+	 * Extends the leases of step executions a worker is running.
+	 * @param ids the step executions
+	 * @param until the new expiry
+	 * @return how many were still running
+	 */
+	public int renewLeases(Collection<UUID> ids, Instant until) {
+		if (ids.isEmpty()) {
+			return 0;
+		}
+		return this.entityManager
+			.createQuery("update StepExecutionEntity s set s.leaseExpiresAt = :until "
+					+ "where s.id in :ids and s.status = :running")
+			.setParameter("until", until)
+			.setParameter("ids", ids)
+			.setParameter("running", StepStatus.RUNNING)
+			.executeUpdate();
+	}
+
+	/**
+	 * Cancels a job's step executions that have not started.
+	 * @param jobId the job
+	 * @param now the current time
+	 * @return how many were cancelled
+	 */
+	public int cancelPendingSteps(UUID jobId, Instant now) {
+		return this.entityManager
+			.createQuery("update StepExecutionEntity s set s.status = :cancelled, s.finishedAt = :now "
+					+ "where s.jobId = :jobId and s.status in :pending")
+			.setParameter("cancelled", StepStatus.CANCELLED)
+			.setParameter("now", now)
+			.setParameter("jobId", jobId)
+			.setParameter("pending", List.of(StepStatus.SCHEDULED, StepStatus.QUEUED))
+			.executeUpdate();
 	}
 
 	/**

@@ -66,6 +66,12 @@ public class StepExecutionEntity {
 	@Column(name = "worker_id")
 	private @Nullable String workerId;
 
+	@Column(name = "due_at")
+	private @Nullable Instant dueAt;
+
+	@Column(name = "lease_expires_at")
+	private @Nullable Instant leaseExpiresAt;
+
 	protected StepExecutionEntity() {
 		// for JPA
 		this.id = new UUID(0, 0);
@@ -77,12 +83,18 @@ public class StepExecutionEntity {
 
 	public StepExecutionEntity(UUID id, UUID jobId, int sequence, String stepName, int attempt,
 			@Nullable String input, Instant createdAt) {
+		this(id, jobId, sequence, stepName, attempt, input, createdAt, null);
+	}
+
+	public StepExecutionEntity(UUID id, UUID jobId, int sequence, String stepName, int attempt,
+			@Nullable String input, Instant createdAt, @Nullable Instant dueAt) {
 		this.id = id;
 		this.jobId = jobId;
 		this.sequence = sequence;
 		this.stepName = stepName;
 		this.attempt = attempt;
-		this.status = StepStatus.QUEUED;
+		this.status = (dueAt != null) ? StepStatus.SCHEDULED : StepStatus.QUEUED;
+		this.dueAt = dueAt;
 		this.input = input;
 		this.createdAt = createdAt;
 	}
@@ -171,6 +183,18 @@ public class StepExecutionEntity {
 
 	public void setWorkerId(@Nullable String workerId) {
 		this.workerId = workerId;
+	}
+
+	public @Nullable Instant getDueAt() {
+		return this.dueAt;
+	}
+
+	public @Nullable Instant getLeaseExpiresAt() {
+		return this.leaseExpiresAt;
+	}
+
+	public void setLeaseExpiresAt(@Nullable Instant leaseExpiresAt) {
+		this.leaseExpiresAt = leaseExpiresAt;
 	}
 
 }

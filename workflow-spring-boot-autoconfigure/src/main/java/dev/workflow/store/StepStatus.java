@@ -5,6 +5,9 @@ package dev.workflow.store;
  */
 public enum StepStatus {
 
+	/** A retry waiting in the database for its due time. */
+	SCHEDULED,
+
 	/** Its message is on its way to a worker. */
 	QUEUED,
 
@@ -16,6 +19,9 @@ public enum StepStatus {
 
 	/** It threw, or its result could not be used. */
 	FAILED,
+
+	/** It ran longer than its timeout and was interrupted. */
+	TIMED_OUT,
 
 	/** Its job was cancelled before it completed. */
 	CANCELLED

@@ -1,9 +1,11 @@
 package dev.workflow.transport;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 import com.rabbitmq.client.Channel;
 import org.apache.commons.logging.Log;
@@ -35,10 +37,14 @@ public class StepListener implements ChannelAwareMessageListener {
 
 	private final String parkingQueue;
 
-	public StepListener(StepMessageHandler handler, RabbitTemplate rabbitTemplate, String parkingQueue) {
+	private final Duration errorBackoff;
+
+	public StepListener(StepMessageHandler handler, RabbitTemplate rabbitTemplate, String parkingQueue,
+			Duration errorBackoff) {
 		this.handler = handler;
 		this.rabbitTemplate = rabbitTemplate;
 		this.parkingQueue = parkingQueue;
+		this.errorBackoff = errorBackoff;
 	}
 
 	@Override
@@ -65,7 +71,8 @@ public class StepListener implements ChannelAwareMessageListener {
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not handle step message " + message.getMessageProperties().getMessageId()
-					+ "; handing it back to the broker: " + ex, ex);
+					+ "; handing it back to the broker in " + this.errorBackoff.toMillis() + " ms: " + ex);
+			LockSupport.parkNanos(this.errorBackoff.toNanos());
 			channel.basicNack(tag, false, true);
 		}
 	}

@@ -113,6 +113,20 @@ class WorkflowAutoConfigurationTests {
 		assertThat(properties.getWorker().getConcurrency()).isEqualTo(4);
 		assertThat(properties.getWorker().getPrefetch()).isEqualTo(10);
 		assertThat(properties.getWorker().getId()).isNull();
+		assertThat(properties.getWorker().getStepTimeout()).isEqualTo(Duration.ofMinutes(5));
+		assertThat(properties.getWorker().getLeaseDuration()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(properties.getWorker().getShutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(properties.getWorker().getErrorBackoff()).isEqualTo(Duration.ofSeconds(1));
+		assertThat(properties.getRetry().getMaxAttempts()).isEqualTo(3);
+		assertThat(properties.getRetry().getInitialDelay()).isEqualTo(Duration.ofSeconds(1));
+		assertThat(properties.getRetry().getMultiplier()).isEqualTo(2.0);
+		assertThat(properties.getRetry().getMaxDelay()).isEqualTo(Duration.ofMinutes(5));
+		assertThat(properties.getRetry().getJitter()).isEqualTo(0.2);
+		assertThat(properties.getRetry().getNonRetryableExceptions()).isEmpty();
+		assertThat(properties.getScheduler().isEnabled()).isTrue();
+		assertThat(properties.getScheduler().getPollInterval()).isEqualTo(Duration.ofMillis(200));
+		assertThat(properties.getScheduler().getBatchSize()).isEqualTo(500);
+		assertThat(properties.getScheduler().getOutboxRelayAfter()).isEqualTo(Duration.ofSeconds(5));
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -127,6 +141,11 @@ class WorkflowAutoConfigurationTests {
 
 			@Override
 			public <R> JobHandle<R> handle(UUID jobId, Class<R> resultType) {
+				throw new IllegalStateException("not for this test");
+			}
+
+			@Override
+			public void cancel(UUID jobId) {
 				throw new IllegalStateException("not for this test");
 			}
 

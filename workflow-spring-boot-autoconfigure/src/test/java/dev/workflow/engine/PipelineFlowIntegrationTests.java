@@ -36,7 +36,8 @@ import static org.awaitility.Awaitility.await;
 
 @SpringBootTest(classes = TestApplication.class,
 		properties = { "workflow.broker.exchange=wf-test-flow", "workflow.broker.step-queue=wf-test-flow.steps",
-				"workflow.broker.parking-queue=wf-test-flow.parked", "workflow.worker.id=flow-worker" })
+				"workflow.broker.parking-queue=wf-test-flow.parked", "workflow.worker.id=flow-worker",
+				"workflow.retry.max-attempts=1" })
 class PipelineFlowIntegrationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);

@@ -22,7 +22,7 @@ class WorkflowSchemaMigrationIntegrationTests {
 			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
 			assertThat(tables(jdbc)).contains("app_order", "wf_job", "flyway_schema_history", "wf_schema_history");
 			assertThat(appliedVersions(jdbc, "flyway_schema_history")).containsExactly("1");
-			assertThat(appliedVersions(jdbc, "wf_schema_history")).contains("1").doesNotContain("2");
+			assertThat(appliedVersions(jdbc, "wf_schema_history")).startsWith("1", "2");
 			List<Map<String, Object>> appScripts = jdbc.queryForList("select script from flyway_schema_history");
 			assertThat(appScripts).extracting((row) -> row.get("script")).containsExactly("V1__orders.sql");
 		}

@@ -1,0 +1,30 @@
+package dev.workflow.engine;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The engine's settings, from the {@code workflow.*} properties.
+ *
+ * @param workerId identity of this instance in step executions
+ * @param maxAttempts default most attempts of a step
+ * @param initialDelay default wait before the first retry
+ * @param multiplier default growth of the wait
+ * @param maxDelay default longest wait
+ * @param jitter share of each wait that is random
+ * @param nonRetryable exception types never retried
+ * @param stepTimeout default longest run of one attempt
+ * @param leaseDuration how long a running step stays claimed without renewal
+ * @param batchSize most items claimed in one round of background work
+ * @param outboxRelayAfter age after which an outbox row counts as left behind
+ */
+public record EngineSettings(String workerId, int maxAttempts, Duration initialDelay, double multiplier,
+		Duration maxDelay, double jitter, List<Class<? extends Throwable>> nonRetryable, Duration stepTimeout,
+		Duration leaseDuration, int batchSize, Duration outboxRelayAfter) {
+
+	RetryPolicy defaultRetryPolicy() {
+		return new RetryPolicy(this.maxAttempts, this.initialDelay, this.multiplier, this.maxDelay, this.jitter,
+				List.copyOf(this.nonRetryable));
+	}
+
+}
