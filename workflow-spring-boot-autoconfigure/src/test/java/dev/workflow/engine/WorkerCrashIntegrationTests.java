@@ -1,0 +1,68 @@
+package dev.workflow.engine;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.workflow.api.JobHandle;
+import dev.workflow.api.WorkflowClient;
+import dev.workflow.test.TestApplication;
+import dev.workflow.test.WorkerProcess;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class WorkerCrashIntegrationTests {
+
+	private static final String[] QUEUES = { "--workflow.broker.exchange=wf-test-crash",
+			"--workflow.broker.step-queue=wf-test-crash.steps", "--workflow.broker.parking-queue=wf-test-crash.parked",
+			"--workflow.worker.lease-duration=2s", "--workflow.scheduler.poll-interval=100ms" };
+
+	@Test
+	void whenAWorkerJvmIsKilledMidStepThenTheJobCompletesOnAnotherWorkerAndTheStepIsRecordedOnce() throws Exception {
+		Process doomed = WorkerProcess.start(Path.of("target", "worker-logs", "doomed-worker.log"),
+				concat(QUEUES, "--workflow.worker.id=doomed-worker"));
+		try (ConfigurableApplicationContext starter = new SpringApplicationBuilder(TestApplication.class)
+			.run(concat(QUEUES, "--workflow.worker.enabled=false"))) {
+			WorkflowClient client = starter.getBean(WorkflowClient.class);
+			JdbcTemplate jdbc = starter.getBean(JdbcTemplate.class);
+			JobHandle<Object> job = client.start("crash_test", "order-1");
+
+			await().atMost(Duration.ofSeconds(90)).until(() -> "doomed-worker".equals(jdbc.queryForObject(
+					"select max(worker_id) from wf_step_execution where job_id = ? and status = 'RUNNING'", String.class,
+					job.id())));
+			doomed.destroyForcibly();
+			assertThat(doomed.waitFor(30, TimeUnit.SECONDS)).isTrue();
+			assertThat(doomed.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+
+			try (ConfigurableApplicationContext survivor = new SpringApplicationBuilder(TestApplication.class)
+				.run(concat(QUEUES, "--workflow.worker.id=survivor"))) {
+				assertThat(job.await(Duration.ofSeconds(60))).isEqualTo("order-1 done by survivor, then finished");
+			}
+			Map<String, Object> work = jdbc.queryForMap("select count(*) filter (where status = 'COMPLETED') as completed, "
+					+ "max(output::text) filter (where status = 'COMPLETED') as output, "
+					+ "max(worker_id) filter (where status = 'COMPLETED') as worker "
+					+ "from wf_step_execution where job_id = ? and step_name = 'work'", job.id());
+			assertThat(work).containsEntry("completed", 1L)
+				.containsEntry("output", "\"order-1 done by survivor\"")
+				.containsEntry("worker", "survivor");
+		}
+		finally {
+			doomed.destroyForcibly();
+		}
+	}
+
+	private static String[] concat(String[] first, String... second) {
+		String[] all = new String[first.length + second.length];
+		System.arraycopy(first, 0, all, 0, first.length);
+		System.arraycopy(second, 0, all, first.length, second.length);
+		return all;
+	}
+
+}
