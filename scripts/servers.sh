@@ -97,6 +97,8 @@ stop_rabbitmq() {
 }
 
 print_env() {
+	local self
+	self=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/servers.sh
 	cat <<ENV
 export SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:$PG_PORT/$DB_NAME
 export SPRING_DATASOURCE_USERNAME=$DB_USER
@@ -105,6 +107,8 @@ export SPRING_RABBITMQ_HOST=127.0.0.1
 export SPRING_RABBITMQ_PORT=$RABBIT_PORT
 export SPRING_RABBITMQ_USERNAME=guest
 export SPRING_RABBITMQ_PASSWORD=guest
+export WORKFLOW_SERVERS_SCRIPT=$self
+export WORKFLOW_SERVERS_DIR=$DIR
 ENV
 }
 

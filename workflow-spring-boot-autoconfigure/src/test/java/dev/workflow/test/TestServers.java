@@ -1,9 +1,14 @@
 package dev.workflow.test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.TimeUnit;
+
 import dev.workflow.autoconfigure.WorkflowAutoConfiguration;
 import dev.workflow.devservers.BrokerServer;
 import dev.workflow.devservers.DatabaseServer;
 import dev.workflow.devservers.DevServers;
+import dev.workflow.devservers.ServerSource;
 
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -34,6 +39,47 @@ public final class TestServers {
 				"spring.datasource.password=" + database.password(), "spring.rabbitmq.host=" + broker.host(),
 				"spring.rabbitmq.port=" + broker.port(), "spring.rabbitmq.username=" + broker.username(),
 				"spring.rabbitmq.password=" + broker.password() };
+	}
+
+	/**
+	 * Restarts the tests' RabbitMQ, keeping its data: possible when the servers came from
+	 * {@code scripts/servers.sh}, which exports its own path as {@code WORKFLOW_SERVERS_SCRIPT}.
+	 */
+	public static void restartBroker() {
+		runServersScript("restart-rabbitmq");
+	}
+
+	/**
+	 * Restarts the tests' PostgreSQL, keeping its data, like {@link #restartBroker()}.
+	 */
+	public static void restartDatabase() {
+		runServersScript("restart-postgres");
+	}
+
+	/**
+	 * Whether the servers can be restarted by a test: they came from {@code scripts/servers.sh}.
+	 * @return {@code true} if they can
+	 */
+	public static boolean restartable() {
+		return System.getenv("WORKFLOW_SERVERS_SCRIPT") != null
+				&& DevServers.database().source() == ServerSource.ENVIRONMENT
+				&& DevServers.broker().source() == ServerSource.ENVIRONMENT;
+	}
+
+	private static void runServersScript(String command) {
+		try {
+			Process process = new ProcessBuilder(System.getenv("WORKFLOW_SERVERS_SCRIPT"), command).inheritIO().start();
+			if (!process.waitFor(3, TimeUnit.MINUTES) || process.exitValue() != 0) {
+				throw new IllegalStateException("scripts/servers.sh " + command + " failed");
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/**
