@@ -143,6 +143,12 @@ public final class WorkflowAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		StepPublisher workflowStepPublisher(ConnectionFactory connectionFactory, WorkflowProperties properties) {
+			if (!connectionFactory.isPublisherConfirms()) {
+				throw new IllegalStateException("The workflow engine needs publisher confirms, but the RabbitMQ "
+						+ "connection factory (" + connectionFactory.getClass().getName() + ") does not have them: "
+						+ "set spring.rabbitmq.publisher-confirm-type=correlated, or enable correlated confirms on "
+						+ "your own connection factory.");
+			}
 			return new StepPublisher(workflowRabbitTemplate(connectionFactory), properties.getBroker().getConfirmTimeout());
 		}
 

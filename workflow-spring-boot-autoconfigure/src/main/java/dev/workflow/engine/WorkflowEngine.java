@@ -92,6 +92,8 @@ public class WorkflowEngine implements StepMessageHandler {
 
 	private final Set<UUID> running = ConcurrentHashMap.newKeySet();
 
+	private volatile boolean stopping;
+
 	private final WorkflowDecider decider = new PipelineDecider();
 
 	private volatile @Nullable WorkflowRegistry registry;
@@ -272,10 +274,14 @@ public class WorkflowEngine implements StepMessageHandler {
 			throw new PoisonMessageException(ex.getMessage() + " (job " + message.jobId() + ")", ex);
 		}
 		catch (Throwable ex) {
+			if (this.stopping) {
+				throw new IllegalStateException("This worker is shutting down: step '" + message.step() + "' of job "
+						+ message.jobId() + " runs again elsewhere once its lease lapses", ex);
+			}
 			if (ex instanceof Error && !(ex instanceof AssertionError)) {
 				logger.error("Step '" + message.step() + "' of job " + message.jobId() + " failed", ex);
 			}
-			publish(this.transactions.execute((status) -> failOrRetry(message, invoker, ex)));
+			this.transactions.executeWithoutResult((status) -> failOrRetry(message, invoker, ex));
 			return;
 		}
 		finally {
@@ -287,7 +293,8 @@ public class WorkflowEngine implements StepMessageHandler {
 			outbound = this.transactions.execute((status) -> complete(workflow, message, result));
 		}
 		catch (WorkflowException ex) {
-			outbound = this.transactions.execute((status) -> fail(message, error(ex), StepStatus.FAILED));
+			this.transactions.executeWithoutResult((status) -> fail(message, error(ex), StepStatus.FAILED));
+			return;
 		}
 		publish(outbound);
 	}
@@ -301,6 +308,7 @@ public class WorkflowEngine implements StepMessageHandler {
 				throw ex;
 			}
 			catch (Throwable ex) {
+				// Callable cannot throw a Throwable that is neither: wrap what Java would not let through.
 				throw new java.lang.reflect.UndeclaredThrowableException(ex);
 			}
 		});
@@ -324,37 +332,18 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	private boolean claim(StepMessage message) {
-		StepExecutionEntity execution = this.store.findStepExecution(message.stepExecutionId());
-		if (execution == null) {
-			logger.warn("Ignoring a message for step execution " + message.stepExecutionId() + " of job "
-					+ message.jobId() + ", which is not in the database");
-			return false;
-		}
 		Instant now = this.clock.instant();
-		if (execution.getStatus() != StepStatus.QUEUED && execution.getStatus() != StepStatus.RUNNING
-				|| execution.getAttempt() != message.attempt()) {
-			logger.debug("Ignoring a duplicate delivery of step execution " + execution.getId() + " ("
-					+ execution.getStatus() + ", attempt " + execution.getAttempt() + ")");
+		if (!this.store.claimStepExecution(message.stepExecutionId(), message.attempt(), this.settings.workerId(), now,
+				now.plus(this.settings.leaseDuration()))) {
+			logger.debug("Ignoring a delivery of step execution " + message.stepExecutionId() + " attempt "
+					+ message.attempt() + ": it has ended, or runs on a worker whose lease holds");
 			return false;
 		}
-		if (execution.getStatus() == StepStatus.RUNNING && execution.getLeaseExpiresAt() != null
-				&& execution.getLeaseExpiresAt().isAfter(now)
-				&& !(this.settings.workerId().equals(execution.getWorkerId())
-						&& !this.running.contains(execution.getId()))) {
-			logger.debug("Step execution " + execution.getId() + " runs on " + execution.getWorkerId()
-					+ " under a lease; ignoring this delivery");
-			return false;
-		}
+		StepExecutionEntity execution = this.store.findStepExecution(message.stepExecutionId());
 		JobEntity job = this.store.findJob(message.jobId());
-		if (job == null || job.getStatus().isFinal()) {
-			execution.setStatus(StepStatus.CANCELLED);
-			execution.setFinishedAt(now);
+		if (execution == null || cancelIfJobEnded(job, execution, now)) {
 			return false;
 		}
-		execution.setStatus(StepStatus.RUNNING);
-		execution.setStartedAt(now);
-		execution.setWorkerId(this.settings.workerId());
-		execution.setLeaseExpiresAt(now.plus(this.settings.leaseDuration()));
 		if (job.getStatus() == JobStatus.QUEUED) {
 			job.setStatus(JobStatus.RUNNING);
 			job.setStartedAt(now);
@@ -362,6 +351,20 @@ public class WorkflowEngine implements StepMessageHandler {
 		job.setCurrentStep(message.step());
 		afterCommit(new WorkflowEvent.StepStarted(message.jobId(), message.workflow(), message.step(),
 				message.attempt(), message.stepExecutionId()));
+		return true;
+	}
+
+	/**
+	 * Marks a step execution cancelled if its job has ended meanwhile (a client cancelled it, say).
+	 * @return {@code true} if the job has ended
+	 */
+	private boolean cancelIfJobEnded(@Nullable JobEntity job, StepExecutionEntity execution, Instant now) {
+		if (job != null && !job.getStatus().isFinal()) {
+			return false;
+		}
+		execution.setStatus(StepStatus.CANCELLED);
+		execution.setFinishedAt(now);
+		execution.setLeaseExpiresAt(null);
 		return true;
 	}
 
@@ -379,15 +382,13 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	private List<OutboundMessage> complete(WorkflowDefinition workflow, StepMessage message, StepResult result) {
-		StepExecutionEntity execution = this.store.findStepExecution(message.stepExecutionId());
-		if (execution == null || execution.getStatus() != StepStatus.RUNNING) {
+		StepExecutionEntity execution = runningExecution(message);
+		if (execution == null) {
 			return List.of();
 		}
 		JobEntity job = this.store.findJob(message.jobId());
 		Instant now = this.clock.instant();
-		if (job == null || job.getStatus().isFinal()) {
-			execution.setStatus(StepStatus.CANCELLED);
-			execution.setFinishedAt(now);
+		if (cancelIfJobEnded(job, execution, now)) {
 			return List.of();
 		}
 		execution.setStatus(StepStatus.COMPLETED);
@@ -404,46 +405,52 @@ public class WorkflowEngine implements StepMessageHandler {
 		return apply(workflow, job, decision, execution.getSequence() + 1, now);
 	}
 
-	private List<OutboundMessage> failOrRetry(StepMessage message, StepInvoker invoker, Throwable failure) {
+	private void failOrRetry(StepMessage message, StepInvoker invoker, Throwable failure) {
 		StepStatus outcome = (failure instanceof StepTimeoutException) ? StepStatus.TIMED_OUT : StepStatus.FAILED;
 		Duration delay = invoker.retryPolicy().retryDelay(message.attempt(), failure);
 		if (delay == null) {
-			return fail(message, error(failure), outcome);
+			fail(message, error(failure), outcome);
+			return;
 		}
-		StepExecutionEntity execution = this.store.findStepExecution(message.stepExecutionId());
-		if (execution == null || execution.getStatus() != StepStatus.RUNNING) {
-			return List.of();
+		StepExecutionEntity execution = runningExecution(message);
+		if (execution == null) {
+			return;
 		}
 		JobEntity job = this.store.findJob(message.jobId());
 		Instant now = this.clock.instant();
+		if (cancelIfJobEnded(job, execution, now)) {
+			return;
+		}
 		JobError error = error(failure);
 		finish(execution, message.workflow(), outcome, error, now);
-		if (job == null || job.getStatus().isFinal()) {
-			return List.of();
-		}
 		StepExecutionEntity retry = new StepExecutionEntity(UUID.randomUUID(), job.getId(), execution.getSequence(),
 				execution.getStepName(), execution.getAttempt() + 1, execution.getInput(), now, now.plus(delay));
 		this.store.persist(retry);
 		logger.info("Step '" + message.step() + "' of job " + message.jobId() + " failed on attempt "
 				+ message.attempt() + " (" + error.type() + ": " + error.message() + "); attempt "
 				+ retry.getAttempt() + " in " + delay.toMillis() + " ms");
-		return List.of();
 	}
 
-	private List<OutboundMessage> fail(StepMessage message, JobError error, StepStatus outcome) {
+	private void fail(StepMessage message, JobError error, StepStatus outcome) {
 		StepExecutionEntity execution = this.store.findStepExecution(message.stepExecutionId());
-		if (execution == null || execution.getStatus() != StepStatus.RUNNING && execution.getStatus() != StepStatus.QUEUED) {
-			return List.of();
+		if (execution == null || execution.getAttempt() != message.attempt()
+				|| execution.getStatus() != StepStatus.RUNNING && execution.getStatus() != StepStatus.QUEUED) {
+			return;
 		}
-		Instant now = this.clock.instant();
-		finish(execution, message.workflow(), outcome, error, now);
 		JobEntity job = this.store.findJob(message.jobId());
-		if (job == null || job.getStatus().isFinal()) {
-			return List.of();
+		Instant now = this.clock.instant();
+		if (cancelIfJobEnded(job, execution, now)) {
+			return;
 		}
+		finish(execution, message.workflow(), outcome, error, now);
 		job.setCurrentStep(message.step());
 		end(job, new Decision.End(JobStatus.FAILED, null, error), now);
-		return List.of();
+	}
+
+	private @Nullable StepExecutionEntity runningExecution(StepMessage message) {
+		StepExecutionEntity execution = this.store.findStepExecution(message.stepExecutionId());
+		return (execution != null && execution.getStatus() == StepStatus.RUNNING
+				&& execution.getAttempt() == message.attempt()) ? execution : null;
 	}
 
 	private void finish(StepExecutionEntity execution, String workflow, StepStatus outcome, JobError error,
@@ -536,9 +543,7 @@ public class WorkflowEngine implements StepMessageHandler {
 			List<OutboundMessage> messages = new ArrayList<>();
 			for (StepExecutionEntity execution : claim.apply(now)) {
 				JobEntity job = this.store.findJob(execution.getJobId());
-				if (job == null || job.getStatus().isFinal()) {
-					execution.setStatus(StepStatus.CANCELLED);
-					execution.setFinishedAt(now);
+				if (cancelIfJobEnded(job, execution, now)) {
 					continue;
 				}
 				if (why.equals("lease")) {
@@ -598,6 +603,7 @@ public class WorkflowEngine implements StepMessageHandler {
 	 * Stops the threads that run steps, interrupting those still running.
 	 */
 	public void shutdown() {
+		this.stopping = true;
 		this.stepExecutor.shutdownNow();
 	}
 
@@ -631,7 +637,13 @@ public class WorkflowEngine implements StepMessageHandler {
 		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 			@Override
 			public void afterCommit() {
-				WorkflowEngine.this.events.publishEvent(event);
+				try {
+					WorkflowEngine.this.events.publishEvent(event);
+				}
+				catch (RuntimeException ex) {
+					// A listener's failure must not undo or repeat what the engine has committed.
+					logger.warn("A listener of " + event + " failed", ex);
+				}
 			}
 		});
 	}

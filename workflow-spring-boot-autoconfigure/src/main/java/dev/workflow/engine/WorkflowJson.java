@@ -32,6 +32,16 @@ public final class WorkflowJson {
 
 	private final JsonMapper mapper;
 
+	/**
+	 * Writes and reads the envelope of step messages: the engine's own format, whatever the application configures
+	 * for its values, so that instances configured differently still understand each other.
+	 */
+	private final JsonMapper envelope = JsonMapper.builder().build();
+
+	/**
+	 * Creates the engine's JSON.
+	 * @param mapper the mapper for the application's values: inputs, results and contexts
+	 */
 	public WorkflowJson(JsonMapper mapper) {
 		this.mapper = mapper;
 	}
@@ -96,12 +106,12 @@ public final class WorkflowJson {
 	}
 
 	String encode(StepMessage message) {
-		return this.mapper.writeValueAsString(message);
+		return this.envelope.writeValueAsString(message);
 	}
 
 	StepMessage decode(byte[] body) {
 		try {
-			StepMessage message = this.mapper.readValue(body, StepMessage.class);
+			StepMessage message = this.envelope.readValue(body, StepMessage.class);
 			if (message.jobId() == null || message.stepExecutionId() == null || message.workflow() == null
 					|| message.step() == null) {
 				throw new PoisonMessageException("Step message lacks jobId, stepExecutionId, workflow or step");

@@ -118,6 +118,33 @@ public class JobStore {
 	}
 
 	/**
+	 * Claims a step execution for a worker: only one that is queued, or running under a lease that has lapsed, and
+	 * only for the attempt the message names. The database decides, so of two deliveries of one message only one
+	 * claims it.
+	 * @param id the step execution
+	 * @param attempt the attempt the message names
+	 * @param workerId the worker
+	 * @param now the current time
+	 * @param leaseUntil when the worker's lease lapses unless renewed
+	 * @return {@code true} if this worker now runs it
+	 */
+	public boolean claimStepExecution(UUID id, int attempt, String workerId, Instant now, Instant leaseUntil) {
+		return this.entityManager
+			.createQuery("update StepExecutionEntity s set s.status = :running, s.startedAt = :now, "
+					+ "s.workerId = :worker, s.leaseExpiresAt = :until, s.version = s.version + 1 "
+					+ "where s.id = :id and s.attempt = :attempt and (s.status = :queued "
+					+ "or (s.status = :running and s.leaseExpiresAt < :now))")
+			.setParameter("running", StepStatus.RUNNING)
+			.setParameter("queued", StepStatus.QUEUED)
+			.setParameter("now", now)
+			.setParameter("worker", workerId)
+			.setParameter("until", leaseUntil)
+			.setParameter("id", id)
+			.setParameter("attempt", attempt)
+			.executeUpdate() == 1;
+	}
+
+	/**
 	 * Claims retries whose time has come, skipping those another instance holds.
 	 * @param now the current time
 	 * @param limit the most to claim

@@ -9,6 +9,8 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 import org.jspecify.annotations.Nullable;
@@ -17,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  * One execution of a step: an entry of its job's history.
  */
 @Entity
+@DynamicUpdate
 @Table(name = "wf_step_execution")
 public class StepExecutionEntity {
 
@@ -71,6 +74,9 @@ public class StepExecutionEntity {
 
 	@Column(name = "lease_expires_at")
 	private @Nullable Instant leaseExpiresAt;
+
+	@Version
+	private long version;
 
 	protected StepExecutionEntity() {
 		// for JPA

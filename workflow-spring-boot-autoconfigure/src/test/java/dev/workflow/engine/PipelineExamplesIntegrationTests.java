@@ -15,11 +15,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@DirtiesContext
 @SpringBootTest(classes = TestApplication.class, properties = { "workflow.broker.exchange=wf-test-examples",
 		"workflow.broker.step-queue=wf-test-examples.steps" })
 @ExtendWith(OutputCaptureExtension.class)

@@ -28,12 +28,14 @@ import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
+@DirtiesContext
 @SpringBootTest(classes = TestApplication.class,
 		properties = { "workflow.broker.exchange=wf-test-flow", "workflow.broker.step-queue=wf-test-flow.steps",
 				"workflow.broker.parking-queue=wf-test-flow.parked", "workflow.worker.id=flow-worker",

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,6 +24,7 @@ import static org.awaitility.Awaitility.await;
  * The application rides through a restart of RabbitMQ and of PostgreSQL with hundreds of jobs in flight. These
  * tests restart the servers, so they run where the servers came from {@code scripts/servers.sh} (as in CI).
  */
+@DirtiesContext
 @SpringBootTest(classes = TestApplication.class,
 		properties = { "workflow.broker.exchange=wf-test-restart", "workflow.broker.step-queue=wf-test-restart.steps",
 				"workflow.broker.parking-queue=wf-test-restart.parked", "workflow.worker.concurrency=4",

@@ -20,6 +20,7 @@ import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,6 +30,7 @@ import static org.awaitility.Awaitility.await;
  * Thousands of jobs while one step attempt in five throws and poison messages arrive: every job ends as its retry
  * policy dictates, no step execution completes twice, and every poison message is parked.
  */
+@DirtiesContext
 @SpringBootTest(classes = TestApplication.class,
 		properties = { "workflow.broker.exchange=wf-test-soak", "workflow.broker.step-queue=wf-test-soak.steps",
 				"workflow.broker.parking-queue=wf-test-soak.parked", "workflow.worker.concurrency=8",

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * The client on an instance that runs no steps: jobs stay QUEUED, which is what these tests look at.
  */
+@DirtiesContext
 @SpringBootTest(classes = TestApplication.class,
 		properties = { "workflow.worker.enabled=false", "workflow.broker.exchange=wf-test-client",
 				"workflow.broker.step-queue=wf-test-client.steps", "workflow.broker.parking-queue=wf-test-client.parked" })

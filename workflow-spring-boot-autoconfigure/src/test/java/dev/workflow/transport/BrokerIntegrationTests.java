@@ -22,10 +22,12 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+@DirtiesContext
 @SpringBootTest(classes = TestApplication.class, properties = "spring.rabbitmq.publisher-confirm-type=correlated")
 class BrokerIntegrationTests {
 
