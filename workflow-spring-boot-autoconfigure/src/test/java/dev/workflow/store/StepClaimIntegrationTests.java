@@ -1,0 +1,103 @@
+package dev.workflow.store;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import dev.workflow.test.TestApplication;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+@DirtiesContext
+@SpringBootTest(classes = TestApplication.class, properties = { "workflow.worker.enabled=false",
+		"workflow.scheduler.enabled=false", "workflow.broker.exchange=wf-test-claim",
+		"workflow.broker.step-queue=wf-test-claim.steps", "workflow.broker.parking-queue=wf-test-claim.parked" })
+class StepClaimIntegrationTests {
+
+	@Autowired
+	JobStore store;
+
+	@Autowired
+	TransactionTemplate transactions;
+
+	@Autowired
+	JdbcTemplate jdbc;
+
+	@Test
+	void whenTwoDeliveriesClaimTheSameStepExecutionAtOnceThenExactlyOneWins() throws Exception {
+		for (int round = 0; round < 20; round++) {
+			UUID execution = queuedExecution();
+			CountDownLatch go = new CountDownLatch(1);
+			ExecutorService workers = Executors.newFixedThreadPool(2);
+			List<Future<Boolean>> claims = new ArrayList<>();
+			for (String worker : List.of("worker-1", "worker-2")) {
+				claims.add(workers.submit(() -> {
+					go.await();
+					Instant now = Instant.now();
+					return this.transactions.execute((status) -> this.store.claimStepExecution(execution, 1, worker, now,
+							now.plusSeconds(30)));
+				}));
+			}
+			go.countDown();
+			int won = 0;
+			for (Future<Boolean> claim : claims) {
+				won += claim.get(10, TimeUnit.SECONDS) ? 1 : 0;
+			}
+			workers.shutdown();
+			assertThat(won).as("claims won in round %d", round).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void whenTheLeaseOfARunningStepHasLapsedThenAnotherWorkerCanClaimItButNotBefore() {
+		UUID execution = queuedExecution();
+		Instant now = Instant.now();
+		assertThat(claim(execution, "first", now, now.plusSeconds(30))).isTrue();
+		assertThat(claim(execution, "second", now.plusSeconds(10), now.plusSeconds(40))).isFalse();
+		assertThat(claim(execution, "second", now.plusSeconds(31), now.plusSeconds(60))).isTrue();
+		assertThat(this.jdbc.queryForObject("select worker_id from wf_step_execution where id = ?", String.class,
+				execution))
+			.isEqualTo("second");
+	}
+
+	@Test
+	void whenASecondRowForTheSameAttemptOfAPositionIsWrittenThenTheDatabaseRefusesIt() {
+		UUID execution = queuedExecution();
+		UUID job = this.jdbc.queryForObject("select job_id from wf_step_execution where id = ?", UUID.class, execution);
+
+		assertThatExceptionOfType(DataIntegrityViolationException.class).isThrownBy(() -> this.jdbc.update(
+				"insert into wf_step_execution (id, job_id, sequence, step_name, attempt, status, created_at) "
+						+ "values (?, ?, 0, 'flaky', 1, 'QUEUED', now())",
+				UUID.randomUUID(), job));
+	}
+
+	private boolean claim(UUID execution, String worker, Instant now, Instant until) {
+		return this.transactions.execute((status) -> this.store.claimStepExecution(execution, 1, worker, now, until));
+	}
+
+	private UUID queuedExecution() {
+		UUID job = UUID.randomUUID();
+		UUID execution = UUID.randomUUID();
+		this.jdbc.update("insert into wf_job (id, workflow_name, status, user_context, step_count, created_at) "
+				+ "values (?, 'flaky', 'QUEUED', '{}', 1, now())", job);
+		this.jdbc.update("insert into wf_step_execution (id, job_id, sequence, step_name, attempt, status, created_at) "
+				+ "values (?, ?, 0, 'flaky', 1, 'QUEUED', now())", execution, job);
+		return execution;
+	}
+
+}
