@@ -42,7 +42,7 @@ public class DefaultWorkflowClient implements WorkflowClient {
 
 	@Override
 	public <R> JobHandle<R> handle(UUID jobId, Class<R> resultType) {
-		if (get(jobId).isEmpty()) {
+		if (!Boolean.TRUE.equals(this.engine.transactions().execute((status) -> this.engine.store().findJob(jobId) != null))) {
 			throw new JobNotFoundException("No job with id " + jobId);
 		}
 		return new Handle<>(jobId, resultType);
