@@ -1,6 +1,7 @@
 package dev.workflow.sample;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import dev.workflow.api.JobFailedException;
@@ -36,6 +37,7 @@ class SampleJobs implements ApplicationRunner {
 				StartOptions.defaults().userContext(Map.of("user", "prryplatypus"))));
 		report(this.client.start("process_order_pipeline", null,
 				StartOptions.defaults().stepContext(new OrderContext("workspace-1", "user-7", "order-42"))));
+		report(this.client.start("process_order", List.of("order-43", "user-8")));
 	}
 
 	private void report(JobHandle<Object> job) {

@@ -21,7 +21,9 @@ class SampleApplicationTests {
 				.contains("Hello, I am step 2 and I've received 22 thanks to prryplatypus\n")
 				.contains("Validating order order-42 for user user-7\n")
 				.containsPattern("Job [0-9a-f-]{36} of my_first_workflow: COMPLETED, result null\n")
-				.containsPattern("Job [0-9a-f-]{36} of process_order_pipeline: COMPLETED, result \\{valid=true\\}\n");
+				.containsPattern("Job [0-9a-f-]{36} of process_order_pipeline: COMPLETED, result \\{valid=true\\}\n")
+				.contains("Validating order order-43 for user user-8\n")
+				.containsPattern("Job [0-9a-f-]{36} of process_order: COMPLETED, result \\{valid=true\\}\n");
 		}
 	}
 

@@ -12,6 +12,7 @@ import dev.workflow.api.WorkflowClient;
 import dev.workflow.engine.BackgroundWork;
 import dev.workflow.engine.DefaultWorkflowClient;
 import dev.workflow.engine.EngineSettings;
+import dev.workflow.engine.StepCallProxies;
 import dev.workflow.engine.WorkflowEngine;
 import dev.workflow.engine.WorkflowJson;
 import dev.workflow.store.JobEntity;
@@ -185,6 +186,14 @@ public final class WorkflowAutoConfiguration {
 		BackgroundWork workflowBackgroundWork(WorkflowEngine engine, WorkflowProperties properties) {
 			return new BackgroundWork(engine, properties.getScheduler().getPollInterval(),
 					properties.getScheduler().isEnabled());
+		}
+
+		/**
+		 * Routes the step calls of workflow methods to the engine.
+		 */
+		@Bean
+		static StepCallProxies workflowStepCallProxies() {
+			return new StepCallProxies();
 		}
 
 		@Bean

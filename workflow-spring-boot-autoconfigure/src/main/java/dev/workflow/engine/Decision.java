@@ -13,24 +13,29 @@ import tools.jackson.databind.JsonNode;
  * @param dispatches the steps to run next
  * @param end how the job ends, if it does
  * @param percentComplete the job's progress afterwards, 0 to 100
+ * @param stepContext the job's new step context, or {@code null} to keep it
  */
-record Decision(List<Dispatch> dispatches, @Nullable End end, int percentComplete) {
+record Decision(List<Dispatch> dispatches, @Nullable End end, int percentComplete, @Nullable JsonNode stepContext) {
 
 	static Decision run(Dispatch dispatch, int percentComplete) {
-		return new Decision(List.of(dispatch), null, percentComplete);
+		return new Decision(List.of(dispatch), null, percentComplete, null);
 	}
 
 	static Decision complete(@Nullable JsonNode output) {
-		return new Decision(List.of(), new End(JobStatus.COMPLETED, output, null), 100);
+		return new Decision(List.of(), new End(JobStatus.COMPLETED, output, null), 100, null);
 	}
 
 	static Decision abort(String reason, int percentComplete) {
 		return new Decision(List.of(), new End(JobStatus.ABORTED, null, new JobError("aborted", reason, null)),
-				percentComplete);
+				percentComplete, null);
 	}
 
 	static Decision fail(JobError error, int percentComplete) {
-		return new Decision(List.of(), new End(JobStatus.FAILED, null, error), percentComplete);
+		return new Decision(List.of(), new End(JobStatus.FAILED, null, error), percentComplete, null);
+	}
+
+	Decision withStepContext(@Nullable JsonNode newStepContext) {
+		return new Decision(this.dispatches, this.end, this.percentComplete, newStepContext);
 	}
 
 	/**

@@ -19,6 +19,8 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.DefaultParameterNameDiscoverer;
@@ -43,15 +45,36 @@ final class StepInvoker {
 
 	private final Duration timeout;
 
-	private StepInvoker(StepDefinition step, Argument[] arguments, RetryPolicy retryPolicy, Duration timeout) {
+	private final int[] inputParameters;
+
+	private StepInvoker(StepDefinition step, Argument[] arguments, RetryPolicy retryPolicy, Duration timeout,
+			int[] inputParameters) {
 		this.step = step;
 		this.arguments = arguments;
 		this.retryPolicy = retryPolicy;
 		this.timeout = timeout;
+		this.inputParameters = inputParameters;
 	}
 
+	/**
+	 * Binds a step of a pipeline: at most one parameter takes the step's input.
+	 */
 	static StepInvoker bind(WorkflowDefinition workflow, StepDefinition step, WorkflowJson json,
 			List<StepArgumentResolver> resolvers, EngineSettings settings) {
+		return bind(workflow, step, json, resolvers, settings, false);
+	}
+
+	/**
+	 * Binds a step that workflow methods call: each input parameter takes its element of the input, a JSON array of
+	 * the arguments of the call.
+	 */
+	static StepInvoker bindCallable(StepDefinition step, WorkflowJson json, List<StepArgumentResolver> resolvers,
+			EngineSettings settings) {
+		return bind(null, step, json, resolvers, settings, true);
+	}
+
+	private static StepInvoker bind(@Nullable WorkflowDefinition workflow, StepDefinition step, WorkflowJson json,
+			List<StepArgumentResolver> resolvers, EngineSettings settings, boolean spreadInput) {
 		Step annotation = AnnotatedElementUtils.findMergedAnnotation(step.declaredMethod(), Step.class);
 		RetryPolicy defaults = settings.defaultRetryPolicy();
 		RetryPolicy retryPolicy = defaults;
@@ -70,6 +93,7 @@ final class StepInvoker {
 		Method method = step.declaredMethod();
 		Argument[] arguments = new Argument[method.getParameterCount()];
 		Integer inputIndex = null;
+		List<Integer> inputs = new ArrayList<>();
 		for (int i = 0; i < arguments.length; i++) {
 			MethodParameter parameter = new MethodParameter(method, i);
 			parameter.initParameterNameDiscovery(parameterNames);
@@ -92,8 +116,15 @@ final class StepInvoker {
 				if (resolver != null) {
 					arguments[i] = (call) -> resolver.resolveArgument(parameter, call.jobInfo());
 				}
+				else if (spreadInput) {
+					int element = inputs.size();
+					inputs.add(i);
+					arguments[i] = (call) -> convert(json, (call.input() != null) ? call.input().get(element) : null, type,
+							"argument " + element, described);
+				}
 				else if (inputIndex == null) {
 					inputIndex = i;
+					inputs.add(i);
 					arguments[i] = (call) -> convert(json, call.input(), type, "input", described);
 				}
 				else {
@@ -105,7 +136,23 @@ final class StepInvoker {
 				}
 			}
 		}
-		return new StepInvoker(step, arguments, retryPolicy, timeout);
+		return new StepInvoker(step, arguments, retryPolicy, timeout,
+				inputs.stream().mapToInt(Integer::intValue).toArray());
+	}
+
+	/**
+	 * Returns the arguments of a call of this step from a workflow method as the step's input: a JSON array of the
+	 * arguments its input parameters take (those the engine supplies, such as {@code @StepContext}, are left out).
+	 * @param args the call's arguments
+	 * @param json the engine's JSON
+	 * @return the input
+	 */
+	ArrayNode input(Object[] args, WorkflowJson json) {
+		ArrayNode input = JsonNodeFactory.instance.arrayNode();
+		for (int index : this.inputParameters) {
+			input.add(json.toTree(args[index], () -> "argument " + index + " of step '" + this.step.name() + "'"));
+		}
+		return input;
 	}
 
 	private static Duration duration(String value, Duration fallback, String attribute, StepDefinition step) {
@@ -129,8 +176,13 @@ final class StepInvoker {
 		return this.timeout;
 	}
 
-	private static Argument stepContextArgument(WorkflowDefinition workflow, MethodParameter parameter,
+	private static Argument stepContextArgument(@Nullable WorkflowDefinition workflow, MethodParameter parameter,
 			String described, WorkflowJson json) {
+		if (workflow == null) {
+			// A step that workflow methods call reads the context of whichever workflow calls it.
+			JavaType type = json.type(parameter.getGenericParameterType());
+			return (call) -> convert(json, call.stepContext(), type, "step context", described);
+		}
 		Class<?> contextType = workflow.contextType();
 		if (contextType == null) {
 			throw new WorkflowDefinitionException(described + " is annotated @StepContext, but workflow '"

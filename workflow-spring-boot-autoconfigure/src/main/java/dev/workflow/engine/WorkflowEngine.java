@@ -96,6 +96,10 @@ public class WorkflowEngine implements StepMessageHandler {
 
 	private final WorkflowDecider decider = new PipelineDecider();
 
+	private final OrchestrationDecider orchestration;
+
+	private volatile Map<String, StepInvoker> callableInvokers = Map.of();
+
 	private volatile @Nullable WorkflowRegistry registry;
 
 	private volatile Map<String, Map<String, StepInvoker>> invokers = Map.of();
@@ -113,6 +117,7 @@ public class WorkflowEngine implements StepMessageHandler {
 		this.resolvers = List.copyOf(resolvers);
 		this.settings = settings;
 		this.clock = clock;
+		this.orchestration = new OrchestrationDecider(json, (step) -> this.callableInvokers.get(step));
 	}
 
 	/**
@@ -123,7 +128,19 @@ public class WorkflowEngine implements StepMessageHandler {
 		if (this.registry != null) {
 			return;
 		}
-		WorkflowRegistry discovered = WorkflowRegistry.discover(this.beanFactory, this.json::contextProblem);
+		WorkflowRegistry discovered = WorkflowRegistry.discover(this.beanFactory, new WorkflowRegistry.TypeChecks() {
+
+			@Override
+			public @Nullable String contextProblem(Class<?> contextType) {
+				return WorkflowEngine.this.json.contextProblem(contextType);
+			}
+
+			@Override
+			public @Nullable String valueProblem(java.lang.reflect.Type type) {
+				return WorkflowEngine.this.json.valueProblem(type);
+			}
+
+		});
 		Map<String, Map<String, StepInvoker>> bound = new HashMap<>();
 		for (WorkflowDefinition workflow : discovered.all()) {
 			Map<String, StepInvoker> steps = new HashMap<>();
@@ -132,7 +149,12 @@ public class WorkflowEngine implements StepMessageHandler {
 			}
 			bound.put(workflow.name(), Map.copyOf(steps));
 		}
+		Map<String, StepInvoker> callable = new HashMap<>();
+		discovered.callableSteps()
+			.forEach((name, step) -> callable.put(name, StepInvoker.bindCallable(step, this.json, this.resolvers,
+					this.settings)));
 		this.invokers = Map.copyOf(bound);
+		this.callableInvokers = Map.copyOf(callable);
 		this.registry = discovered;
 	}
 
@@ -183,8 +205,13 @@ public class WorkflowEngine implements StepMessageHandler {
 				return existing;
 			}
 		}
+		if (workflow.orchestrated()) {
+			this.orchestration.validateInput(workflow, inputNode);
+		}
 		UUID jobId = UUID.randomUUID();
-		Decision decision = this.decider.start(workflow, inputNode);
+		Decision decision = workflow.orchestrated()
+				? this.orchestration.replay(workflow, inputNode, stepContext, List.of())
+				: this.decider.start(workflow, inputNode);
 		List<OutboundMessage> outbound;
 		try {
 			outbound = this.transactions.execute((status) -> {
@@ -250,7 +277,9 @@ public class WorkflowEngine implements StepMessageHandler {
 	public void handle(byte[] body) {
 		StepMessage message = this.json.decode(body);
 		WorkflowDefinition workflow = registry().find(message.workflow());
-		StepInvoker invoker = (workflow != null) ? this.invokers.get(workflow.name()).get(message.step()) : null;
+		StepInvoker invoker = (workflow == null) ? null
+				: workflow.orchestrated() ? this.callableInvokers.get(message.step())
+						: this.invokers.get(workflow.name()).get(message.step());
 		if (invoker == null) {
 			String problem = (workflow == null)
 					? "No workflow named '" + message.workflow() + "' is registered on this application"
@@ -401,7 +430,18 @@ public class WorkflowEngine implements StepMessageHandler {
 		}
 		afterCommit(new WorkflowEvent.StepCompleted(message.jobId(), message.workflow(), message.step(),
 				message.attempt(), message.stepExecutionId()));
-		Decision decision = this.decider.afterStep(workflow, message.step(), result);
+		Decision decision;
+		if (workflow.orchestrated()) {
+			List<StepExecutionEntity> completed = this.store.history(job.getId())
+				.stream()
+				.filter((entry) -> entry.getStatus() == StepStatus.COMPLETED)
+				.toList();
+			decision = this.orchestration.replay(workflow, this.json.parse(job.getInput()),
+					this.json.parse(job.getStepContext()), completed);
+		}
+		else {
+			decision = this.decider.afterStep(workflow, message.step(), result);
+		}
 		return apply(workflow, job, decision, execution.getSequence() + 1, now);
 	}
 
@@ -470,6 +510,9 @@ public class WorkflowEngine implements StepMessageHandler {
 	private List<OutboundMessage> apply(WorkflowDefinition workflow, JobEntity job, Decision decision, int sequence,
 			Instant now) {
 		job.setPercentComplete(decision.percentComplete());
+		if (decision.stepContext() != null) {
+			job.setStepContext(this.json.write(decision.stepContext()));
+		}
 		if (decision.end() != null) {
 			end(job, decision.end(), now);
 			return List.of();

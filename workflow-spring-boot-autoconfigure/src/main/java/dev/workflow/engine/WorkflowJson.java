@@ -153,6 +153,15 @@ public final class WorkflowJson {
 		}
 	}
 
+	/**
+	 * Checks that values of a type (a workflow method's parameter or result) can be written as JSON and read back.
+	 * @param type the type
+	 * @return the problem, or {@code null} if there is none
+	 */
+	@Nullable String valueProblem(Type type) {
+		return typeProblem(type, type.getTypeName(), new HashSet<>());
+	}
+
 	private static @Nullable String fieldProblem(Class<?> type, String path, Set<Class<?>> seen) {
 		if (!seen.add(type) || isValueType(type)) {
 			return null;

@@ -1,5 +1,6 @@
 package dev.workflow.registry;
 
+import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -24,12 +25,18 @@ public final class WorkflowDefinition {
 
 	private final Map<String, StepDefinition> stepsByName;
 
+	private final @Nullable Object bean;
+
+	private final @Nullable Method workflowMethod;
+
 	WorkflowDefinition(String name, String beanName, Class<?> beanClass, @Nullable Class<?> contextType,
-			List<StepDefinition> steps) {
+			List<StepDefinition> steps, @Nullable Object bean, @Nullable Method workflowMethod) {
 		this.name = name;
 		this.beanName = beanName;
 		this.beanClass = beanClass;
 		this.contextType = contextType;
+		this.bean = bean;
+		this.workflowMethod = workflowMethod;
 		this.steps = List.copyOf(steps);
 		this.stepsByName = steps.stream().collect(Collectors.toUnmodifiableMap(StepDefinition::name, Function.identity()));
 	}
@@ -55,7 +62,31 @@ public final class WorkflowDefinition {
 	}
 
 	/**
-	 * Returns the steps in pipeline order.
+	 * Whether the workflow is written as code: a {@code @WorkflowMethod} that calls steps of other beans.
+	 * @return {@code true} for code orchestration, {@code false} for a step pipeline
+	 */
+	public boolean orchestrated() {
+		return this.workflowMethod != null;
+	}
+
+	/**
+	 * Returns the entry method of an orchestrated workflow, invocable on {@link #bean()}.
+	 * @return the method, or {@code null} for a pipeline
+	 */
+	public @Nullable Method workflowMethod() {
+		return this.workflowMethod;
+	}
+
+	/**
+	 * Returns the workflow bean (possibly a Spring proxy).
+	 * @return the bean
+	 */
+	public @Nullable Object bean() {
+		return this.bean;
+	}
+
+	/**
+	 * Returns the steps in pipeline order (none for an orchestrated workflow).
 	 * @return the steps
 	 */
 	public List<StepDefinition> steps() {

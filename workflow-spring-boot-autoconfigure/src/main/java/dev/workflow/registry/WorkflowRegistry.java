@@ -15,6 +15,7 @@ import java.util.TreeSet;
 
 import dev.workflow.annotation.Step;
 import dev.workflow.annotation.Workflow;
+import dev.workflow.annotation.WorkflowMethod;
 import dev.workflow.api.UnknownWorkflowException;
 import dev.workflow.api.WorkflowDefinitionException;
 import org.apache.commons.logging.Log;
@@ -26,6 +27,8 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationUtils;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
 
@@ -42,8 +45,11 @@ public class WorkflowRegistry {
 
 	private final Map<String, WorkflowDefinition> workflows;
 
-	private WorkflowRegistry(Map<String, WorkflowDefinition> workflows) {
+	private final Map<String, StepDefinition> steps;
+
+	private WorkflowRegistry(Map<String, WorkflowDefinition> workflows, Map<String, StepDefinition> steps) {
 		this.workflows = Map.copyOf(workflows);
+		this.steps = Map.copyOf(steps);
 	}
 
 	/**
@@ -53,7 +59,7 @@ public class WorkflowRegistry {
 	 * @return the registry
 	 * @throws WorkflowDefinitionException if a definition is invalid
 	 */
-	public static WorkflowRegistry discover(ListableBeanFactory beanFactory, ContextTypeValidator contextValidator) {
+	public static WorkflowRegistry discover(ListableBeanFactory beanFactory, TypeChecks contextValidator) {
 		Map<String, WorkflowDefinition> workflows = new LinkedHashMap<>();
 		for (String beanName : beanFactory.getBeanNamesForAnnotation(Workflow.class)) {
 			Object bean = beanFactory.getBean(beanName);
@@ -71,7 +77,68 @@ public class WorkflowRegistry {
 				.map((w) -> w.name() + " " + w.steps().stream().map(StepDefinition::name).toList())
 				.toList());
 		}
-		return new WorkflowRegistry(workflows);
+		Map<String, StepDefinition> steps = discoverStepBeans(beanFactory);
+		if (logger.isInfoEnabled() && !steps.isEmpty()) {
+			logger.info("Steps for workflow methods: " + new TreeSet<>(steps.keySet()));
+		}
+		return new WorkflowRegistry(workflows, steps);
+	}
+
+	/**
+	 * Finds the {@code @Step} methods of beans that are not workflows: the steps workflow methods call.
+	 */
+	private static Map<String, StepDefinition> discoverStepBeans(ListableBeanFactory beanFactory) {
+		Map<String, StepDefinition> steps = new LinkedHashMap<>();
+		for (String beanName : beanFactory.getBeanDefinitionNames()) {
+			Class<?> type = beanFactory.getType(beanName, false);
+			if (type == null || !AnnotationUtils.isCandidateClass(type, Step.class)) {
+				continue;
+			}
+			Class<?> userClass = ClassUtils.getUserClass(type);
+			if (AnnotatedElementUtils.hasAnnotation(userClass, Workflow.class)) {
+				continue;
+			}
+			Map<Method, Step> annotated = MethodIntrospector.selectMethods(userClass,
+					(MethodIntrospector.MetadataLookup<Step>) (method) -> AnnotatedElementUtils
+						.findMergedAnnotation(method, Step.class));
+			if (annotated.isEmpty()) {
+				continue;
+			}
+			Object bean = beanFactory.getBean(beanName);
+			for (Map.Entry<Method, Step> entry : annotated.entrySet()) {
+				Method declared = entry.getKey();
+				String stepName = stepName(declared, entry.getValue());
+				Method invocable = AopUtils.selectInvocableMethod(declared, bean.getClass());
+				ReflectionUtils.makeAccessible(invocable);
+				StepDefinition step = new StepDefinition("", stepName, entry.getValue().order(), steps.size(), bean,
+						invocable, declared);
+				StepDefinition clash = steps.putIfAbsent(stepName, step);
+				if (clash != null) {
+					throw new WorkflowDefinitionException("Duplicate step name '" + stepName + "': "
+							+ clash.describe() + " and " + step.describe()
+							+ ". Steps called from workflow methods need names unique in the application: give one "
+							+ "of them another @Step(name = ...).");
+				}
+			}
+		}
+		return steps;
+	}
+
+	/**
+	 * Returns a step that workflow methods call, by name.
+	 * @param name the step's name
+	 * @return the step, or {@code null} if there is none
+	 */
+	public @Nullable StepDefinition callableStep(String name) {
+		return this.steps.get(name);
+	}
+
+	/**
+	 * Returns the steps that workflow methods call.
+	 * @return the steps by name
+	 */
+	public Map<String, StepDefinition> callableSteps() {
+		return this.steps;
 	}
 
 	/**
@@ -106,7 +173,7 @@ public class WorkflowRegistry {
 		return this.workflows.values();
 	}
 
-	private static WorkflowDefinition define(String beanName, Object bean, ContextTypeValidator contextValidator) {
+	private static WorkflowDefinition define(String beanName, Object bean, TypeChecks contextValidator) {
 		Class<?> userClass = AopProxyUtils.ultimateTargetClass(bean);
 		Workflow workflow = AnnotatedElementUtils.findMergedAnnotation(userClass, Workflow.class);
 		if (workflow == null) {
@@ -122,9 +189,43 @@ public class WorkflowRegistry {
 		Map<Method, Step> annotated = MethodIntrospector.selectMethods(userClass,
 				(MethodIntrospector.MetadataLookup<Step>) (method) -> AnnotatedElementUtils.findMergedAnnotation(method,
 						Step.class));
+		Set<Method> entries = MethodIntrospector.selectMethods(userClass,
+				(ReflectionUtils.MethodFilter) (method) -> AnnotatedElementUtils.hasAnnotation(method, WorkflowMethod.class));
+		if (entries.size() > 1) {
+			throw new WorkflowDefinitionException("Workflow '" + name + "' (" + userClass.getName() + ") has "
+					+ entries.size() + " @WorkflowMethod methods: " + entries.stream().map(Method::getName).sorted().toList()
+					+ ". A workflow has one entry method.");
+		}
+		if (entries.size() == 1) {
+			Method entry = entries.iterator().next();
+			if (!annotated.isEmpty()) {
+				throw new WorkflowDefinitionException("Workflow '" + name + "' (" + userClass.getName()
+						+ ") has both a @WorkflowMethod and @Step methods " + annotated.keySet().stream()
+							.map(Method::getName).sorted().toList()
+						+ ". A workflow is either a pipeline of its own @Step methods or a @WorkflowMethod that calls "
+						+ "@Step methods of other beans: move the steps to a bean of their own.");
+			}
+			for (int i = 0; i < entry.getParameterCount(); i++) {
+				String problem = contextValidator.valueProblem(entry.getGenericParameterTypes()[i]);
+				if (problem != null) {
+					throw new WorkflowDefinitionException("Parameter " + i + " of @WorkflowMethod " + describe(userClass,
+							entry) + " of workflow '" + name + "' cannot be stored as the job's input: " + problem);
+				}
+			}
+			String returnProblem = (entry.getReturnType() == void.class) ? null
+					: contextValidator.valueProblem(entry.getGenericReturnType());
+			if (returnProblem != null) {
+				throw new WorkflowDefinitionException("The return type of @WorkflowMethod " + describe(userClass, entry)
+						+ " of workflow '" + name + "' cannot be stored as the job's result: " + returnProblem);
+			}
+			Method invocable = AopUtils.selectInvocableMethod(entry, bean.getClass());
+			ReflectionUtils.makeAccessible(invocable);
+			return new WorkflowDefinition(name, beanName, userClass, contextType, List.of(), bean, invocable);
+		}
 		if (annotated.isEmpty()) {
 			throw new WorkflowDefinitionException("Workflow '" + name + "' (" + userClass.getName()
-					+ ") has no @Step methods. Annotate the methods that make up its pipeline with @Step(order = ...).");
+					+ ") has no @Step methods and no @WorkflowMethod. Annotate the methods that make up its pipeline with "
+					+ "@Step(order = ...), or its entry method with @WorkflowMethod.");
 		}
 		List<Map.Entry<Method, Step>> ordered = new ArrayList<>(annotated.entrySet());
 		Map<String, Method> byName = new HashMap<>();
@@ -160,11 +261,11 @@ public class WorkflowRegistry {
 			steps.add(new StepDefinition(name, stepName(declared, entry.getValue()), entry.getValue().order(),
 					steps.size(), bean, invocable, declared));
 		}
-		return new WorkflowDefinition(name, beanName, userClass, contextType, steps);
+		return new WorkflowDefinition(name, beanName, userClass, contextType, steps, bean, null);
 	}
 
 	private static void validateContextType(String workflow, Class<?> userClass, Class<?> contextType,
-			ContextTypeValidator contextValidator) {
+			TypeChecks contextValidator) {
 		String where = "Step context " + contextType.getName() + " of workflow '" + workflow + "' ("
 				+ userClass.getName() + ")";
 		if (!contextType.isRecord()) {
@@ -182,7 +283,7 @@ public class WorkflowRegistry {
 						+ (mutable.isEmpty() ? "." : " (not final: " + String.join(", ", mutable) + ")."));
 			}
 		}
-		String problem = contextValidator.problem(contextType);
+		String problem = contextValidator.contextProblem(contextType);
 		if (problem != null) {
 			throw new WorkflowDefinitionException(where + " cannot be serialised to JSON and back: " + problem);
 		}
@@ -197,17 +298,23 @@ public class WorkflowRegistry {
 	}
 
 	/**
-	 * Checks that a step context type can be written as JSON and read back.
+	 * Checks that types can be written as JSON and read back.
 	 */
-	@FunctionalInterface
-	public interface ContextTypeValidator {
+	public interface TypeChecks {
 
 		/**
-		 * Returns what stops the type from being written as JSON and read back.
+		 * Returns what stops a step context type from being written as JSON and read back.
 		 * @param contextType the type
 		 * @return the problem, or {@code null} if there is none
 		 */
-		@Nullable String problem(Class<?> contextType);
+		@Nullable String contextProblem(Class<?> contextType);
+
+		/**
+		 * Returns what stops values of a type (an input or a result) from being written as JSON and read back.
+		 * @param type the type
+		 * @return the problem, or {@code null} if there is none
+		 */
+		@Nullable String valueProblem(java.lang.reflect.Type type);
 
 	}
 

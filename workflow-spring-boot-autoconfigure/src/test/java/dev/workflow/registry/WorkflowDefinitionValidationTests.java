@@ -5,6 +5,7 @@ import java.util.Map;
 import dev.workflow.annotation.Step;
 import dev.workflow.annotation.StepContext;
 import dev.workflow.annotation.Workflow;
+import dev.workflow.annotation.WorkflowMethod;
 import dev.workflow.api.WorkflowDefinitionException;
 import dev.workflow.test.TestServers;
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,25 @@ class WorkflowDefinitionValidationTests {
 				+ "fields are all final (not final: value)");
 	}
 
+	@Test
+	void workflowWithTwoEntryMethods() {
+		assertStartFails(config(new TwoEntries()), "Workflow 'two_entries' (" + TwoEntries.class.getName()
+				+ ") has 2 @WorkflowMethod methods: [one, two]. A workflow has one entry method.");
+	}
+
+	@Test
+	void workflowMethodWithAParameterThatCannotBeStored() {
+		assertStartFails(config(new UnstorableInput()), "Parameter 0 of @WorkflowMethod "
+				+ UnstorableInput.class.getName() + "#run of workflow 'unstorable_input' cannot be stored as the job's "
+				+ "input");
+	}
+
+	@Test
+	void workflowMethodWithPipelineSteps() {
+		assertStartFails(config(new EntryAndSteps()), "Workflow 'entry_and_steps' (" + EntryAndSteps.class.getName()
+				+ ") has both a @WorkflowMethod and @Step methods [step]");
+	}
+
 	private void assertStartFails(Class<?> configuration, String message) {
 		this.runner.withUserConfiguration(configuration).run((context) -> {
 			assertThat(context).hasFailed();
@@ -99,6 +119,46 @@ class WorkflowDefinitionValidationTests {
 
 	private ApplicationContextRunner config(Object workflow) {
 		return this.runner.withBean("workflowUnderTest", Object.class, () -> workflow);
+	}
+
+	@Workflow(name = "two_entries")
+	static class TwoEntries {
+
+		@WorkflowMethod
+		public int one(int input) {
+			return input;
+		}
+
+		@WorkflowMethod
+		public int two(int input) {
+			return input;
+		}
+
+	}
+
+	@Workflow(name = "unstorable_input")
+	static class UnstorableInput {
+
+		@WorkflowMethod
+		public String run(Runnable callback) {
+			return String.valueOf(callback);
+		}
+
+	}
+
+	@Workflow(name = "entry_and_steps")
+	static class EntryAndSteps {
+
+		@WorkflowMethod
+		public int run(int input) {
+			return input;
+		}
+
+		@Step(order = 1)
+		public int step(int input) {
+			return input;
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

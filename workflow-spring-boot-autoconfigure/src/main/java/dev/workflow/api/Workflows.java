@@ -1,0 +1,91 @@
+package dev.workflow.api;
+
+import java.util.concurrent.Callable;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Engine calls for workflow methods ({@link dev.workflow.annotation.WorkflowMethod @WorkflowMethod}). They are
+ * valid only while a workflow method runs; a step that calls them gets an {@link IllegalStateException}.
+ */
+public final class Workflows {
+
+	private static final ThreadLocal<Runtime> current = new ThreadLocal<>();
+
+	private Workflows() {
+	}
+
+	/**
+	 * Gives the job a new step context, which the steps the workflow calls afterwards receive through
+	 * {@code @StepContext}.
+	 * @param stepContext an instance of the workflow's context type
+	 * @throws IllegalStateException if no workflow method is running on this thread (in a step, for example)
+	 */
+	public static void setStepContext(Object stepContext) {
+		require("setStepContext").setStepContext(stepContext);
+	}
+
+	/**
+	 * Whether a workflow method is running on this thread.
+	 * @return {@code true} if it is
+	 */
+	public static boolean inWorkflow() {
+		return current.get() != null;
+	}
+
+	/**
+	 * Returns the runtime of the workflow method running on this thread. For the engine.
+	 * @return the runtime, or {@code null}
+	 */
+	public static @Nullable Runtime runtime() {
+		return current.get();
+	}
+
+	/**
+	 * Runs a workflow method with a runtime bound to this thread. For the engine.
+	 * @param <T> the result type
+	 * @param runtime the runtime
+	 * @param body the workflow method's invocation
+	 * @return what it returned
+	 * @throws Exception what it threw
+	 */
+	public static <T> T runWith(Runtime runtime, Callable<T> body) throws Exception {
+		Runtime previous = current.get();
+		current.set(runtime);
+		try {
+			return body.call();
+		}
+		finally {
+			if (previous != null) {
+				current.set(previous);
+			}
+			else {
+				current.remove();
+			}
+		}
+	}
+
+	private static Runtime require(String call) {
+		Runtime runtime = current.get();
+		if (runtime == null) {
+			throw new IllegalStateException("Workflows." + call + " may only be called from a @WorkflowMethod while it "
+					+ "runs. A step reads the step context through a @StepContext parameter and cannot change it; "
+					+ "return a value and let the workflow set the context after the step returns.");
+		}
+		return runtime;
+	}
+
+	/**
+	 * What engine calls do while a workflow method runs. Implemented by the engine.
+	 */
+	public interface Runtime {
+
+		/**
+		 * Replaces the job's step context.
+		 * @param stepContext the new context
+		 */
+		void setStepContext(Object stepContext);
+
+	}
+
+}

@@ -1,0 +1,107 @@
+package dev.workflow.engine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.function.Function;
+
+import dev.workflow.api.JobError;
+import dev.workflow.api.WorkflowSerializationException;
+import dev.workflow.api.Workflows;
+import dev.workflow.registry.WorkflowDefinition;
+import dev.workflow.store.StepExecutionEntity;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The decider of workflows written as code: it runs the workflow method from the top against the job's history of
+ * completed steps (replay) and takes what the method does next: call a step without a recorded result, return, or
+ * throw.
+ */
+final class OrchestrationDecider {
+
+	private final WorkflowJson json;
+
+	private final Function<String, @Nullable StepInvoker> steps;
+
+	OrchestrationDecider(WorkflowJson json, Function<String, @Nullable StepInvoker> steps) {
+		this.json = json;
+		this.steps = steps;
+	}
+
+	/**
+	 * Checks that an input can be handed to the workflow method.
+	 * @param workflow the workflow
+	 * @param input the job's input
+	 * @throws WorkflowSerializationException if it cannot
+	 */
+	void validateInput(WorkflowDefinition workflow, @Nullable JsonNode input) {
+		try {
+			arguments(workflow, input);
+		}
+		catch (JacksonException | IllegalArgumentException ex) {
+			throw new WorkflowSerializationException("The input of workflow '" + workflow.name() + "' does not fit its "
+					+ "@WorkflowMethod " + workflow.workflowMethod().getName() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Runs the workflow method against the history and decides what follows.
+	 * @param workflow the workflow
+	 * @param input the job's input
+	 * @param stepContext the job's step context
+	 * @param history the job's completed step executions in sequence
+	 * @return the decision
+	 */
+	Decision replay(WorkflowDefinition workflow, @Nullable JsonNode input, @Nullable JsonNode stepContext,
+			List<StepExecutionEntity> history) {
+		Replay replay = new Replay(workflow, history, stepContext, this.json, this.steps);
+		Method method = workflow.workflowMethod();
+		try {
+			Object[] args = arguments(workflow, input);
+			Object result = Workflows.runWith(replay, () -> method.invoke(workflow.bean(), args));
+			return Decision.complete(this.json.toTree(result, () -> "result of workflow '" + workflow.name() + "'"))
+				.withStepContext(replay.changedStepContext());
+		}
+		catch (InvocationTargetException ex) {
+			Throwable cause = ex.getTargetException();
+			if (cause instanceof WorkflowSuspended suspended) {
+				return Decision.run(new Decision.Dispatch(suspended.step(), suspended.input()), 0)
+					.withStepContext(replay.changedStepContext());
+			}
+			return Decision.fail(error(cause), 0);
+		}
+		catch (Exception ex) {
+			return Decision.fail(error(ex), 0);
+		}
+	}
+
+	private Object[] arguments(WorkflowDefinition workflow, @Nullable JsonNode input) {
+		Method method = workflow.workflowMethod();
+		int count = method.getParameterCount();
+		Object[] args = new Object[count];
+		if (count == 1) {
+			args[0] = this.json.convert(input, this.json.type(method.getGenericParameterTypes()[0]));
+		}
+		else if (count > 1) {
+			if (input == null || !input.isArray() || input.size() != count) {
+				throw new IllegalArgumentException("it takes " + count + " arguments: give them as a list of " + count
+						+ " values, in order");
+			}
+			for (int i = 0; i < count; i++) {
+				args[i] = this.json.convert(input.get(i), this.json.type(method.getGenericParameterTypes()[i]));
+			}
+		}
+		return args;
+	}
+
+	private static JobError error(Throwable ex) {
+		StringWriter stack = new StringWriter();
+		ex.printStackTrace(new PrintWriter(stack));
+		return new JobError(ex.getClass().getName(), ex.getMessage(), stack.toString());
+	}
+
+}

@@ -1,0 +1,139 @@
+package dev.workflow.engine;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.workflow.api.JobFailedException;
+import dev.workflow.api.JobHandle;
+import dev.workflow.api.JobStatus;
+import dev.workflow.api.WorkflowClient;
+import dev.workflow.api.WorkflowSerializationException;
+import dev.workflow.store.JobStore;
+import dev.workflow.store.StepExecutionEntity;
+import dev.workflow.test.TestApplication;
+import dev.workflow.test.workflows.CounterSteps;
+import dev.workflow.test.workflows.OrchestratedWorkflows;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+@DirtiesContext
+@SpringBootTest(classes = TestApplication.class,
+		properties = { "workflow.broker.exchange=wf-test-orchestration",
+				"workflow.broker.step-queue=wf-test-orchestration.steps",
+				"workflow.broker.parking-queue=wf-test-orchestration.parked", "workflow.retry.max-attempts=1" })
+@ExtendWith(OutputCaptureExtension.class)
+class OrchestrationIntegrationTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	@Autowired
+	WorkflowClient client;
+
+	@Autowired
+	CounterSteps counter;
+
+	@Autowired
+	JobStore store;
+
+	@Autowired
+	TransactionTemplate transactions;
+
+	@AfterEach
+	void oldCode() {
+		OrchestratedWorkflows.Changing.newCode = false;
+	}
+
+	@Test
+	void pyWorkflowProcessOrderSetsTheContextAndItsStepReadsIt(CapturedOutput output) {
+		JobHandle<Object> job = this.client.start("process_order", List.of("order-42", "user-7"));
+
+		assertThat(job.await(WAIT)).isEqualTo(Map.of("valid", true));
+		assertThat(output.getOut()).contains("Validating order order-42 for user user-7\n");
+		assertThat(history(job.id())).extracting(StepExecutionEntity::getStepName).containsExactly("validateOrder");
+	}
+
+	@Test
+	void whenTheWorkflowLoopsAndBranchesThenEachCallIsAStepAndTheResultIsThePlainJavaOne() {
+		JobHandle<Object> job = this.client.start("looping", 6);
+
+		assertThat(job.await(WAIT)).isEqualTo(sumAsPlainJava(6));
+		List<StepExecutionEntity> history = history(job.id());
+		assertThat(history).extracting(StepExecutionEntity::getStepName)
+			.containsExactly("add", "add", "add", "add", "add", "halve", "add", "halve");
+		assertThat(history).extracting(StepExecutionEntity::getSequence).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+		assertThat(history.get(1).getInput()).isEqualTo("[1, 2]");
+		assertThat(job.job().stepsCompleted()).isEqualTo(8);
+		assertThat(job.job().percentComplete()).isEqualTo(100);
+	}
+
+	@Test
+	void whenAStepBeanIsCalledOutsideAWorkflowThenItIsAPlainMethodCall() {
+		assertThat(this.counter.add(2, 3)).isEqualTo(5);
+	}
+
+	@Test
+	void whenTheWorkflowChangesTheContextBetweenStepsThenEachStepSeesTheContextOfItsCall() {
+		assertThat(this.client.start("context_switch", null).await(WAIT)).isEqualTo("first,first-then-second");
+	}
+
+	@Test
+	void whenAStepTriesToSetTheStepContextThenItFailsWithAClearError() {
+		JobHandle<Object> job = this.client.start("step_sets_context", null);
+
+		assertThatExceptionOfType(JobFailedException.class).isThrownBy(() -> job.await(WAIT))
+			.withMessageContaining("IllegalStateException")
+			.withMessageContaining("Workflows.setStepContext may only be called from a @WorkflowMethod");
+	}
+
+	@Test
+	void whenTheCodeChangesUnderARunningJobThenTheJobFailsNamingTheStepAndBothSides() {
+		String key = "change-" + UUID.randomUUID();
+		JobHandle<Object> job = this.client.start("changing", key);
+		await().atMost(WAIT).until(() -> history(job.id()).size() == 2);
+
+		OrchestratedWorkflows.Changing.newCode = true;
+		CounterSteps.open(key);
+
+		assertThatExceptionOfType(JobFailedException.class).isThrownBy(() -> job.await(WAIT))
+			.satisfies((ex) -> assertThat(ex.job().status()).isEqualTo(JobStatus.FAILED))
+			.withMessageContaining("Workflow 'changing' no longer matches the history of this job: entry 0 records "
+					+ "step 'add' with arguments [1,2], but the code now calls step 'halve' with arguments [4]");
+	}
+
+	@Test
+	void whenTheInputDoesNotFitTheWorkflowMethodThenStartFailsAndStoresNothing() {
+		assertThatExceptionOfType(WorkflowSerializationException.class)
+			.isThrownBy(() -> this.client.start("process_order", "just-one-value"))
+			.withMessageContaining("it takes 2 arguments");
+	}
+
+	private static int sumAsPlainJava(int times) {
+		int total = 0;
+		for (int i = 1; i <= times; i++) {
+			total += i;
+			if (total > 10) {
+				total /= 2;
+			}
+		}
+		return total;
+	}
+
+	private List<StepExecutionEntity> history(UUID jobId) {
+		return this.transactions.execute((status) -> this.store.history(jobId));
+	}
+
+}

@@ -1,0 +1,134 @@
+package dev.workflow.test.workflows;
+
+import java.util.Map;
+
+import dev.workflow.annotation.Workflow;
+import dev.workflow.annotation.WorkflowMethod;
+import dev.workflow.api.Workflows;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Workflows written as code.
+ */
+public final class OrchestratedWorkflows {
+
+	private OrchestratedWorkflows() {
+	}
+
+	/**
+	 * PyWorkflow's step context example.
+	 */
+	@Component
+	@Workflow(name = "process_order", context = OrderContext.class)
+	public static class ProcessOrder {
+
+		private final OrderSteps steps;
+
+		ProcessOrder(OrderSteps steps) {
+			this.steps = steps;
+		}
+
+		@WorkflowMethod
+		public Map<String, Object> processOrder(String orderId, String userId) {
+			Workflows.setStepContext(new OrderContext("", userId, orderId));
+			return this.steps.validateOrder(null);
+		}
+
+	}
+
+	/**
+	 * A loop and a branch on step results.
+	 */
+	@Component
+	@Workflow(name = "looping")
+	public static class Looping {
+
+		private final CounterSteps counter;
+
+		Looping(CounterSteps counter) {
+			this.counter = counter;
+		}
+
+		@WorkflowMethod
+		public int sum(int times) {
+			int total = 0;
+			for (int i = 1; i <= times; i++) {
+				total = this.counter.add(total, i);
+				if (total > 10) {
+					total = this.counter.halve(total);
+				}
+			}
+			return total;
+		}
+
+	}
+
+	/**
+	 * Changes the step context between steps.
+	 */
+	@Component
+	@Workflow(name = "context_switch", context = OrderContext.class)
+	public static class ContextSwitch {
+
+		private final OrderSteps steps;
+
+		ContextSwitch(OrderSteps steps) {
+			this.steps = steps;
+		}
+
+		@WorkflowMethod
+		public String run() {
+			Workflows.setStepContext(new OrderContext("w", "u", "first"));
+			String first = this.steps.whoAmI(null);
+			Workflows.setStepContext(new OrderContext("w", "u", first + "-then-second"));
+			return first + "," + this.steps.whoAmI(null);
+		}
+
+	}
+
+	/**
+	 * Calls a step that tries to set the step context.
+	 */
+	@Component
+	@Workflow(name = "step_sets_context", context = OrderContext.class)
+	public static class StepSetsContext {
+
+		private final OrderSteps steps;
+
+		StepSetsContext(OrderSteps steps) {
+			this.steps = steps;
+		}
+
+		@WorkflowMethod
+		public String run() {
+			return this.steps.trySetContext();
+		}
+
+	}
+
+	/**
+	 * Code that changes while a job runs: which path it takes depends on a flag a test flips.
+	 */
+	@Component
+	@Workflow(name = "changing")
+	public static class Changing {
+
+		/** Whether the "new" code runs. */
+		public static volatile boolean newCode;
+
+		private final CounterSteps counter;
+
+		Changing(CounterSteps counter) {
+			this.counter = counter;
+		}
+
+		@WorkflowMethod
+		public String run(String key) throws InterruptedException {
+			int first = newCode ? this.counter.halve(4) : this.counter.add(1, 2);
+			return this.counter.gate(key) + " with " + first;
+		}
+
+	}
+
+}
