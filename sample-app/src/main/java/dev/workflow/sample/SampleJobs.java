@@ -38,6 +38,8 @@ class SampleJobs implements ApplicationRunner {
 		report(this.client.start("process_order_pipeline", null,
 				StartOptions.defaults().stepContext(new OrderContext("workspace-1", "user-7", "order-42"))));
 		report(this.client.start("process_order", List.of("order-43", "user-8")));
+		report(this.client.start("word_count",
+				List.of("Durable workflows for Spring Boot", "run to completion", "across crashes and restarts")));
 	}
 
 	private void report(JobHandle<Object> job) {

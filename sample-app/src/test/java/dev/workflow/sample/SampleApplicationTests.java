@@ -23,7 +23,8 @@ class SampleApplicationTests {
 				.containsPattern("Job [0-9a-f-]{36} of my_first_workflow: COMPLETED, result null\n")
 				.containsPattern("Job [0-9a-f-]{36} of process_order_pipeline: COMPLETED, result \\{valid=true\\}\n")
 				.contains("Validating order order-43 for user user-8\n")
-				.containsPattern("Job [0-9a-f-]{36} of process_order: COMPLETED, result \\{valid=true\\}\n");
+				.containsPattern("Job [0-9a-f-]{36} of process_order: COMPLETED, result \\{valid=true\\}\n")
+				.containsPattern("Job [0-9a-f-]{36} of word_count: COMPLETED, result 12\n");
 		}
 	}
 

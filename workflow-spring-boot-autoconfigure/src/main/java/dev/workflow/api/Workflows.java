@@ -1,6 +1,9 @@
 package dev.workflow.api;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -23,6 +26,29 @@ public final class Workflows {
 	 */
 	public static void setStepContext(Object stepContext) {
 		require("setStepContext").setStepContext(stepContext);
+	}
+
+	/**
+	 * Sleeps durably: the job waits in the database, not in memory, and resumes after the duration even if every
+	 * instance of the application restarted meanwhile.
+	 * @param duration how long to wait
+	 */
+	public static void sleep(Duration duration) {
+		require("sleep").sleep(duration);
+	}
+
+	/**
+	 * Runs step calls in parallel: each supplier calls one step; all are dispatched at once, and the results come
+	 * back in the order of the suppliers once every step has completed.
+	 * <pre class="code">
+	 * List&lt;Integer&gt; sizes = Workflows.all(files.stream().map((f) -&gt; (Supplier&lt;Integer&gt;) () -&gt; steps.count(f)).toList());
+	 * </pre>
+	 * @param <T> the result type
+	 * @param calls the step calls
+	 * @return their results
+	 */
+	public static <T> List<T> all(List<Supplier<T>> calls) {
+		return require("all").all(calls);
 	}
 
 	/**
@@ -85,6 +111,20 @@ public final class Workflows {
 		 * @param stepContext the new context
 		 */
 		void setStepContext(Object stepContext);
+
+		/**
+		 * Waits durably.
+		 * @param duration how long
+		 */
+		void sleep(Duration duration);
+
+		/**
+		 * Runs step calls in parallel.
+		 * @param <T> the result type
+		 * @param calls the calls
+		 * @return the results in order
+		 */
+		<T> List<T> all(List<Supplier<T>> calls);
 
 	}
 

@@ -1,5 +1,6 @@
 package dev.workflow.engine;
 
+import java.time.Duration;
 import java.util.List;
 
 import dev.workflow.api.JobError;
@@ -19,6 +20,10 @@ record Decision(List<Dispatch> dispatches, @Nullable End end, int percentComplet
 
 	static Decision run(Dispatch dispatch, int percentComplete) {
 		return new Decision(List.of(dispatch), null, percentComplete, null);
+	}
+
+	static Decision run(List<Dispatch> dispatches) {
+		return new Decision(List.copyOf(dispatches), null, 0, null);
 	}
 
 	static Decision complete(@Nullable JsonNode output) {
@@ -43,8 +48,14 @@ record Decision(List<Dispatch> dispatches, @Nullable End end, int percentComplet
 	 *
 	 * @param step the step's name
 	 * @param input its input
+	 * @param delay how long to wait before it runs (a durable timer), or {@code null} to run it now
 	 */
-	record Dispatch(String step, @Nullable JsonNode input) {
+	record Dispatch(String step, @Nullable JsonNode input, @Nullable Duration delay) {
+
+		Dispatch(String step, @Nullable JsonNode input) {
+			this(step, input, null);
+		}
+
 	}
 
 	/**

@@ -53,7 +53,7 @@ final class OrchestrationDecider {
 	 * @param workflow the workflow
 	 * @param input the job's input
 	 * @param stepContext the job's step context
-	 * @param history the job's completed step executions in sequence
+	 * @param history the latest attempt of each entry of the job's history, in sequence
 	 * @return the decision
 	 */
 	Decision replay(WorkflowDefinition workflow, @Nullable JsonNode input, @Nullable JsonNode stepContext,
@@ -69,8 +69,7 @@ final class OrchestrationDecider {
 		catch (InvocationTargetException ex) {
 			Throwable cause = ex.getTargetException();
 			if (cause instanceof WorkflowSuspended suspended) {
-				return Decision.run(new Decision.Dispatch(suspended.step(), suspended.input()), 0)
-					.withStepContext(replay.changedStepContext());
+				return Decision.run(suspended.dispatches()).withStepContext(replay.changedStepContext());
 			}
 			return Decision.fail(error(cause), 0);
 		}

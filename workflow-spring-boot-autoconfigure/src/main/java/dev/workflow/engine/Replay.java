@@ -1,15 +1,22 @@
 package dev.workflow.engine;
 
+import java.lang.reflect.Array;
 import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import dev.workflow.api.WorkflowSerializationException;
 import dev.workflow.api.Workflows;
 import dev.workflow.registry.WorkflowDefinition;
 import dev.workflow.store.StepExecutionEntity;
+import dev.workflow.store.StepStatus;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * One run of a workflow method against its job's history. Step calls are matched with the history by position, step
@@ -32,6 +39,25 @@ final class Replay implements Workflows.Runtime {
 
 	private int position;
 
+	private boolean batch;
+
+	private final List<Decision.Dispatch> dispatches = new ArrayList<>();
+
+	private int pending;
+
+	/**
+	 * Compares JSON values as values: 3 written as a long equals 3 read back as an int.
+	 */
+	private static final Comparator<JsonNode> SAME_VALUE = (a, b) -> {
+		if (a.equals(b)) {
+			return 0;
+		}
+		return (a.isNumber() && b.isNumber() && a.decimalValue().compareTo(b.decimalValue()) == 0) ? 0 : 1;
+	};
+
+	/** The built-in step whose executions are the timers of durable sleeps. */
+	static final String SLEEP_STEP = "workflow.sleep";
+
 	Replay(WorkflowDefinition workflow, List<StepExecutionEntity> history, @Nullable JsonNode stepContext,
 			WorkflowJson json, Function<String, @Nullable StepInvoker> steps) {
 		this.workflow = workflow;
@@ -47,21 +73,66 @@ final class Replay implements Workflows.Runtime {
 			throw new IllegalStateException("Workflow '" + this.workflow.name() + "' called step '" + step
 					+ "', which is not a step of a bean the engine knows");
 		}
-		JsonNode input = invoker.input(args, this.json);
-		if (this.position < this.history.size()) {
-			StepExecutionEntity recorded = this.history.get(this.position);
+		return entry(step, invoker.input(args, this.json), returnType, null);
+	}
+
+	/**
+	 * Matches the next history entry: returns its result if it completed, waits if it has not, dispatches it if the
+	 * history ends here.
+	 */
+	private @Nullable Object entry(String step, JsonNode input, Type returnType, @Nullable Duration delay) {
+		int at = this.position++;
+		if (at < this.history.size()) {
+			StepExecutionEntity recorded = this.history.get(at);
 			JsonNode recordedInput = this.json.parse(recorded.getInput());
-			if (!recorded.getStepName().equals(step) || !input.equals(recordedInput)) {
+			if (!recorded.getStepName().equals(step) || !input.equals(SAME_VALUE, recordedInput)) {
 				throw new NondeterminismException("Workflow '" + this.workflow.name() + "' no longer matches the "
-						+ "history of this job: entry " + this.position + " records step '" + recorded.getStepName()
+						+ "history of this job: entry " + at + " records step '" + recorded.getStepName()
 						+ "' with arguments " + recordedInput + ", but the code now calls step '" + step
 						+ "' with arguments " + input + ". The workflow's code changed under a running job; start "
 						+ "new jobs with the new code, or keep the old path for jobs that began on it.");
 			}
-			this.position++;
-			return this.json.convert(this.json.parse(recorded.getOutput()), this.json.type(returnType));
+			if (recorded.getStatus() == StepStatus.COMPLETED) {
+				return this.json.convert(this.json.parse(recorded.getOutput()), this.json.type(returnType));
+			}
+			this.pending++;
 		}
-		throw new WorkflowSuspended(step, input);
+		else {
+			this.dispatches.add(new Decision.Dispatch(step, input, delay));
+		}
+		if (this.batch) {
+			// A placeholder: Workflows.all returns only once every call has its recorded result.
+			Class<?> raw = this.json.type(returnType).getRawClass();
+			return raw.isPrimitive() && raw != void.class ? Array.get(Array.newInstance(raw, 1), 0) : null;
+		}
+		throw new WorkflowSuspended(this.dispatches);
+	}
+
+	@Override
+	public void sleep(Duration duration) {
+		entry(SLEEP_STEP, JsonNodeFactory.instance.objectNode().put("millis", duration.toMillis()), void.class,
+				duration);
+	}
+
+	@Override
+	public <T> List<T> all(List<Supplier<T>> calls) {
+		if (this.batch) {
+			throw new IllegalStateException("Workflows.all cannot be nested");
+		}
+		this.batch = true;
+		List<T> results = new ArrayList<>(calls.size());
+		try {
+			for (Supplier<T> call : calls) {
+				results.add(call.get());
+			}
+		}
+		finally {
+			this.batch = false;
+		}
+		if (!this.dispatches.isEmpty() || this.pending > 0) {
+			throw new WorkflowSuspended(this.dispatches);
+		}
+		return results;
 	}
 
 	@Override

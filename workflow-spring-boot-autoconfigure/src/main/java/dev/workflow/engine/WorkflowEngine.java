@@ -153,6 +153,8 @@ public class WorkflowEngine implements StepMessageHandler {
 		discovered.callableSteps()
 			.forEach((name, step) -> callable.put(name, StepInvoker.bindCallable(step, this.json, this.resolvers,
 					this.settings)));
+		callable.put(Replay.SLEEP_STEP, StepInvoker.bindCallable(Timer.definition(), this.json, this.resolvers,
+				this.settings));
 		this.invokers = Map.copyOf(bound);
 		this.callableInvokers = Map.copyOf(callable);
 		this.registry = discovered;
@@ -411,11 +413,13 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	private List<OutboundMessage> complete(WorkflowDefinition workflow, StepMessage message, StepResult result) {
+		// Parallel steps of one job complete one after the other, so that each replay sees the others' results.
+		JobEntity locked = workflow.orchestrated() ? this.store.lockJob(message.jobId()) : null;
 		StepExecutionEntity execution = runningExecution(message);
 		if (execution == null) {
 			return List.of();
 		}
-		JobEntity job = this.store.findJob(message.jobId());
+		JobEntity job = (locked != null) ? locked : this.store.findJob(message.jobId());
 		Instant now = this.clock.instant();
 		if (cancelIfJobEnded(job, execution, now)) {
 			return List.of();
@@ -430,19 +434,30 @@ public class WorkflowEngine implements StepMessageHandler {
 		}
 		afterCommit(new WorkflowEvent.StepCompleted(message.jobId(), message.workflow(), message.step(),
 				message.attempt(), message.stepExecutionId()));
-		Decision decision;
 		if (workflow.orchestrated()) {
-			List<StepExecutionEntity> completed = this.store.history(job.getId())
-				.stream()
-				.filter((entry) -> entry.getStatus() == StepStatus.COMPLETED)
-				.toList();
-			decision = this.orchestration.replay(workflow, this.json.parse(job.getInput()),
-					this.json.parse(job.getStepContext()), completed);
+			List<StepExecutionEntity> history = latestAttempts(job.getId());
+			Decision decision = this.orchestration.replay(workflow, this.json.parse(job.getInput()),
+					this.json.parse(job.getStepContext()), history);
+			return apply(workflow, job, decision, history.size(), now);
 		}
-		else {
-			decision = this.decider.afterStep(workflow, message.step(), result);
-		}
+		Decision decision = this.decider.afterStep(workflow, message.step(), result);
 		return apply(workflow, job, decision, execution.getSequence() + 1, now);
+	}
+
+	/**
+	 * Returns the latest attempt of each entry of a job's history, in sequence.
+	 */
+	private List<StepExecutionEntity> latestAttempts(UUID jobId) {
+		List<StepExecutionEntity> latest = new ArrayList<>();
+		for (StepExecutionEntity entry : this.store.history(jobId)) {
+			if (!latest.isEmpty() && latest.get(latest.size() - 1).getSequence() == entry.getSequence()) {
+				latest.set(latest.size() - 1, entry);
+			}
+			else {
+				latest.add(entry);
+			}
+		}
+		return latest;
 	}
 
 	private void failOrRetry(StepMessage message, StepInvoker invoker, Throwable failure) {
@@ -520,10 +535,13 @@ public class WorkflowEngine implements StepMessageHandler {
 		List<OutboundMessage> outbound = new ArrayList<>(decision.dispatches().size());
 		int next = sequence;
 		for (Decision.Dispatch dispatch : decision.dispatches()) {
+			Instant dueAt = (dispatch.delay() != null) ? now.plus(dispatch.delay()) : null;
 			StepExecutionEntity execution = new StepExecutionEntity(UUID.randomUUID(), job.getId(), next++,
-					dispatch.step(), 1, this.json.write(dispatch.input()), now);
+					dispatch.step(), 1, this.json.write(dispatch.input()), now, dueAt);
 			this.store.persist(execution);
-			outbound.add(outbox(job, execution, dispatch.input(), now));
+			if (dueAt == null) {
+				outbound.add(outbox(job, execution, dispatch.input(), now));
+			}
 			job.setCurrentStep(dispatch.step());
 		}
 		return outbound;

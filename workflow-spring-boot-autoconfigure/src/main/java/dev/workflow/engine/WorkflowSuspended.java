@@ -1,31 +1,25 @@
 package dev.workflow.engine;
 
-import tools.jackson.databind.JsonNode;
+import java.util.List;
 
 /**
- * Unwinds a workflow method at its first step call without a recorded result. An {@link Error}, so that the
- * workflow's own {@code catch (Exception ...)} blocks let it through; it carries no stack trace.
+ * Unwinds a workflow method where it must wait: for steps it dispatches now, or for steps and timers dispatched
+ * before that have not completed. An {@link Error}, so that the workflow's own {@code catch (Exception ...)} blocks
+ * let it through; it carries no stack trace.
  */
 final class WorkflowSuspended extends Error {
 
 	private static final long serialVersionUID = 1L;
 
-	private final String step;
+	private final transient List<Decision.Dispatch> dispatches;
 
-	private final transient JsonNode input;
-
-	WorkflowSuspended(String step, JsonNode input) {
-		super("suspended at step '" + step + "'", null, false, false);
-		this.step = step;
-		this.input = input;
+	WorkflowSuspended(List<Decision.Dispatch> dispatches) {
+		super("suspended", null, false, false);
+		this.dispatches = List.copyOf(dispatches);
 	}
 
-	String step() {
-		return this.step;
-	}
-
-	JsonNode input() {
-		return this.input;
+	List<Decision.Dispatch> dispatches() {
+		return this.dispatches;
 	}
 
 }

@@ -121,6 +121,50 @@ class OrchestrationIntegrationTests {
 			.withMessageContaining("it takes 2 arguments");
 	}
 
+	@Test
+	void whenTheWorkflowFansOutThenTheStepsRunInParallelAndTheResultsComeBackInOrder() {
+		JobHandle<Object> job = this.client.start("fan_out", List.of(10, 0));
+
+		assertThat(job.await(WAIT)).isEqualTo(1045);
+		List<StepExecutionEntity> history = history(job.id());
+		assertThat(history).hasSize(11);
+		assertThat(history.subList(0, 10)).extracting(StepExecutionEntity::getInput)
+			.containsExactly("[0, 100]", "[1, 100]", "[2, 100]", "[3, 100]", "[4, 100]", "[5, 100]", "[6, 100]",
+					"[7, 100]", "[8, 100]", "[9, 100]");
+		assertThat(history.get(10).getStepName()).isEqualTo("workflow.sleep");
+		assertThat(history).extracting(StepExecutionEntity::getCreatedAt)
+			.as("the ten steps were dispatched together")
+			.first()
+			.isEqualTo(history.get(9).getCreatedAt());
+	}
+
+	@Test
+	void whenTheWorkflowSleepsThenItWaitsInTheDatabaseAndResumes() {
+		long started = System.nanoTime();
+		JobHandle<Object> job = this.client.start("sleeper", 1500);
+
+		assertThat(job.await(WAIT)).isEqualTo(3);
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+		StepExecutionEntity timer = history(job.id()).get(1);
+		assertThat(timer.getStepName()).isEqualTo("workflow.sleep");
+		assertThat(timer.getInput()).isEqualTo("{\"millis\": 1500}");
+		assertThat(timer.getDueAt()).isAfterOrEqualTo(timer.getCreatedAt().plusMillis(1500));
+	}
+
+	@Test
+	void whenAWorkflowCalls200StepsInARowThenItCompletes() {
+		long started = System.nanoTime();
+		JobHandle<Object> job = this.client.start("sequential", 200);
+
+		assertThat(job.await(Duration.ofMinutes(2))).isEqualTo(200);
+		double seconds = (System.nanoTime() - started) / 1e9;
+		assertThat(history(job.id())).hasSize(200);
+		// Each completion replays the method from the top against the whole history.
+		long replayedCalls = 200L * 201 / 2;
+		System.out.printf("REPLAY: 200 sequential steps in %.2f s (%.1f ms per step); %d step calls replayed, "
+				+ "%d history rows read%n", seconds, seconds * 1000 / 200, replayedCalls, replayedCalls);
+	}
+
 	private static int sumAsPlainJava(int times) {
 		int total = 0;
 		for (int i = 1; i <= times; i++) {

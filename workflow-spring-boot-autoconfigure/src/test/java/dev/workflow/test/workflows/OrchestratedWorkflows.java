@@ -1,6 +1,10 @@
 package dev.workflow.test.workflows;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 import dev.workflow.annotation.Workflow;
 import dev.workflow.annotation.WorkflowMethod;
@@ -127,6 +131,76 @@ public final class OrchestratedWorkflows {
 		public String run(String key) throws InterruptedException {
 			int first = newCode ? this.counter.halve(4) : this.counter.add(1, 2);
 			return this.counter.gate(key) + " with " + first;
+		}
+
+	}
+
+	/**
+	 * Fans out parallel steps, then sleeps durably, then sums.
+	 */
+	@Component
+	@Workflow(name = "fan_out")
+	public static class FanOut {
+
+		private final CounterSteps counter;
+
+		FanOut(CounterSteps counter) {
+			this.counter = counter;
+		}
+
+		@WorkflowMethod
+		public int run(int width, long sleepMillis) {
+			List<Integer> parts = Workflows.all(IntStream.range(0, width)
+				.mapToObj((i) -> (Supplier<Integer>) () -> this.counter.add(i, 100))
+				.toList());
+			Workflows.sleep(Duration.ofMillis(sleepMillis));
+			return parts.stream().mapToInt(Integer::intValue).sum();
+		}
+
+	}
+
+	/**
+	 * Sleeps durably between two steps.
+	 */
+	@Component
+	@Workflow(name = "sleeper")
+	public static class Sleeper {
+
+		private final CounterSteps counter;
+
+		Sleeper(CounterSteps counter) {
+			this.counter = counter;
+		}
+
+		@WorkflowMethod
+		public int run(long millis) {
+			int before = this.counter.add(1, 1);
+			Workflows.sleep(Duration.ofMillis(millis));
+			return this.counter.add(before, 1);
+		}
+
+	}
+
+	/**
+	 * Calls one step a given number of times in a row.
+	 */
+	@Component
+	@Workflow(name = "sequential")
+	public static class Sequential {
+
+		private final CounterSteps counter;
+
+		Sequential(CounterSteps counter) {
+			this.counter = counter;
+		}
+
+		@WorkflowMethod
+		public int run(int steps) {
+			int total = 0;
+			for (int i = 0; i < steps; i++) {
+				total = this.counter.add(total, 1);
+			}
+			return total;
 		}
 
 	}
