@@ -1,13 +1,10 @@
 package dev.workflow.engine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.function.Function;
 
-import dev.workflow.api.JobError;
 import dev.workflow.api.WorkflowSerializationException;
 import dev.workflow.api.Workflows;
 import dev.workflow.registry.WorkflowDefinition;
@@ -71,10 +68,10 @@ final class OrchestrationDecider {
 			if (cause instanceof WorkflowSuspended suspended) {
 				return Decision.run(suspended.dispatches()).withStepContext(replay.changedStepContext());
 			}
-			return Decision.fail(error(cause), 0);
+			return Decision.fail(WorkflowEngine.error(cause), 0);
 		}
 		catch (Exception ex) {
-			return Decision.fail(error(ex), 0);
+			return Decision.fail(WorkflowEngine.error(ex), 0);
 		}
 	}
 
@@ -95,12 +92,6 @@ final class OrchestrationDecider {
 			}
 		}
 		return args;
-	}
-
-	private static JobError error(Throwable ex) {
-		StringWriter stack = new StringWriter();
-		ex.printStackTrace(new PrintWriter(stack));
-		return new JobError(ex.getClass().getName(), ex.getMessage(), stack.toString());
 	}
 
 }

@@ -709,7 +709,7 @@ public class WorkflowEngine implements StepMessageHandler {
 		});
 	}
 
-	private static JobError error(Throwable ex) {
+	static JobError error(Throwable ex) {
 		StringWriter stack = new StringWriter();
 		ex.printStackTrace(new PrintWriter(stack));
 		return new JobError(ex.getClass().getName(), ex.getMessage(), stack.toString());
