@@ -57,6 +57,18 @@ public interface WorkflowClient {
 	void cancel(UUID jobId);
 
 	/**
+	 * Sends an event to a job: a workflow method waiting for it with
+	 * {@link Workflows#awaitEvent(String, java.time.Duration, Class)} goes on; if none waits yet, the event is kept
+	 * until one does.
+	 * @param jobId the job's id
+	 * @param name the event's name
+	 * @param payload the payload, anything the engine's JSON mapper can write
+	 * @throws JobNotFoundException if there is no such job
+	 * @throws WorkflowException if the job has ended
+	 */
+	void sendEvent(UUID jobId, String name, @Nullable Object payload);
+
+	/**
 	 * Returns the current state of a job.
 	 * @param jobId the job's id
 	 * @return the job, or empty if there is none with that id

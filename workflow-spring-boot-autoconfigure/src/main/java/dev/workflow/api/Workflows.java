@@ -1,7 +1,9 @@
 package dev.workflow.api;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
@@ -49,6 +51,36 @@ public final class Workflows {
 	 */
 	public static <T> List<T> all(List<Supplier<T>> calls) {
 		return require("all").all(calls);
+	}
+
+	/**
+	 * Waits durably for an event of a name sent to this job with {@link WorkflowClient#sendEvent}. An event sent
+	 * before the workflow waits for it is kept until it does.
+	 * @param <T> the payload type
+	 * @param name the event's name
+	 * @param timeout how long to wait at most
+	 * @param payloadType the type the payload is read as
+	 * @return the payload, or empty if the timeout passed first
+	 */
+	public static <T> Optional<T> awaitEvent(String name, Duration timeout, Class<T> payloadType) {
+		return require("awaitEvent").awaitEvent(name, timeout, payloadType);
+	}
+
+	/**
+	 * Returns the current time, recorded the first time the workflow method gets here, and the same on every
+	 * replay.
+	 * @return the time
+	 */
+	public static Instant currentTime() {
+		return require("currentTime").currentTime();
+	}
+
+	/**
+	 * Returns a random number, recorded the first time the workflow method gets here, and the same on every replay.
+	 * @return a random long
+	 */
+	public static long random() {
+		return require("random").random();
 	}
 
 	/**
@@ -125,6 +157,28 @@ public final class Workflows {
 		 * @return the results in order
 		 */
 		<T> List<T> all(List<Supplier<T>> calls);
+
+		/**
+		 * Waits durably for an event.
+		 * @param <T> the payload type
+		 * @param name the event's name
+		 * @param timeout how long at most
+		 * @param payloadType the payload type
+		 * @return the payload, or empty after the timeout
+		 */
+		<T> Optional<T> awaitEvent(String name, Duration timeout, Class<T> payloadType);
+
+		/**
+		 * Returns the recorded current time.
+		 * @return the time
+		 */
+		Instant currentTime();
+
+		/**
+		 * Returns a recorded random number.
+		 * @return the number
+		 */
+		long random();
 
 	}
 

@@ -49,11 +49,22 @@ record Decision(List<Dispatch> dispatches, @Nullable End end, int percentComplet
 	 * @param step the step's name
 	 * @param input its input
 	 * @param delay how long to wait before it runs (a durable timer), or {@code null} to run it now
+	 * @param recorded whether the entry is only recorded, completed with {@code output}, and nothing runs
+	 * @param output the value of a recorded entry
 	 */
-	record Dispatch(String step, @Nullable JsonNode input, @Nullable Duration delay) {
+	record Dispatch(String step, @Nullable JsonNode input, @Nullable Duration delay, boolean recorded,
+			@Nullable JsonNode output) {
 
 		Dispatch(String step, @Nullable JsonNode input) {
-			this(step, input, null);
+			this(step, input, null, false, null);
+		}
+
+		static Dispatch delayed(String step, JsonNode input, @Nullable Duration delay) {
+			return new Dispatch(step, input, delay, false, null);
+		}
+
+		static Dispatch recorded(String step, JsonNode input, @Nullable JsonNode output) {
+			return new Dispatch(step, input, null, true, output);
 		}
 
 	}

@@ -54,6 +54,11 @@ public class DefaultWorkflowClient implements WorkflowClient {
 	}
 
 	@Override
+	public void sendEvent(UUID jobId, String name, @Nullable Object payload) {
+		this.engine.sendEvent(jobId, name, payload);
+	}
+
+	@Override
 	public Optional<Job> get(UUID jobId) {
 		return Optional.ofNullable(this.engine.transactions().execute((status) -> {
 			JobEntity entity = this.engine.store().findJob(jobId);

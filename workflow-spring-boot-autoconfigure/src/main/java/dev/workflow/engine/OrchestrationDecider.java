@@ -51,17 +51,19 @@ final class OrchestrationDecider {
 	 * @param input the job's input
 	 * @param stepContext the job's step context
 	 * @param history the latest attempt of each entry of the job's history, in sequence
+	 * @param keptEvents takes the payload of an event of a name that was sent before the workflow waited for it
 	 * @return the decision
 	 */
 	Decision replay(WorkflowDefinition workflow, @Nullable JsonNode input, @Nullable JsonNode stepContext,
-			List<StepExecutionEntity> history) {
-		Replay replay = new Replay(workflow, history, stepContext, this.json, this.steps);
+			List<StepExecutionEntity> history, Function<String, @Nullable JsonNode> keptEvents) {
+		Replay replay = new Replay(workflow, history, stepContext, this.json, this.steps, keptEvents);
 		Method method = workflow.workflowMethod();
 		try {
 			Object[] args = arguments(workflow, input);
 			Object result = Workflows.runWith(replay, () -> method.invoke(workflow.bean(), args));
-			return Decision.complete(this.json.toTree(result, () -> "result of workflow '" + workflow.name() + "'"))
-				.withStepContext(replay.changedStepContext());
+			Decision completed = Decision.complete(
+					this.json.toTree(result, () -> "result of workflow '" + workflow.name() + "'"));
+			return new Decision(replay.dispatches(), completed.end(), 100, replay.changedStepContext());
 		}
 		catch (InvocationTargetException ex) {
 			Throwable cause = ex.getTargetException();

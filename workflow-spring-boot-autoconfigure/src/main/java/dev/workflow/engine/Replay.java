@@ -3,9 +3,12 @@ package dev.workflow.engine;
 import java.lang.reflect.Array;
 import java.lang.reflect.Type;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -58,8 +61,22 @@ final class Replay implements Workflows.Runtime {
 	/** The built-in step whose executions are the timers of durable sleeps. */
 	static final String SLEEP_STEP = "workflow.sleep";
 
+	/** The built-in step whose executions wait for events; they fire (empty) when the timeout passes. */
+	static final String EVENT_STEP = "workflow.event";
+
+	/** Entries that only record a value: the step context set, the current time, a random number, a kept event. */
+	static final String CONTEXT_ENTRY = "workflow.setStepContext";
+
+	static final String TIME_ENTRY = "workflow.currentTime";
+
+	static final String RANDOM_ENTRY = "workflow.random";
+
+	private final Function<String, @Nullable JsonNode> keptEvents;
+
 	Replay(WorkflowDefinition workflow, List<StepExecutionEntity> history, @Nullable JsonNode stepContext,
-			WorkflowJson json, Function<String, @Nullable StepInvoker> steps) {
+			WorkflowJson json, Function<String, @Nullable StepInvoker> steps,
+			Function<String, @Nullable JsonNode> keptEvents) {
+		this.keptEvents = keptEvents;
 		this.workflow = workflow;
 		this.history = history;
 		this.stepContext = stepContext;
@@ -81,24 +98,15 @@ final class Replay implements Workflows.Runtime {
 	 * history ends here.
 	 */
 	private @Nullable Object entry(String step, JsonNode input, Type returnType, @Nullable Duration delay) {
-		int at = this.position++;
-		if (at < this.history.size()) {
-			StepExecutionEntity recorded = this.history.get(at);
-			JsonNode recordedInput = this.json.parse(recorded.getInput());
-			if (!recorded.getStepName().equals(step) || !input.equals(SAME_VALUE, recordedInput)) {
-				throw new NondeterminismException("Workflow '" + this.workflow.name() + "' no longer matches the "
-						+ "history of this job: entry " + at + " records step '" + recorded.getStepName()
-						+ "' with arguments " + recordedInput + ", but the code now calls step '" + step
-						+ "' with arguments " + input + ". The workflow's code changed under a running job; start "
-						+ "new jobs with the new code, or keep the old path for jobs that began on it.");
-			}
+		StepExecutionEntity recorded = next(step, input);
+		if (recorded != null) {
 			if (recorded.getStatus() == StepStatus.COMPLETED) {
 				return this.json.convert(this.json.parse(recorded.getOutput()), this.json.type(returnType));
 			}
 			this.pending++;
 		}
 		else {
-			this.dispatches.add(new Decision.Dispatch(step, input, delay));
+			this.dispatches.add(Decision.Dispatch.delayed(step, input, delay));
 		}
 		if (this.batch) {
 			// A placeholder: Workflows.all returns only once every call has its recorded result.
@@ -106,6 +114,86 @@ final class Replay implements Workflows.Runtime {
 			return raw.isPrimitive() && raw != void.class ? Array.get(Array.newInstance(raw, 1), 0) : null;
 		}
 		throw new WorkflowSuspended(this.dispatches);
+	}
+
+	/**
+	 * Takes the next history entry, checking that it records the same call; {@code null} past the end.
+	 */
+	private @Nullable StepExecutionEntity next(String step, JsonNode input) {
+		int at = this.position++;
+		if (at >= this.history.size()) {
+			return null;
+		}
+		StepExecutionEntity recorded = this.history.get(at);
+		JsonNode recordedInput = this.json.parse(recorded.getInput());
+		if (recordedInput == null) {
+			recordedInput = JsonNodeFactory.instance.nullNode();
+		}
+		if (!recorded.getStepName().equals(step) || !input.equals(SAME_VALUE, recordedInput)) {
+			throw new NondeterminismException("Workflow '" + this.workflow.name() + "' no longer matches the "
+					+ "history of this job: entry " + at + " records step '" + recorded.getStepName()
+					+ "' with arguments " + recordedInput + ", but the code now calls step '" + step
+					+ "' with arguments " + input + ". The workflow's code changed under a running job; start "
+					+ "new jobs with the new code, or keep the old path for jobs that began on it.");
+		}
+		return recorded;
+	}
+
+	/**
+	 * An engine call whose value is recorded the first time and read back on every replay.
+	 */
+	private JsonNode recordedValue(String entry, JsonNode input, Supplier<JsonNode> value) {
+		StepExecutionEntity recorded = next(entry, input);
+		if (recorded != null) {
+			JsonNode output = this.json.parse(recorded.getOutput());
+			return (output != null) ? output : JsonNodeFactory.instance.nullNode();
+		}
+		JsonNode fresh = value.get();
+		this.dispatches.add(Decision.Dispatch.recorded(entry, input, fresh));
+		return fresh;
+	}
+
+	@Override
+	public Instant currentTime() {
+		JsonNode time = recordedValue(TIME_ENTRY, JsonNodeFactory.instance.nullNode(),
+				() -> JsonNodeFactory.instance.numberNode(System.currentTimeMillis()));
+		return Instant.ofEpochMilli(time.asLong());
+	}
+
+	@Override
+	public long random() {
+		return recordedValue(RANDOM_ENTRY, JsonNodeFactory.instance.nullNode(),
+				() -> JsonNodeFactory.instance.numberNode(ThreadLocalRandom.current().nextLong()))
+			.asLong();
+	}
+
+	@Override
+	public <T> Optional<T> awaitEvent(String name, Duration timeout, Class<T> payloadType) {
+		JsonNode input = JsonNodeFactory.instance.objectNode().put("name", name).put("timeoutMillis", timeout.toMillis());
+		StepExecutionEntity recorded = next(EVENT_STEP, input);
+		if (recorded != null) {
+			if (recorded.getStatus() != StepStatus.COMPLETED) {
+				this.pending++;
+				throw new WorkflowSuspended(this.dispatches);
+			}
+			return Optional.ofNullable(payloadType.cast(
+					this.json.convert(this.json.parse(recorded.getOutput()), this.json.type(payloadType))));
+		}
+		JsonNode kept = this.keptEvents.apply(name);
+		if (kept != null) {
+			this.dispatches.add(Decision.Dispatch.recorded(EVENT_STEP, input, kept));
+			return Optional.ofNullable(payloadType.cast(this.json.convert(kept, this.json.type(payloadType))));
+		}
+		this.dispatches.add(Decision.Dispatch.delayed(EVENT_STEP, input, timeout));
+		throw new WorkflowSuspended(this.dispatches);
+	}
+
+	/**
+	 * Returns the entries this replay adds to the history, in call order.
+	 * @return the dispatches and recorded entries
+	 */
+	List<Decision.Dispatch> dispatches() {
+		return this.dispatches;
 	}
 
 	@Override
@@ -144,6 +232,9 @@ final class Replay implements Workflows.Runtime {
 					+ ((expected != null) ? "a " + expected.getName() : "none (add @Workflow(context = ...))"));
 		}
 		JsonNode next = this.json.toTree(stepContext, () -> "step context of workflow '" + this.workflow.name() + "'");
+		if (next(CONTEXT_ENTRY, next) == null) {
+			this.dispatches.add(Decision.Dispatch.recorded(CONTEXT_ENTRY, next, null));
+		}
 		if (!next.equals(this.stepContext)) {
 			this.stepContext = next;
 			this.stepContextChanged = true;

@@ -8,8 +8,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * The built-in step behind durable sleeps: its execution waits in the database as a row with a due time, and when the
- * background work dispatches it, it completes at once and the workflow method goes on.
+ * The built-in step behind durable sleeps and the timeouts of event waits: its execution waits in the database as a
+ * row with a due time, and when the background work dispatches it, it completes at once (with no value) and the
+ * workflow method goes on.
  */
 final class Timer {
 
@@ -22,10 +23,10 @@ final class Timer {
 		return null;
 	}
 
-	static StepDefinition definition() {
+	static StepDefinition definition(String step) {
 		Method fired = ReflectionUtils.findMethod(Timer.class, "fired");
 		ReflectionUtils.makeAccessible(fired);
-		return new StepDefinition("", Replay.SLEEP_STEP, 0, 0, INSTANCE, fired, fired);
+		return new StepDefinition("", step, 0, 0, INSTANCE, fired, fired);
 	}
 
 }

@@ -34,6 +34,7 @@ import dev.workflow.api.WorkflowSerializationException;
 import dev.workflow.registry.StepDefinition;
 import dev.workflow.registry.WorkflowDefinition;
 import dev.workflow.registry.WorkflowRegistry;
+import dev.workflow.store.EventEntity;
 import dev.workflow.store.JobEntity;
 import dev.workflow.store.JobStore;
 import dev.workflow.store.OutboxEntity;
@@ -153,8 +154,10 @@ public class WorkflowEngine implements StepMessageHandler {
 		discovered.callableSteps()
 			.forEach((name, step) -> callable.put(name, StepInvoker.bindCallable(step, this.json, this.resolvers,
 					this.settings)));
-		callable.put(Replay.SLEEP_STEP, StepInvoker.bindCallable(Timer.definition(), this.json, this.resolvers,
-				this.settings));
+		for (String timer : List.of(Replay.SLEEP_STEP, Replay.EVENT_STEP)) {
+			callable.put(timer, StepInvoker.bindCallable(Timer.definition(timer), this.json, this.resolvers,
+					this.settings));
+		}
 		this.invokers = Map.copyOf(bound);
 		this.callableInvokers = Map.copyOf(callable);
 		this.registry = discovered;
@@ -212,7 +215,7 @@ public class WorkflowEngine implements StepMessageHandler {
 		}
 		UUID jobId = UUID.randomUUID();
 		Decision decision = workflow.orchestrated()
-				? this.orchestration.replay(workflow, inputNode, stepContext, List.of())
+				? this.orchestration.replay(workflow, inputNode, stepContext, List.of(), (name) -> null)
 				: this.decider.start(workflow, inputNode);
 		List<OutboundMessage> outbound;
 		try {
@@ -435,13 +438,61 @@ public class WorkflowEngine implements StepMessageHandler {
 		afterCommit(new WorkflowEvent.StepCompleted(message.jobId(), message.workflow(), message.step(),
 				message.attempt(), message.stepExecutionId()));
 		if (workflow.orchestrated()) {
-			List<StepExecutionEntity> history = latestAttempts(job.getId());
-			Decision decision = this.orchestration.replay(workflow, this.json.parse(job.getInput()),
-					this.json.parse(job.getStepContext()), history);
-			return apply(workflow, job, decision, history.size(), now);
+			return replayAndApply(workflow, job, now);
 		}
 		Decision decision = this.decider.afterStep(workflow, message.step(), result);
 		return apply(workflow, job, decision, execution.getSequence() + 1, now);
+	}
+
+	/**
+	 * Runs an orchestrated workflow's method against its job's history and applies what it decides.
+	 */
+	private List<OutboundMessage> replayAndApply(WorkflowDefinition workflow, JobEntity job, Instant now) {
+		List<StepExecutionEntity> history = latestAttempts(job.getId());
+		Decision decision = this.orchestration.replay(workflow, this.json.parse(job.getInput()),
+				this.json.parse(job.getStepContext()), history, (name) -> takeKeptEvent(job.getId(), name, now));
+		return apply(workflow, job, decision, history.size(), now);
+	}
+
+	private @Nullable JsonNode takeKeptEvent(UUID jobId, String name, Instant now) {
+		EventEntity event = this.store.claimKeptEvent(jobId, name);
+		if (event == null) {
+			return null;
+		}
+		event.consume(now);
+		JsonNode payload = this.json.parse(event.getPayload());
+		return (payload != null) ? payload : JsonNodeFactory.instance.nullNode();
+	}
+
+	/**
+	 * Sends an event to a job: completes the entry of its history that waits for it and lets the workflow go on, or
+	 * keeps the event until the workflow waits for it.
+	 * @param jobId the job
+	 * @param name the event's name
+	 * @param payload the payload
+	 */
+	public void sendEvent(UUID jobId, String name, @Nullable Object payload) {
+		JsonNode payloadNode = this.json.toTree(payload, () -> "payload of event '" + name + "'");
+		List<OutboundMessage> outbound = this.transactions.execute((status) -> {
+			JobEntity job = this.store.lockJob(jobId);
+			if (job == null) {
+				throw new JobNotFoundException("No job with id " + jobId);
+			}
+			if (job.getStatus().isFinal()) {
+				throw new WorkflowException("Job " + jobId + " of workflow '" + job.getWorkflowName()
+						+ "' has already ended " + job.getStatus() + "; it takes no more events");
+			}
+			Instant now = this.clock.instant();
+			StepExecutionEntity waiting = this.store.claimEventWait(jobId, Replay.EVENT_STEP, name);
+			if (waiting == null) {
+				this.store.persist(new EventEntity(UUID.randomUUID(), jobId, name, this.json.write(payloadNode), now));
+				return List.<OutboundMessage>of();
+			}
+			waiting.recordCompleted(this.json.write(payloadNode), now);
+			WorkflowDefinition workflow = registry().require(job.getWorkflowName());
+			return replayAndApply(workflow, job, now);
+		});
+		publish(outbound);
 	}
 
 	/**
@@ -528,21 +579,26 @@ public class WorkflowEngine implements StepMessageHandler {
 		if (decision.stepContext() != null) {
 			job.setStepContext(this.json.write(decision.stepContext()));
 		}
-		if (decision.end() != null) {
-			end(job, decision.end(), now);
-			return List.of();
-		}
 		List<OutboundMessage> outbound = new ArrayList<>(decision.dispatches().size());
 		int next = sequence;
 		for (Decision.Dispatch dispatch : decision.dispatches()) {
 			Instant dueAt = (dispatch.delay() != null) ? now.plus(dispatch.delay()) : null;
 			StepExecutionEntity execution = new StepExecutionEntity(UUID.randomUUID(), job.getId(), next++,
 					dispatch.step(), 1, this.json.write(dispatch.input()), now, dueAt);
+			if (dispatch.recorded()) {
+				execution.recordCompleted(this.json.write(dispatch.output()), now);
+			}
 			this.store.persist(execution);
-			if (dueAt == null) {
+			if (!dispatch.recorded() && dueAt == null) {
 				outbound.add(outbox(job, execution, dispatch.input(), now));
 			}
-			job.setCurrentStep(dispatch.step());
+			if (!dispatch.recorded()) {
+				job.setCurrentStep(dispatch.step());
+			}
+		}
+		if (decision.end() != null) {
+			end(job, decision.end(), now);
+			return List.of();
 		}
 		return outbound;
 	}

@@ -227,6 +227,43 @@ public class JobStore {
 	}
 
 	/**
+	 * Finds the oldest event of a name sent to a job and not yet taken, and locks it.
+	 * @param jobId the job
+	 * @param name the event's name
+	 * @return the event, or {@code null}
+	 */
+	@SuppressWarnings("unchecked")
+	public @Nullable EventEntity claimKeptEvent(UUID jobId, String name) {
+		List<EventEntity> found = this.entityManager
+			.createNativeQuery("select * from wf_event where job_id = ? and name = ? and consumed_at is null "
+					+ "order by created_at limit 1 for update", EventEntity.class)
+			.setParameter(1, jobId)
+			.setParameter(2, name)
+			.getResultList();
+		return found.isEmpty() ? null : found.get(0);
+	}
+
+	/**
+	 * Finds the entry of a job's history that waits for an event of a name, and locks it.
+	 * @param jobId the job
+	 * @param step the built-in step of event waits
+	 * @param name the event's name
+	 * @return the waiting entry, or {@code null}
+	 */
+	@SuppressWarnings("unchecked")
+	public @Nullable StepExecutionEntity claimEventWait(UUID jobId, String step, String name) {
+		List<StepExecutionEntity> found = this.entityManager
+			.createNativeQuery("select * from wf_step_execution where job_id = ? and step_name = ? "
+					+ "and status = 'SCHEDULED' and input ->> 'name' = ? order by sequence limit 1 for update",
+					StepExecutionEntity.class)
+			.setParameter(1, jobId)
+			.setParameter(2, step)
+			.setParameter(3, name)
+			.getResultList();
+		return found.isEmpty() ? null : found.get(0);
+	}
+
+	/**
 	 * Deletes outbox rows whose messages the broker has confirmed.
 	 * @param ids the rows
 	 */

@@ -150,6 +150,11 @@ class WorkflowAutoConfigurationTests {
 			}
 
 			@Override
+			public void sendEvent(UUID jobId, String name, @Nullable Object payload) {
+				throw new IllegalStateException("not for this test");
+			}
+
+			@Override
 			public Optional<Job> get(UUID jobId) {
 				return Optional.empty();
 			}

@@ -63,7 +63,8 @@ class OrchestrationIntegrationTests {
 
 		assertThat(job.await(WAIT)).isEqualTo(Map.of("valid", true));
 		assertThat(output.getOut()).contains("Validating order order-42 for user user-7\n");
-		assertThat(history(job.id())).extracting(StepExecutionEntity::getStepName).containsExactly("validateOrder");
+		assertThat(history(job.id())).extracting(StepExecutionEntity::getStepName)
+			.containsExactly("workflow.setStepContext", "validateOrder");
 	}
 
 	@Test
@@ -163,6 +164,58 @@ class OrchestrationIntegrationTests {
 		long replayedCalls = 200L * 201 / 2;
 		System.out.printf("REPLAY: 200 sequential steps in %.2f s (%.1f ms per step); %d step calls replayed, "
 				+ "%d history rows read%n", seconds, seconds * 1000 / 200, replayedCalls, replayedCalls);
+	}
+
+	@Test
+	void whenAnEventIsSentToAWaitingWorkflowThenItGoesOnWithThePayload() {
+		JobHandle<Object> job = this.client.start("approval", List.of("", 60_000));
+		await().atMost(WAIT).until(() -> history(job.id()).size() == 1);
+
+		this.client.sendEvent(job.id(), "approval", "alice");
+
+		assertThat(job.await(WAIT)).isEqualTo("approved by alice");
+		assertThat(history(job.id())).singleElement().satisfies((entry) -> {
+			assertThat(entry.getStepName()).isEqualTo("workflow.event");
+			assertThat(entry.getOutput()).isEqualTo("\"alice\"");
+		});
+	}
+
+	@Test
+	void whenAnEventArrivesBeforeTheWorkflowWaitsForItThenItIsKept() {
+		String key = "early-" + UUID.randomUUID();
+		JobHandle<Object> job = this.client.start("approval", List.of(key, 60_000));
+		await().atMost(WAIT).until(() -> history(job.id()).size() == 1);
+
+		this.client.sendEvent(job.id(), "approval", "bob");
+		CounterSteps.open(key);
+
+		assertThat(job.await(WAIT)).isEqualTo("approved by bob");
+	}
+
+	@Test
+	void whenNoEventArrivesInTimeThenTheWaitEndsEmpty() {
+		assertThat(this.client.start("approval", List.of("", 300)).await(WAIT)).isEqualTo("timed out");
+	}
+
+	@Test
+	void whenAnEventIsSentToAJobThatHasEndedThenTheClientSaysSo() {
+		JobHandle<Object> job = this.client.start("approval", List.of("", 100));
+		job.await(WAIT);
+
+		assertThatExceptionOfType(dev.workflow.api.WorkflowException.class)
+			.isThrownBy(() -> this.client.sendEvent(job.id(), "approval", "late"))
+			.withMessageContaining("has already ended COMPLETED; it takes no more events");
+	}
+
+	@Test
+	void whenTheWorkflowReadsTheTimeAndARandomNumberThenEveryReplaySeesTheRecordedValues() {
+		JobHandle<Object> job = this.client.start("clocked", null);
+
+		Object result = job.await(WAIT);
+		List<StepExecutionEntity> history = history(job.id());
+		assertThat(history).extracting(StepExecutionEntity::getStepName)
+			.containsExactly("workflow.currentTime", "workflow.random", "add");
+		assertThat(result).isEqualTo(history.get(0).getOutput() + ":" + history.get(1).getOutput());
 	}
 
 	private static int sumAsPlainJava(int times) {

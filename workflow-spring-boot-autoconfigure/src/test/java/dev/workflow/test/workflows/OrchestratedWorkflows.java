@@ -1,6 +1,7 @@
 package dev.workflow.test.workflows;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -201,6 +202,54 @@ public final class OrchestratedWorkflows {
 				total = this.counter.add(total, 1);
 			}
 			return total;
+		}
+
+	}
+
+	/**
+	 * Waits for an approval event, after an optional gate step.
+	 */
+	@Component
+	@Workflow(name = "approval")
+	public static class Approval {
+
+		private final CounterSteps counter;
+
+		Approval(CounterSteps counter) {
+			this.counter = counter;
+		}
+
+		@WorkflowMethod
+		public String run(String gate, long timeoutMillis) throws InterruptedException {
+			if (!gate.isEmpty()) {
+				this.counter.gate(gate);
+			}
+			return Workflows.awaitEvent("approval", Duration.ofMillis(timeoutMillis), String.class)
+				.map((approver) -> "approved by " + approver)
+				.orElse("timed out");
+		}
+
+	}
+
+	/**
+	 * Reads the time and a random number, then calls a step, so that its result comes from a replay.
+	 */
+	@Component
+	@Workflow(name = "clocked")
+	public static class Clocked {
+
+		private final CounterSteps counter;
+
+		Clocked(CounterSteps counter) {
+			this.counter = counter;
+		}
+
+		@WorkflowMethod
+		public String run() {
+			Instant now = Workflows.currentTime();
+			long random = Workflows.random();
+			this.counter.add(1, 1);
+			return now.toEpochMilli() + ":" + random;
 		}
 
 	}
