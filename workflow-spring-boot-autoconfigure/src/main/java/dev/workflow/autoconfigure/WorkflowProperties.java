@@ -180,7 +180,8 @@ public class WorkflowProperties {
 		private int concurrency = 4;
 
 		/**
-		 * Number of unacknowledged step messages the broker sends each consumer ahead.
+		 * Number of unacknowledged step messages the broker sends each consumer ahead. A consumer runs them one
+		 * after another: set it to 1 when steps run long, so that parallel steps spread over all consumers.
 		 */
 		private int prefetch = 10;
 

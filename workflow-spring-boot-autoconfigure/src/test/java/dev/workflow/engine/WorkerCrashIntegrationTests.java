@@ -58,6 +58,40 @@ class WorkerCrashIntegrationTests {
 		}
 	}
 
+	@Test
+	void whenAWorkerJvmIsKilledDuringAFanOutThenTheJobCompletesAndEachStepIsRecordedOnce() throws Exception {
+		Process doomed = WorkerProcess.start(Path.of("target", "worker-logs", "doomed-fan-out-worker.log"),
+				concat(QUEUES, "--workflow.worker.id=doomed-worker", "--workflow.worker.concurrency=10",
+						"--workflow.worker.prefetch=1"));
+		try (ConfigurableApplicationContext starter = new SpringApplicationBuilder(TestApplication.class)
+			.run(concat(QUEUES, "--workflow.worker.enabled=false"))) {
+			WorkflowClient client = starter.getBean(WorkflowClient.class);
+			JdbcTemplate jdbc = starter.getBean(JdbcTemplate.class);
+			JobHandle<Object> job = client.start("crash_fan_out", 10);
+
+			await().atMost(Duration.ofSeconds(90)).until(() -> jdbc.queryForObject(
+					"select count(*) from wf_step_execution where job_id = ? and status = 'RUNNING' "
+							+ "and worker_id = 'doomed-worker'", Integer.class, job.id()) >= 5);
+			doomed.destroyForcibly();
+			assertThat(doomed.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+			try (ConfigurableApplicationContext survivor = new SpringApplicationBuilder(TestApplication.class)
+				.run(concat(QUEUES, "--workflow.worker.id=survivor", "--workflow.worker.concurrency=4"))) {
+				assertThat(job.await(Duration.ofSeconds(90))).isEqualTo(450);
+			}
+			assertThat(jdbc.queryForList("select sequence, count(*) filter (where status = 'COMPLETED') as completed "
+					+ "from wf_step_execution where job_id = ? group by sequence order by sequence", job.id()))
+				.hasSize(10)
+				.allSatisfy((row) -> assertThat(row.get("completed")).isEqualTo(1L));
+			assertThat(jdbc.queryForObject("select count(*) from wf_step_execution where job_id = ? and status = 'COMPLETED' "
+					+ "and worker_id = 'doomed-worker'", Integer.class, job.id()))
+				.isZero();
+		}
+		finally {
+			doomed.destroyForcibly();
+		}
+	}
+
 	private static String[] concat(String[] first, String... second) {
 		String[] all = new String[first.length + second.length];
 		System.arraycopy(first, 0, all, 0, first.length);
