@@ -54,6 +54,17 @@ public final class Workflows {
 	}
 
 	/**
+	 * Runs step calls in parallel and returns the result of the first to complete. The others still run: while the
+	 * job goes on their results are recorded, and once it has ended they are discarded.
+	 * @param <T> the result type
+	 * @param calls the step calls
+	 * @return the result of the step that completed first
+	 */
+	public static <T> T any(List<Supplier<T>> calls) {
+		return require("any").any(calls);
+	}
+
+	/**
 	 * Waits durably for an event of a name sent to this job with {@link WorkflowClient#sendEvent}. An event sent
 	 * before the workflow waits for it is kept until it does.
 	 * @param <T> the payload type
@@ -157,6 +168,14 @@ public final class Workflows {
 		 * @return the results in order
 		 */
 		<T> List<T> all(List<Supplier<T>> calls);
+
+		/**
+		 * Runs step calls in parallel and returns the first result.
+		 * @param <T> the result type
+		 * @param calls the calls
+		 * @return the result of the first to complete
+		 */
+		<T> T any(List<Supplier<T>> calls);
 
 		/**
 		 * Waits durably for an event.

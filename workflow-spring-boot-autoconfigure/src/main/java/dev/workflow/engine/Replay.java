@@ -203,6 +203,42 @@ final class Replay implements Workflows.Runtime {
 	}
 
 	@Override
+	@SuppressWarnings("unchecked")
+	public <T> T any(List<Supplier<T>> calls) {
+		if (this.batch) {
+			throw new IllegalStateException("Workflows.any cannot be nested");
+		}
+		int first = this.position;
+		this.batch = true;
+		List<T> results = new ArrayList<>(calls.size());
+		try {
+			for (Supplier<T> call : calls) {
+				results.add(call.get());
+			}
+		}
+		finally {
+			this.batch = false;
+		}
+		// The first to complete: completions of one job commit one after the other, in finish order.
+		Integer winner = null;
+		for (int i = 0; i < calls.size() && first + i < this.history.size(); i++) {
+			StepExecutionEntity entry = this.history.get(first + i);
+			if (entry.getStatus() == StepStatus.COMPLETED && (winner == null
+					|| entry.getFinishedAt().isBefore(this.history.get(first + winner).getFinishedAt()))) {
+				winner = i;
+			}
+		}
+		if (winner == null) {
+			throw new WorkflowSuspended(this.dispatches);
+		}
+		if (!this.dispatches.isEmpty()) {
+			// Steps of the group not yet dispatched still have to be: the group's history stays whole.
+			throw new WorkflowSuspended(this.dispatches);
+		}
+		return results.get(winner);
+	}
+
+	@Override
 	public <T> List<T> all(List<Supplier<T>> calls) {
 		if (this.batch) {
 			throw new IllegalStateException("Workflows.all cannot be nested");

@@ -218,6 +218,19 @@ class OrchestrationIntegrationTests {
 		assertThat(result).isEqualTo(history.get(0).getOutput() + ":" + history.get(1).getOutput());
 	}
 
+	@Test
+	void whenTheWorkflowRacesStepsThenTheFirstToCompleteWinsAndTheSlowerResultIsDiscarded() {
+		String key = "race-" + UUID.randomUUID();
+		JobHandle<Object> job = this.client.start("race", key);
+
+		assertThat(job.await(WAIT)).isEqualTo("fast 42");
+		CounterSteps.open(key);
+		await().atMost(WAIT).untilAsserted(() -> assertThat(history(job.id()))
+			.extracting(StepExecutionEntity::getStatus)
+			.containsExactly(dev.workflow.store.StepStatus.CANCELLED, dev.workflow.store.StepStatus.COMPLETED));
+		assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
+	}
+
 	private static int sumAsPlainJava(int times) {
 		int total = 0;
 		for (int i = 1; i <= times; i++) {

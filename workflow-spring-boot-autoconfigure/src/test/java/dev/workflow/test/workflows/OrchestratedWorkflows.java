@@ -254,4 +254,32 @@ public final class OrchestratedWorkflows {
 
 	}
 
+	/**
+	 * Races a step held at a gate against one that passes at once.
+	 */
+	@Component
+	@Workflow(name = "race")
+	public static class Race {
+
+		private final CounterSteps counter;
+
+		Race(CounterSteps counter) {
+			this.counter = counter;
+		}
+
+		@WorkflowMethod
+		public String run(String key) {
+			return Workflows.any(List.of(() -> {
+				try {
+					return this.counter.gate(key);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new IllegalStateException(ex);
+				}
+			}, () -> "fast " + this.counter.add(20, 22)));
+		}
+
+	}
+
 }
