@@ -36,6 +36,8 @@ final class Replay implements Workflows.Runtime {
 
 	private final Function<String, @Nullable StepInvoker> steps;
 
+	private final Function<String, @Nullable JsonNode> keptEvents;
+
 	private @Nullable JsonNode stepContext;
 
 	private boolean stepContextChanged;
@@ -64,14 +66,14 @@ final class Replay implements Workflows.Runtime {
 	/** The built-in step whose executions wait for events; they fire (empty) when the timeout passes. */
 	static final String EVENT_STEP = "workflow.event";
 
-	/** Entries that only record a value: the step context set, the current time, a random number, a kept event. */
+	/** The entry that records a step context the workflow set. */
 	static final String CONTEXT_ENTRY = "workflow.setStepContext";
 
+	/** The entry that records the current time the workflow read. */
 	static final String TIME_ENTRY = "workflow.currentTime";
 
+	/** The entry that records a random number the workflow drew. */
 	static final String RANDOM_ENTRY = "workflow.random";
-
-	private final Function<String, @Nullable JsonNode> keptEvents;
 
 	Replay(WorkflowDefinition workflow, List<StepExecutionEntity> history, @Nullable JsonNode stepContext,
 			WorkflowJson json, Function<String, @Nullable StepInvoker> steps,
