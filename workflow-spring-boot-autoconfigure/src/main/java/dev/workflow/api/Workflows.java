@@ -65,6 +65,19 @@ public final class Workflows {
 	}
 
 	/**
+	 * Starts a child job of a workflow and waits durably for its result.
+	 * @param <T> the result type
+	 * @param workflow the child workflow's name
+	 * @param input the child job's input
+	 * @param resultType the type the child's result is read as
+	 * @return the child's result
+	 * @throws JobFailedException in the parent (which then fails) if the child did not complete
+	 */
+	public static <T> T child(String workflow, @Nullable Object input, Class<T> resultType) {
+		return require("child").child(workflow, input, resultType);
+	}
+
+	/**
 	 * Waits durably for an event of a name sent to this job with {@link WorkflowClient#sendEvent}. An event sent
 	 * before the workflow waits for it is kept until it does.
 	 * @param <T> the payload type
@@ -176,6 +189,16 @@ public final class Workflows {
 		 * @return the result of the first to complete
 		 */
 		<T> T any(List<Supplier<T>> calls);
+
+		/**
+		 * Starts a child job and waits for its result.
+		 * @param <T> the result type
+		 * @param workflow the child workflow
+		 * @param input its input
+		 * @param resultType the result type
+		 * @return the result
+		 */
+		<T> T child(String workflow, @Nullable Object input, Class<T> resultType);
 
 		/**
 		 * Waits durably for an event.

@@ -51,20 +51,25 @@ record Decision(List<Dispatch> dispatches, @Nullable End end, int percentComplet
 	 * @param delay how long to wait before it runs (a durable timer), or {@code null} to run it now
 	 * @param recorded whether the entry is only recorded, completed with {@code output}, and nothing runs
 	 * @param output the value of a recorded entry
+	 * @param child whether the entry waits for a child job, started with the workflow and input in {@code input}
 	 */
 	record Dispatch(String step, @Nullable JsonNode input, @Nullable Duration delay, boolean recorded,
-			@Nullable JsonNode output) {
+			@Nullable JsonNode output, boolean child) {
 
 		Dispatch(String step, @Nullable JsonNode input) {
-			this(step, input, null, false, null);
+			this(step, input, null, false, null, false);
 		}
 
 		static Dispatch delayed(String step, JsonNode input, @Nullable Duration delay) {
-			return new Dispatch(step, input, delay, false, null);
+			return new Dispatch(step, input, delay, false, null, false);
 		}
 
 		static Dispatch recorded(String step, JsonNode input, @Nullable JsonNode output) {
-			return new Dispatch(step, input, null, true, output);
+			return new Dispatch(step, input, null, true, output, false);
+		}
+
+		static Dispatch child(String step, JsonNode input) {
+			return new Dispatch(step, input, null, false, null, true);
 		}
 
 	}

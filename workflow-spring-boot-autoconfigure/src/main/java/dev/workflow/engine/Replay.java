@@ -66,6 +66,9 @@ final class Replay implements Workflows.Runtime {
 	/** The built-in step whose executions wait for events; they fire (empty) when the timeout passes. */
 	static final String EVENT_STEP = "workflow.event";
 
+	/** The entry that waits for a child job. */
+	static final String CHILD_ENTRY = "workflow.child";
+
 	/** The entry that records a step context the workflow set. */
 	static final String CONTEXT_ENTRY = "workflow.setStepContext";
 
@@ -188,6 +191,23 @@ final class Replay implements Workflows.Runtime {
 		}
 		this.dispatches.add(Decision.Dispatch.delayed(EVENT_STEP, input, timeout));
 		throw new WorkflowSuspended(this.dispatches);
+	}
+
+	@Override
+	public <T> T child(String workflow, @Nullable Object input, Class<T> resultType) {
+		JsonNode request = JsonNodeFactory.instance.objectNode()
+			.put("workflow", workflow)
+			.set("input", this.json.toTree(input, () -> "input of child workflow '" + workflow + "'"));
+		StepExecutionEntity recorded = next(CHILD_ENTRY, request);
+		if (recorded == null) {
+			this.dispatches.add(Decision.Dispatch.child(CHILD_ENTRY, request));
+			throw new WorkflowSuspended(this.dispatches);
+		}
+		if (recorded.getStatus() != StepStatus.COMPLETED) {
+			this.pending++;
+			throw new WorkflowSuspended(this.dispatches);
+		}
+		return resultType.cast(this.json.convert(this.json.parse(recorded.getOutput()), this.json.type(resultType)));
 	}
 
 	/**

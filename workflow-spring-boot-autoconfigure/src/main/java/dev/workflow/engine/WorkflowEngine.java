@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.workflow.api.JobError;
+import dev.workflow.api.JobFailedException;
 import dev.workflow.api.JobInfo;
 import dev.workflow.api.JobNotCancellableException;
 import dev.workflow.api.JobNotFoundException;
@@ -28,6 +29,7 @@ import dev.workflow.api.StartOptions;
 import dev.workflow.api.StepArgumentResolver;
 import dev.workflow.api.StepOutcome;
 import dev.workflow.api.StepTimeoutException;
+import dev.workflow.api.UnknownWorkflowException;
 import dev.workflow.api.WorkflowEvent;
 import dev.workflow.api.WorkflowException;
 import dev.workflow.api.WorkflowSerializationException;
@@ -214,24 +216,10 @@ public class WorkflowEngine implements StepMessageHandler {
 			this.orchestration.validateInput(workflow, inputNode);
 		}
 		UUID jobId = UUID.randomUUID();
-		Decision decision = workflow.orchestrated()
-				? this.orchestration.replay(workflow, inputNode, stepContext, List.of(), (name) -> null)
-				: this.decider.start(workflow, inputNode);
 		List<OutboundMessage> outbound;
 		try {
-			outbound = this.transactions.execute((status) -> {
-				Instant now = this.clock.instant();
-				JobEntity job = new JobEntity(jobId, workflowName, JobStatus.QUEUED, now);
-				job.setInput(this.json.write(inputNode));
-				job.setUserContext(this.json.write(userContext));
-				job.setStepContext(this.json.write(stepContext));
-				job.setStepCount(workflow.steps().size());
-				job.setIdempotencyKey(key);
-				this.store.persist(job);
-				List<OutboundMessage> messages = apply(workflow, job, decision, 0, now);
-				afterCommit(new WorkflowEvent.JobStarted(jobId, workflowName));
-				return messages;
-			});
+			outbound = this.transactions.execute((status) -> createJob(workflow, jobId, inputNode, userContext,
+					stepContext, key, null, this.clock.instant()));
 		}
 		catch (DataIntegrityViolationException ex) {
 			UUID existing = (key != null) ? existingJob(key) : null;
@@ -242,6 +230,28 @@ public class WorkflowEngine implements StepMessageHandler {
 		}
 		publish(outbound);
 		return jobId;
+	}
+
+	/**
+	 * Stores a new job and what its workflow decides at the start, in the caller's transaction.
+	 */
+	private List<OutboundMessage> createJob(WorkflowDefinition workflow, UUID jobId, @Nullable JsonNode inputNode,
+			JsonNode userContext, @Nullable JsonNode stepContext, @Nullable String key, @Nullable UUID parentEntryId,
+			Instant now) {
+		Decision decision = workflow.orchestrated()
+				? this.orchestration.replay(workflow, inputNode, stepContext, List.of(), (name) -> null)
+				: this.decider.start(workflow, inputNode);
+		JobEntity job = new JobEntity(jobId, workflow.name(), JobStatus.QUEUED, now);
+		job.setInput(this.json.write(inputNode));
+		job.setUserContext(this.json.write(userContext));
+		job.setStepContext(this.json.write(stepContext));
+		job.setStepCount(workflow.steps().size());
+		job.setIdempotencyKey(key);
+		job.setParentEntryId(parentEntryId);
+		this.store.persist(job);
+		List<OutboundMessage> messages = apply(workflow, job, decision, 0, now);
+		afterCommit(new WorkflowEvent.JobStarted(jobId, workflow.name()));
+		return messages;
 	}
 
 	private @Nullable UUID existingJob(String key) {
@@ -315,7 +325,7 @@ public class WorkflowEngine implements StepMessageHandler {
 			if (ex instanceof Error && !(ex instanceof AssertionError)) {
 				logger.error("Step '" + message.step() + "' of job " + message.jobId() + " failed", ex);
 			}
-			this.transactions.executeWithoutResult((status) -> failOrRetry(message, invoker, ex));
+			publish(this.transactions.execute((status) -> failOrRetry(message, invoker, ex)));
 			return;
 		}
 		finally {
@@ -327,7 +337,7 @@ public class WorkflowEngine implements StepMessageHandler {
 			outbound = this.transactions.execute((status) -> complete(workflow, message, result));
 		}
 		catch (WorkflowException ex) {
-			this.transactions.executeWithoutResult((status) -> fail(message, error(ex), StepStatus.FAILED));
+			publish(this.transactions.execute((status) -> fail(message, error(ex), StepStatus.FAILED)));
 			return;
 		}
 		publish(outbound);
@@ -511,21 +521,20 @@ public class WorkflowEngine implements StepMessageHandler {
 		return latest;
 	}
 
-	private void failOrRetry(StepMessage message, StepInvoker invoker, Throwable failure) {
+	private List<OutboundMessage> failOrRetry(StepMessage message, StepInvoker invoker, Throwable failure) {
 		StepStatus outcome = (failure instanceof StepTimeoutException) ? StepStatus.TIMED_OUT : StepStatus.FAILED;
 		Duration delay = invoker.retryPolicy().retryDelay(message.attempt(), failure);
 		if (delay == null) {
-			fail(message, error(failure), outcome);
-			return;
+			return fail(message, error(failure), outcome);
 		}
 		StepExecutionEntity execution = runningExecution(message);
 		if (execution == null) {
-			return;
+			return List.of();
 		}
 		JobEntity job = this.store.findJob(message.jobId());
 		Instant now = this.clock.instant();
 		if (cancelIfJobEnded(job, execution, now)) {
-			return;
+			return List.of();
 		}
 		JobError error = error(failure);
 		finish(execution, message.workflow(), outcome, error, now);
@@ -535,22 +544,23 @@ public class WorkflowEngine implements StepMessageHandler {
 		logger.info("Step '" + message.step() + "' of job " + message.jobId() + " failed on attempt "
 				+ message.attempt() + " (" + error.type() + ": " + error.message() + "); attempt "
 				+ retry.getAttempt() + " in " + delay.toMillis() + " ms");
+		return List.of();
 	}
 
-	private void fail(StepMessage message, JobError error, StepStatus outcome) {
+	private List<OutboundMessage> fail(StepMessage message, JobError error, StepStatus outcome) {
 		StepExecutionEntity execution = this.store.findStepExecution(message.stepExecutionId());
 		if (execution == null || execution.getAttempt() != message.attempt()
 				|| execution.getStatus() != StepStatus.RUNNING && execution.getStatus() != StepStatus.QUEUED) {
-			return;
+			return List.of();
 		}
 		JobEntity job = this.store.findJob(message.jobId());
 		Instant now = this.clock.instant();
 		if (cancelIfJobEnded(job, execution, now)) {
-			return;
+			return List.of();
 		}
 		finish(execution, message.workflow(), outcome, error, now);
 		job.setCurrentStep(message.step());
-		end(job, new Decision.End(JobStatus.FAILED, null, error), now);
+		return end(job, new Decision.End(JobStatus.FAILED, null, error), now);
 	}
 
 	private @Nullable StepExecutionEntity runningExecution(StepMessage message) {
@@ -570,7 +580,7 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	private void failUnrunnable(StepMessage message, JobError error) {
-		this.transactions.executeWithoutResult((status) -> fail(message, error, StepStatus.FAILED));
+		publish(this.transactions.execute((status) -> fail(message, error, StepStatus.FAILED)));
 	}
 
 	private List<OutboundMessage> apply(WorkflowDefinition workflow, JobEntity job, Decision decision, int sequence,
@@ -588,8 +598,23 @@ public class WorkflowEngine implements StepMessageHandler {
 			if (dispatch.recorded()) {
 				execution.recordCompleted(this.json.write(dispatch.output()), now);
 			}
+			else if (dispatch.child()) {
+				execution.waitForChild();
+			}
 			this.store.persist(execution);
-			if (!dispatch.recorded() && dueAt == null) {
+			if (dispatch.child()) {
+				String childName = dispatch.input().get("workflow").asString();
+				WorkflowDefinition child = registry().find(childName);
+				if (child == null) {
+					return end(job, new Decision.End(JobStatus.FAILED, null, new JobError(
+							UnknownWorkflowException.class.getName(), "Workflow '" + workflow.name()
+									+ "' started a child of workflow '" + childName + "', which is not registered",
+							null)), now);
+				}
+				outbound.addAll(createJob(child, UUID.randomUUID(), dispatch.input().get("input"),
+						this.json.parse(job.getUserContext()), null, null, execution.getId(), now));
+			}
+			else if (!dispatch.recorded() && dueAt == null) {
 				outbound.add(outbox(job, execution, dispatch.input(), now));
 			}
 			if (!dispatch.recorded()) {
@@ -597,8 +622,7 @@ public class WorkflowEngine implements StepMessageHandler {
 			}
 		}
 		if (decision.end() != null) {
-			end(job, decision.end(), now);
-			return List.of();
+			return end(job, decision.end(), now);
 		}
 		return outbound;
 	}
@@ -620,7 +644,7 @@ public class WorkflowEngine implements StepMessageHandler {
 	 * @throws JobNotCancellableException if the job has already ended
 	 */
 	public void cancel(UUID jobId) {
-		this.transactions.executeWithoutResult((status) -> {
+		publish(this.transactions.execute((status) -> {
 			JobEntity job = this.store.lockJob(jobId);
 			if (job == null) {
 				throw new JobNotFoundException("No job with id " + jobId);
@@ -635,7 +659,9 @@ public class WorkflowEngine implements StepMessageHandler {
 			job.setFinishedAt(now);
 			job.setError("cancelled", "Cancelled by a client", null);
 			afterCommit(new WorkflowEvent.JobCancelled(jobId, job.getWorkflowName()));
-		});
+			return resumeParent(job, JobStatus.CANCELLED, null, new JobError("cancelled", "Cancelled by a client", null),
+					now);
+		}));
 	}
 
 	/**
@@ -724,7 +750,11 @@ public class WorkflowEngine implements StepMessageHandler {
 		this.stepExecutor.shutdownNow();
 	}
 
-	private void end(JobEntity job, Decision.End end, Instant now) {
+	/**
+	 * Ends a job and, if it is the child of a workflow waiting for it, lets the parent go on.
+	 * @return the messages the parent's next steps need
+	 */
+	private List<OutboundMessage> end(JobEntity job, Decision.End end, Instant now) {
 		job.setStatus(end.status());
 		job.setFinishedAt(now);
 		if (end.status() == JobStatus.COMPLETED) {
@@ -738,6 +768,30 @@ public class WorkflowEngine implements StepMessageHandler {
 					? new WorkflowEvent.JobAborted(job.getId(), job.getWorkflowName(), end.error().message())
 					: new WorkflowEvent.JobFailed(job.getId(), job.getWorkflowName(), end.error()));
 		}
+		return resumeParent(job, end.status(), end.output(), end.error(), now);
+	}
+
+	private List<OutboundMessage> resumeParent(JobEntity child, JobStatus status, @Nullable JsonNode output,
+			@Nullable JobError error, Instant now) {
+		UUID entryId = child.getParentEntryId();
+		StepExecutionEntity entry = (entryId != null) ? this.store.findStepExecution(entryId) : null;
+		if (entry == null) {
+			return List.of();
+		}
+		JobEntity parent = this.store.lockJob(entry.getJobId());
+		if (parent == null || parent.getStatus().isFinal() || entry.getStatus() != StepStatus.SCHEDULED) {
+			return List.of();
+		}
+		if (status == JobStatus.COMPLETED) {
+			entry.recordCompleted(this.json.write(output), now);
+			return replayAndApply(registry().require(parent.getWorkflowName()), parent, now);
+		}
+		JobError childError = new JobError(JobFailedException.class.getName(), "Child job " + child.getId()
+				+ " of workflow '" + child.getWorkflowName() + "' ended " + status
+				+ ((error != null) ? ": " + error.message() : ""), null);
+		finish(entry, parent.getWorkflowName(), StepStatus.FAILED, childError, now);
+		parent.setCurrentStep(Replay.CHILD_ENTRY);
+		return end(parent, new Decision.End(JobStatus.FAILED, null, childError), now);
 	}
 
 	private void publish(@Nullable List<OutboundMessage> outbound) {

@@ -82,6 +82,9 @@ public class JobEntity {
 	@Column(name = "finished_at")
 	private @Nullable Instant finishedAt;
 
+	@Column(name = "parent_entry_id")
+	private @Nullable UUID parentEntryId;
+
 	@Version
 	private long version;
 
@@ -224,6 +227,14 @@ public class JobEntity {
 
 	public void setFinishedAt(@Nullable Instant finishedAt) {
 		this.finishedAt = finishedAt;
+	}
+
+	public @Nullable UUID getParentEntryId() {
+		return this.parentEntryId;
+	}
+
+	public void setParentEntryId(@Nullable UUID parentEntryId) {
+		this.parentEntryId = parentEntryId;
 	}
 
 	public long getVersion() {

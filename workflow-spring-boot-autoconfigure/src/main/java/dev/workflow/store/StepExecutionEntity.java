@@ -216,4 +216,12 @@ public class StepExecutionEntity {
 		this.finishedAt = now;
 	}
 
+	/**
+	 * Makes the entry wait, with no due time, for something outside it: a child job.
+	 */
+	public void waitForChild() {
+		this.status = StepStatus.SCHEDULED;
+		this.dueAt = null;
+	}
+
 }

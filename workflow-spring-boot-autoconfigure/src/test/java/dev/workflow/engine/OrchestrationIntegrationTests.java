@@ -52,6 +52,9 @@ class OrchestrationIntegrationTests {
 	@Autowired
 	TransactionTemplate transactions;
 
+	@Autowired
+	org.springframework.jdbc.core.JdbcTemplate jdbc;
+
 	@AfterEach
 	void oldCode() {
 		OrchestratedWorkflows.Changing.newCode = false;
@@ -229,6 +232,26 @@ class OrchestrationIntegrationTests {
 			.extracting(StepExecutionEntity::getStatus)
 			.containsExactly(dev.workflow.store.StepStatus.CANCELLED, dev.workflow.store.StepStatus.COMPLETED));
 		assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
+	}
+
+	@Test
+	void whenAWorkflowStartsAChildThenItWaitsForTheChildsResult() {
+		JobHandle<Object> job = this.client.start("parent", List.of("looping", 6));
+
+		assertThat(job.await(WAIT)).isEqualTo(sumAsPlainJava(6) + 1000);
+		List<StepExecutionEntity> history = history(job.id());
+		assertThat(history).extracting(StepExecutionEntity::getStepName).containsExactly("workflow.child", "add");
+		assertThat(this.jdbc.queryForObject("select workflow_name || ' ' || status from wf_job where parent_entry_id = ?",
+				String.class, history.get(0).getId()))
+			.isEqualTo("looping COMPLETED");
+	}
+
+	@Test
+	void whenAChildFailsThenTheParentFailsWithTheChildsError() {
+		JobHandle<Object> job = this.client.start("parent", List.of("flaky", "fatal"));
+
+		assertThatExceptionOfType(JobFailedException.class).isThrownBy(() -> job.await(WAIT))
+			.withMessageContaining("of workflow 'flaky' ended FAILED: the card was declined");
 	}
 
 	private static int sumAsPlainJava(int times) {

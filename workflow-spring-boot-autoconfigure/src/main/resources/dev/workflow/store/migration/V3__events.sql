@@ -9,3 +9,6 @@ create table wf_event (
 );
 
 create index wf_event_waiting_idx on wf_event (job_id, name, created_at) where consumed_at is null;
+
+-- A child job points at the entry of its parent's history that waits for it.
+alter table wf_job add column parent_entry_id uuid;

@@ -282,4 +282,25 @@ public final class OrchestratedWorkflows {
 
 	}
 
+	/**
+	 * Starts a child workflow and awaits it.
+	 */
+	@Component
+	@Workflow(name = "parent")
+	public static class Parent {
+
+		private final CounterSteps counter;
+
+		Parent(CounterSteps counter) {
+			this.counter = counter;
+		}
+
+		@WorkflowMethod
+		public int run(String childWorkflow, Object childInput) {
+			Object child = Workflows.child(childWorkflow, childInput, Object.class);
+			return this.counter.add((child instanceof Integer number) ? number : -1, 1000);
+		}
+
+	}
+
 }
