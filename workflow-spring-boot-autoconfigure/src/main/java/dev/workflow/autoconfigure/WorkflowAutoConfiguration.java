@@ -177,7 +177,7 @@ public final class WorkflowAutoConfiguration {
 					(worker.getId() != null) ? worker.getId() : defaultWorkerId(), retry.getMaxAttempts(),
 					retry.getInitialDelay(), retry.getMultiplier(), retry.getMaxDelay(), retry.getJitter(),
 					retry.getNonRetryableExceptions(), worker.getStepTimeout(), worker.getLeaseDuration(),
-					scheduler.getBatchSize(), scheduler.getOutboxRelayAfter());
+					scheduler.getBatchSize(), scheduler.getOutboxRelayAfter(), worker.getHistoryCacheJobs());
 			return new WorkflowEngine(beanFactory, store, new TransactionTemplate(transactionManager), publisher,
 					topology, json, events, resolvers.orderedStream().toList(), settings, Clock.systemUTC());
 		}

@@ -181,9 +181,9 @@ public class WorkflowProperties {
 
 		/**
 		 * Number of unacknowledged step messages the broker sends each consumer ahead. A consumer runs them one
-		 * after another: set it to 1 when steps run long, so that parallel steps spread over all consumers.
+		 * after another, so a long step holds up the messages behind it: raise it only when all steps are short.
 		 */
-		private int prefetch = 10;
+		private int prefetch = 1;
 
 		/**
 		 * Identity of this instance in step executions. Defaults to host name and process id.
@@ -212,6 +212,12 @@ public class WorkflowProperties {
 		 * the broker, so that an outage does not turn into a redelivery storm.
 		 */
 		private Duration errorBackoff = Duration.ofSeconds(1);
+
+		/**
+		 * How many jobs of workflow methods a worker keeps the completed part of the history of, decoded, between
+		 * replays, so that a replay reads only what is new. 0 turns the cache off.
+		 */
+		private int historyCacheJobs = 1000;
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -271,6 +277,14 @@ public class WorkflowProperties {
 
 		public Duration getErrorBackoff() {
 			return this.errorBackoff;
+		}
+
+		public int getHistoryCacheJobs() {
+			return this.historyCacheJobs;
+		}
+
+		public void setHistoryCacheJobs(int historyCacheJobs) {
+			this.historyCacheJobs = historyCacheJobs;
 		}
 
 		public void setErrorBackoff(Duration errorBackoff) {

@@ -17,10 +17,11 @@ import java.util.List;
  * @param leaseDuration how long a running step stays claimed without renewal
  * @param batchSize most items claimed in one round of background work
  * @param outboxRelayAfter age after which an outbox row counts as left behind
+ * @param historyCacheJobs how many jobs' completed history a worker keeps decoded between replays
  */
 public record EngineSettings(String workerId, int maxAttempts, Duration initialDelay, double multiplier,
 		Duration maxDelay, double jitter, List<Class<? extends Throwable>> nonRetryable, Duration stepTimeout,
-		Duration leaseDuration, int batchSize, Duration outboxRelayAfter) {
+		Duration leaseDuration, int batchSize, Duration outboxRelayAfter, int historyCacheJobs) {
 
 	RetryPolicy defaultRetryPolicy() {
 		return new RetryPolicy(this.maxAttempts, this.initialDelay, this.multiplier, this.maxDelay, this.jitter,

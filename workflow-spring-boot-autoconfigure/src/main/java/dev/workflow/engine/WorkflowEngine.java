@@ -6,7 +6,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.workflow.api.JobError;
 import dev.workflow.api.JobFailedException;
@@ -97,6 +100,12 @@ public class WorkflowEngine implements StepMessageHandler {
 
 	private volatile boolean stopping;
 
+	/** The completed, unchangeable start of each recent orchestrated job's history, decoded. */
+	private final Map<UUID, List<StepExecutionEntity>> historyCache;
+
+	/** History rows read from the database for replays, for measurement. */
+	static final AtomicLong historyRowsRead = new AtomicLong();
+
 	private final WorkflowDecider decider = new PipelineDecider();
 
 	private final OrchestrationDecider orchestration;
@@ -120,6 +129,13 @@ public class WorkflowEngine implements StepMessageHandler {
 		this.resolvers = List.copyOf(resolvers);
 		this.settings = settings;
 		this.clock = clock;
+		int cacheSize = settings.historyCacheJobs();
+		this.historyCache = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+			@Override
+			protected boolean removeEldestEntry(Map.Entry<UUID, List<StepExecutionEntity>> eldest) {
+				return size() > cacheSize;
+			}
+		});
 		this.orchestration = new OrchestrationDecider(json, (step) -> this.callableInvokers.get(step));
 	}
 
@@ -509,8 +525,11 @@ public class WorkflowEngine implements StepMessageHandler {
 	 * Returns the latest attempt of each entry of a job's history, in sequence.
 	 */
 	private List<StepExecutionEntity> latestAttempts(UUID jobId) {
-		List<StepExecutionEntity> latest = new ArrayList<>();
-		for (StepExecutionEntity entry : this.store.history(jobId)) {
+		List<StepExecutionEntity> cached = (this.settings.historyCacheJobs() > 0) ? this.historyCache.get(jobId) : null;
+		List<StepExecutionEntity> latest = (cached != null) ? new ArrayList<>(cached) : new ArrayList<>();
+		List<StepExecutionEntity> rows = this.store.history(jobId, latest.size());
+		historyRowsRead.addAndGet(rows.size());
+		for (StepExecutionEntity entry : rows) {
 			if (!latest.isEmpty() && latest.get(latest.size() - 1).getSequence() == entry.getSequence()) {
 				latest.set(latest.size() - 1, entry);
 			}
@@ -518,7 +537,29 @@ public class WorkflowEngine implements StepMessageHandler {
 				latest.add(entry);
 			}
 		}
+		cacheCompletedPrefix(jobId, latest);
 		return latest;
+	}
+
+	/**
+	 * Keeps the completed start of a job's history once this transaction has committed: completed entries never
+	 * change, so the next replay on this worker reads only what follows them.
+	 */
+	private void cacheCompletedPrefix(UUID jobId, List<StepExecutionEntity> history) {
+		if (this.settings.historyCacheJobs() <= 0) {
+			return;
+		}
+		int prefix = 0;
+		while (prefix < history.size() && history.get(prefix).getStatus() == StepStatus.COMPLETED) {
+			prefix++;
+		}
+		List<StepExecutionEntity> completed = List.copyOf(history.subList(0, prefix));
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+			@Override
+			public void afterCommit() {
+				WorkflowEngine.this.historyCache.put(jobId, completed);
+			}
+		});
 	}
 
 	private List<OutboundMessage> failOrRetry(StepMessage message, StepInvoker invoker, Throwable failure) {
@@ -755,6 +796,14 @@ public class WorkflowEngine implements StepMessageHandler {
 	 * @return the messages the parent's next steps need
 	 */
 	private List<OutboundMessage> end(JobEntity job, Decision.End end, Instant now) {
+		UUID ended = job.getId();
+		// After commit, and after the cache update this transaction may have registered before.
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+			@Override
+			public void afterCommit() {
+				WorkflowEngine.this.historyCache.remove(ended);
+			}
+		});
 		job.setStatus(end.status());
 		job.setFinishedAt(now);
 		if (end.status() == JobStatus.COMPLETED) {

@@ -67,6 +67,21 @@ public class JobStore {
 	}
 
 	/**
+	 * Returns the entries of a job's history from a position on, in sequence.
+	 * @param jobId the job
+	 * @param fromSequence the first position to return
+	 * @return the entries, every attempt
+	 */
+	public List<StepExecutionEntity> history(UUID jobId, int fromSequence) {
+		return this.entityManager
+			.createQuery("select s from StepExecutionEntity s where s.jobId = :jobId and s.sequence >= :from "
+					+ "order by s.sequence, s.attempt", StepExecutionEntity.class)
+			.setParameter("jobId", jobId)
+			.setParameter("from", fromSequence)
+			.getResultList();
+	}
+
+	/**
 	 * Finds jobs, newest first.
 	 * @param workflow only jobs of this workflow, if given
 	 * @param status only jobs in this status, if given

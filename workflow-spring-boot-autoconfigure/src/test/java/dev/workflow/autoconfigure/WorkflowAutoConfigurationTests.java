@@ -111,12 +111,13 @@ class WorkflowAutoConfigurationTests {
 		assertThat(properties.getBroker().getConfirmTimeout()).isEqualTo(Duration.ofSeconds(10));
 		assertThat(properties.getWorker().isEnabled()).isTrue();
 		assertThat(properties.getWorker().getConcurrency()).isEqualTo(4);
-		assertThat(properties.getWorker().getPrefetch()).isEqualTo(10);
+		assertThat(properties.getWorker().getPrefetch()).isEqualTo(1);
 		assertThat(properties.getWorker().getId()).isNull();
 		assertThat(properties.getWorker().getStepTimeout()).isEqualTo(Duration.ofMinutes(5));
 		assertThat(properties.getWorker().getLeaseDuration()).isEqualTo(Duration.ofSeconds(30));
 		assertThat(properties.getWorker().getShutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
 		assertThat(properties.getWorker().getErrorBackoff()).isEqualTo(Duration.ofSeconds(1));
+		assertThat(properties.getWorker().getHistoryCacheJobs()).isEqualTo(1000);
 		assertThat(properties.getRetry().getMaxAttempts()).isEqualTo(3);
 		assertThat(properties.getRetry().getInitialDelay()).isEqualTo(Duration.ofSeconds(1));
 		assertThat(properties.getRetry().getMultiplier()).isEqualTo(2.0);

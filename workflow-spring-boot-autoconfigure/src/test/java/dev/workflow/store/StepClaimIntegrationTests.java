@@ -11,6 +11,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import dev.workflow.test.TestApplication;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -37,6 +38,14 @@ class StepClaimIntegrationTests {
 
 	@Autowired
 	JdbcTemplate jdbc;
+
+	private final List<UUID> jobs = new ArrayList<>();
+
+	@AfterEach
+	void removeJobs() {
+		// Claimed rows would otherwise lapse later and be dispatched by other tests' instances.
+		this.jobs.forEach((job) -> this.jdbc.update("delete from wf_job where id = ?", job));
+	}
 
 	@Test
 	void whenTwoDeliveriesClaimTheSameStepExecutionAtOnceThenExactlyOneWins() throws Exception {
@@ -92,6 +101,7 @@ class StepClaimIntegrationTests {
 
 	private UUID queuedExecution() {
 		UUID job = UUID.randomUUID();
+		this.jobs.add(job);
 		UUID execution = UUID.randomUUID();
 		this.jdbc.update("insert into wf_job (id, workflow_name, status, user_context, step_count, created_at) "
 				+ "values (?, 'flaky', 'QUEUED', '{}', 1, now())", job);
