@@ -58,6 +58,10 @@ rabbitmqctl_() { as_user rabbitmq $(rabbit_env) rabbitmqctl "$@"; }
 
 start_postgres() {
 	local bin; bin=$(pg_bin)
+	if [ -s "$PG_DATA/postmaster.pid" ] && as_user postgres "$bin/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+		log "PostgreSQL already runs on 127.0.0.1:$PG_PORT"
+		return 0
+	fi
 	mkdir -p "$DIR"
 	if [ ! -s "$PG_DATA/PG_VERSION" ]; then
 		mkdir -p "$PG_DATA"
@@ -79,6 +83,10 @@ stop_postgres() {
 }
 
 start_rabbitmq() {
+	if [ -d "$RABBIT_BASE/mnesia" ] && rabbitmqctl_ -q await_startup --timeout 2 >/dev/null 2>&1; then
+		log "RabbitMQ already runs on 127.0.0.1:$RABBIT_PORT"
+		return 0
+	fi
 	mkdir -p "$RABBIT_BASE/mnesia" "$RABBIT_BASE/log"
 	touch "$RABBIT_BASE/rabbitmq.conf"
 	[ -e "$RABBIT_BASE/enabled_plugins" ] || echo '[].' > "$RABBIT_BASE/enabled_plugins"
