@@ -227,7 +227,8 @@ public final class WorkflowAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "workflowStepListenerContainer")
 		SimpleMessageListenerContainer workflowStepListenerContainer(ConnectionFactory connectionFactory,
-				WorkflowEngine engine, WorkflowTopology topology, WorkflowProperties properties) {
+				WorkflowEngine engine, StepPublisher publisher, WorkflowTopology topology,
+				WorkflowProperties properties) {
 			WorkflowProperties.Worker worker = properties.getWorker();
 			SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
 			container.setQueueNames(topology.stepQueue());
@@ -235,7 +236,7 @@ public final class WorkflowAutoConfiguration {
 			container.setConcurrentConsumers(worker.getConcurrency());
 			container.setPrefetchCount(worker.getPrefetch());
 			container.setShutdownTimeout(worker.getShutdownTimeout().toMillis());
-			container.setMessageListener(new StepListener(engine, workflowRabbitTemplate(connectionFactory),
+			container.setMessageListener(new StepListener(engine, publisher,
 					topology.parkingQueue(), worker.getErrorBackoff()));
 			return container;
 		}

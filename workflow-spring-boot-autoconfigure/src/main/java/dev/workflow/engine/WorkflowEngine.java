@@ -631,6 +631,7 @@ public class WorkflowEngine implements StepMessageHandler {
 			job.setStepContext(this.json.write(decision.stepContext()));
 		}
 		List<OutboundMessage> outbound = new ArrayList<>(decision.dispatches().size());
+		JobContexts contexts = null;
 		int next = sequence;
 		for (Decision.Dispatch dispatch : decision.dispatches()) {
 			Instant dueAt = (dispatch.delay() != null) ? now.plus(dispatch.delay()) : null;
@@ -656,7 +657,10 @@ public class WorkflowEngine implements StepMessageHandler {
 						this.json.parse(job.getUserContext()), null, null, execution.getId(), now));
 			}
 			else if (!dispatch.recorded() && dueAt == null) {
-				outbound.add(outbox(job, execution, dispatch.input(), now));
+				if (contexts == null) {
+					contexts = contexts(job);
+				}
+				outbound.add(outbox(job, contexts, execution, dispatch.input(), now));
 			}
 			if (!dispatch.recorded()) {
 				job.setCurrentStep(dispatch.step());
@@ -668,10 +672,20 @@ public class WorkflowEngine implements StepMessageHandler {
 		return outbound;
 	}
 
-	private OutboundMessage outbox(JobEntity job, StepExecutionEntity execution, @Nullable JsonNode input, Instant now) {
+	/**
+	 * The contexts every message of a job carries, read once for all the messages of one decision.
+	 */
+	private record JobContexts(@Nullable JsonNode stepContext, @Nullable JsonNode userContext) {
+	}
+
+	private JobContexts contexts(JobEntity job) {
+		return new JobContexts(this.json.parse(job.getStepContext()), this.json.parse(job.getUserContext()));
+	}
+
+	private OutboundMessage outbox(JobEntity job, JobContexts contexts, StepExecutionEntity execution,
+			@Nullable JsonNode input, Instant now) {
 		StepMessage message = new StepMessage(job.getId(), execution.getId(), job.getWorkflowName(),
-				execution.getStepName(), execution.getAttempt(), input, this.json.parse(job.getStepContext()),
-				this.json.parse(job.getUserContext()));
+				execution.getStepName(), execution.getAttempt(), input, contexts.stepContext(), contexts.userContext());
 		OutboxEntity row = new OutboxEntity(UUID.randomUUID(), this.topology.exchange(), this.topology.stepRoutingKey(),
 				this.json.encode(message), now);
 		this.store.persist(row);
@@ -736,7 +750,7 @@ public class WorkflowEngine implements StepMessageHandler {
 				}
 				execution.setStatus(StepStatus.QUEUED);
 				execution.setLeaseExpiresAt(null);
-				messages.add(outbox(job, execution, this.json.parse(execution.getInput()), now));
+				messages.add(outbox(job, contexts(job), execution, this.json.parse(execution.getInput()), now));
 			}
 			return messages;
 		});

@@ -2,9 +2,6 @@ package dev.workflow.transport;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
 import com.rabbitmq.client.Channel;
@@ -12,11 +9,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.amqp.AmqpIOException;
 import org.springframework.amqp.core.Message;
-import org.springframework.amqp.core.MessageProperties;
-import org.springframework.amqp.rabbit.connection.CorrelationData;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
 
 /**
@@ -33,16 +26,16 @@ public class StepListener implements ChannelAwareMessageListener {
 
 	private final StepMessageHandler handler;
 
-	private final RabbitTemplate rabbitTemplate;
+	private final StepPublisher publisher;
 
 	private final String parkingQueue;
 
 	private final Duration errorBackoff;
 
-	public StepListener(StepMessageHandler handler, RabbitTemplate rabbitTemplate, String parkingQueue,
+	public StepListener(StepMessageHandler handler, StepPublisher publisher, String parkingQueue,
 			Duration errorBackoff) {
 		this.handler = handler;
-		this.rabbitTemplate = rabbitTemplate;
+		this.publisher = publisher;
 		this.parkingQueue = parkingQueue;
 		this.errorBackoff = errorBackoff;
 	}
@@ -78,22 +71,9 @@ public class StepListener implements ChannelAwareMessageListener {
 	}
 
 	private void park(Message message, @Nullable String reason) {
-		MessageProperties properties = message.getMessageProperties();
-		properties.setHeader(PARK_REASON_HEADER, reason);
-		CorrelationData correlation = new CorrelationData();
-		this.rabbitTemplate.send("", this.parkingQueue, message, correlation);
-		try {
-			if (!correlation.getFuture().get(30, TimeUnit.SECONDS).ack()) {
-				throw new AmqpIOException(new IOException("The broker refused the parked copy"));
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new AmqpIOException(new IOException("Interrupted while parking", ex));
-		}
-		catch (ExecutionException | TimeoutException ex) {
-			throw new AmqpIOException(new IOException("No confirm for the parked copy", ex));
-		}
+		message.getMessageProperties().setHeader(PARK_REASON_HEADER, reason);
+		this.publisher.publishConfirmed("", this.parkingQueue, message);
 	}
+
 
 }

@@ -13,6 +13,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.AmqpIOException;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.core.MessageDeliveryMode;
@@ -82,6 +83,33 @@ public class StepPublisher {
 			}
 		}
 		return confirmed;
+	}
+
+	/**
+	 * Publishes one message as it is (headers and all) and waits for the broker's confirm.
+	 * @param exchange the exchange
+	 * @param routingKey the routing key
+	 * @param message the message
+	 * @throws AmqpIOException if the broker does not confirm it
+	 */
+	public void publishConfirmed(String exchange, String routingKey, Message message) {
+		CorrelationData correlation = new CorrelationData();
+		this.rabbitTemplate.send(exchange, routingKey, message, correlation);
+		try {
+			CorrelationData.Confirm confirm = correlation.getFuture()
+				.get(this.confirmTimeout.toNanos(), TimeUnit.NANOSECONDS);
+			if (!confirm.ack() || correlation.getReturned() != null) {
+				throw new AmqpIOException(new java.io.IOException("The broker did not accept the message to '"
+						+ routingKey + "'"));
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AmqpIOException(new java.io.IOException("Interrupted while waiting for a confirm", ex));
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new AmqpIOException(new java.io.IOException("No confirm within " + this.confirmTimeout, ex));
+		}
 	}
 
 	private static Message toAmqp(OutboundMessage message) {
