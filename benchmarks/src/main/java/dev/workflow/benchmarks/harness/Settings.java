@@ -1,0 +1,87 @@
+package dev.workflow.benchmarks.harness;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The knobs of a benchmark run, from command line arguments {@code --name=value}.
+ *
+ * @param scale factor on every scenario's job count (a smoke run uses a small one)
+ * @param warmupJobs jobs run before measuring, to warm the JIT and the pools
+ * @param submitters threads that submit jobs at full load
+ * @param rate jobs per second of the fixed-rate load
+ * @param rateSeconds how long the fixed-rate load lasts
+ * @param sustainSeconds how long the sustained load lasts
+ * @param inFlight jobs kept in flight by the sustained load
+ * @param timeoutSeconds how long a run may take before it is reported incomplete
+ * @param systems the systems to run
+ * @param scenarios the scenarios to run
+ * @param jvmOptions options of every measuring JVM
+ * @param output directory of the results
+ */
+record Settings(double scale, int warmupJobs, int submitters, int rate, int rateSeconds, int sustainSeconds,
+		int inFlight, int timeoutSeconds, List<String> systems, List<Scenario> scenarios, List<String> jvmOptions,
+		String output) {
+
+	static Settings parse(String[] args) {
+		boolean quick = List.of(args).contains("--quick");
+		double scale = quick ? 0.05 : 1.0;
+		int warmupJobs = quick ? 50 : 500;
+		int submitters = 4;
+		int rate = 100;
+		int rateSeconds = quick ? 3 : 20;
+		int sustainSeconds = quick ? 5 : 60;
+		int inFlight = 1000;
+		int timeoutSeconds = quick ? 120 : 600;
+		List<String> systems = List.of("ours", "floor", "jobrunr", "dbos");
+		List<Scenario> scenarios = List.of(Scenario.values());
+		List<String> jvmOptions = List.of("-Xmx256m", "-XX:+UseG1GC");
+		String output = "benchmarks/target/benchmark";
+		for (String arg : args) {
+			if (arg.equals("--quick")) {
+				continue;
+			}
+			int equals = arg.indexOf('=');
+			if (!arg.startsWith("--") || equals < 0) {
+				throw new IllegalArgumentException("Unknown argument '" + arg + "': use --name=value or --quick");
+			}
+			String name = arg.substring(2, equals);
+			String value = arg.substring(equals + 1);
+			switch (name) {
+				case "scale" -> scale = Double.parseDouble(value);
+				case "warmup" -> warmupJobs = Integer.parseInt(value);
+				case "submitters" -> submitters = Integer.parseInt(value);
+				case "rate" -> rate = Integer.parseInt(value);
+				case "rate-seconds" -> rateSeconds = Integer.parseInt(value);
+				case "sustain-seconds" -> sustainSeconds = Integer.parseInt(value);
+				case "in-flight" -> inFlight = Integer.parseInt(value);
+				case "timeout" -> timeoutSeconds = Integer.parseInt(value);
+				case "systems" -> systems = List.of(value.split(","));
+				case "scenarios" -> {
+					List<Scenario> chosen = new ArrayList<>();
+					for (String letter : value.split(",")) {
+						chosen.add(Scenario.of(letter));
+					}
+					scenarios = chosen;
+				}
+				case "jvm" -> jvmOptions = List.of(value.trim().split("\\s+"));
+				case "out" -> output = value;
+				default -> throw new IllegalArgumentException("Unknown option --" + name);
+			}
+		}
+		return new Settings(scale, warmupJobs, submitters, rate, rateSeconds, sustainSeconds, inFlight, timeoutSeconds,
+				systems, scenarios, jvmOptions, output);
+	}
+
+	int jobs(Scenario scenario) {
+		return Math.max(1, (int) Math.round(scenario.jobs() * this.scale));
+	}
+
+	List<String> childArguments() {
+		return List.of("--scale=" + this.scale, "--warmup=" + this.warmupJobs, "--submitters=" + this.submitters,
+				"--rate=" + this.rate, "--rate-seconds=" + this.rateSeconds,
+				"--sustain-seconds=" + this.sustainSeconds, "--in-flight=" + this.inFlight,
+				"--timeout=" + this.timeoutSeconds);
+	}
+
+}
