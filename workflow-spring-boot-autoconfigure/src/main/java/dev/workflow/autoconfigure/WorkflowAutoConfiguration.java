@@ -49,6 +49,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.orm.jpa.EntityManagerFactoryInfo;
 import org.springframework.orm.jpa.SharedEntityManagerCreator;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -83,7 +85,7 @@ public final class WorkflowAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		JobStore workflowJobStore(EntityManagerFactory entityManagerFactory) {
+		JobStore workflowJobStore(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
 			try {
 				entityManagerFactory.getMetamodel().entity(JobEntity.class);
 			}
@@ -91,7 +93,10 @@ public final class WorkflowAutoConfiguration {
 				throw new IllegalStateException("JPA does not manage the workflow engine's entities: the "
 						+ "application's @EntityScan leaves out their package. Add \"dev.workflow.store\" to it.", ex);
 			}
-			return new JobStore(SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory));
+			DataSource jpaDataSource = (entityManagerFactory instanceof EntityManagerFactoryInfo info
+					&& info.getDataSource() != null) ? info.getDataSource() : dataSource;
+			return new JobStore(SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory),
+					new JdbcTemplate(jpaDataSource));
 		}
 
 	}

@@ -72,6 +72,14 @@ record Decision(List<Dispatch> dispatches, @Nullable End end, int percentComplet
 			return new Dispatch(step, input, null, false, null, true);
 		}
 
+		/**
+		 * Whether this is a step to run at once: not recorded, not a child, not delayed.
+		 * @return whether the step goes straight to a worker
+		 */
+		boolean plain() {
+			return !this.recorded && !this.child && this.delay == null;
+		}
+
 	}
 
 	/**

@@ -98,6 +98,8 @@ public class WorkflowEngine implements StepMessageHandler {
 
 	private final Set<UUID> running = ConcurrentHashMap.newKeySet();
 
+	private final OutboxDeletes outboxDeletes;
+
 	private volatile boolean stopping;
 
 	/** The completed, unchangeable start of each recent orchestrated job's history, decoded. */
@@ -137,6 +139,7 @@ public class WorkflowEngine implements StepMessageHandler {
 			}
 		});
 		this.orchestration = new OrchestrationDecider(json, (step) -> this.callableInvokers.get(step));
+		this.outboxDeletes = new OutboxDeletes(store::deleteOutbox);
 	}
 
 	/**
@@ -318,7 +321,7 @@ public class WorkflowEngine implements StepMessageHandler {
 			failUnrunnable(message, new JobError(PoisonMessageException.class.getName(), problem, null));
 			throw new PoisonMessageException(problem + " (job " + message.jobId() + ")");
 		}
-		if (!Boolean.TRUE.equals(this.transactions.execute((status) -> claim(message)))) {
+		if (!claim(message)) {
 			return;
 		}
 		JobInfo info = new JobInfo(message.jobId(), message.workflow(), message.step(), message.attempt(),
@@ -391,25 +394,30 @@ public class WorkflowEngine implements StepMessageHandler {
 		}
 	}
 
+	/**
+	 * Claims the step execution of a message in one statement that commits on its own: the claim only guards
+	 * against a second delivery running the step at the same time, and a lost claim is taken again by the
+	 * redelivery.
+	 */
 	private boolean claim(StepMessage message) {
 		Instant now = this.clock.instant();
-		if (!this.store.claimStepExecution(message.stepExecutionId(), message.attempt(), this.settings.workerId(), now,
-				now.plus(this.settings.leaseDuration()))) {
+		JobStore.Claim claim = this.store.claim(message.stepExecutionId(), message.attempt(), message.step(),
+				this.settings.workerId(), now, now.plus(this.settings.leaseDuration()));
+		if (claim == JobStore.Claim.NOT_CLAIMABLE) {
 			logger.debug("Ignoring a delivery of step execution " + message.stepExecutionId() + " attempt "
 					+ message.attempt() + ": it has ended, or runs on a worker whose lease holds");
 			return false;
 		}
-		StepExecutionEntity execution = this.store.findStepExecution(message.stepExecutionId());
-		JobEntity job = this.store.findJob(message.jobId());
-		if (execution == null || cancelIfJobEnded(job, execution, now)) {
+		if (claim == JobStore.Claim.JOB_ENDED) {
+			this.transactions.executeWithoutResult((status) -> {
+				StepExecutionEntity execution = this.store.findStepExecution(message.stepExecutionId());
+				if (execution != null) {
+					cancelIfJobEnded(this.store.findJob(message.jobId()), execution, now);
+				}
+			});
 			return false;
 		}
-		if (job.getStatus() == JobStatus.QUEUED) {
-			job.setStatus(JobStatus.RUNNING);
-			job.setStartedAt(now);
-		}
-		job.setCurrentStep(message.step());
-		afterCommit(new WorkflowEvent.StepStarted(message.jobId(), message.workflow(), message.step(),
+		publishEvent(new WorkflowEvent.StepStarted(message.jobId(), message.workflow(), message.step(),
 				message.attempt(), message.stepExecutionId()));
 		return true;
 	}
@@ -442,6 +450,13 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	private List<OutboundMessage> complete(WorkflowDefinition workflow, StepMessage message, StepResult result) {
+		if (!workflow.orchestrated() && !result.replacesStepContext()) {
+			Decision decision = this.decider.afterStep(workflow, message.step(), result);
+			if (decision.end() == null && decision.stepContext() == null && decision.dispatches().size() == 1
+					&& decision.dispatches().get(0).plain()) {
+				return completeAndQueue(message, result, decision.dispatches().get(0), decision.percentComplete());
+			}
+		}
 		// Parallel steps of one job complete one after the other, so that each replay sees the others' results.
 		JobEntity locked = workflow.orchestrated() ? this.store.lockJob(message.jobId()) : null;
 		StepExecutionEntity execution = runningExecution(message);
@@ -468,6 +483,29 @@ public class WorkflowEngine implements StepMessageHandler {
 		}
 		Decision decision = this.decider.afterStep(workflow, message.step(), result);
 		return apply(workflow, job, decision, execution.getSequence() + 1, now);
+	}
+
+	/**
+	 * The common transition of a pipeline, in plain SQL: the step completes and the next one is queued, the job's
+	 * contexts unchanged, so the next message carries the contexts this one brought.
+	 */
+	private List<OutboundMessage> completeAndQueue(StepMessage message, StepResult result, Decision.Dispatch next,
+			int percentComplete) {
+		Instant now = this.clock.instant();
+		UUID nextId = UUID.randomUUID();
+		StepMessage nextMessage = new StepMessage(message.jobId(), nextId, message.workflow(), next.step(), 1,
+				next.input(), message.stepContext(), message.userContext());
+		OutboxEntity row = new OutboxEntity(UUID.randomUUID(), this.topology.exchange(), this.topology.stepRoutingKey(),
+				this.json.encode(nextMessage), now);
+		JobStore.Completion completion = this.store.completeAndQueue(message.stepExecutionId(), message.attempt(),
+				this.json.write(result.value()), now, message.jobId(), percentComplete, nextId, next.step(),
+				this.json.write(next.input()), row);
+		if (completion != JobStore.Completion.QUEUED) {
+			return List.of();
+		}
+		afterCommit(new WorkflowEvent.StepCompleted(message.jobId(), message.workflow(), message.step(),
+				message.attempt(), message.stepExecutionId()));
+		return List.of(new OutboundMessage(row.getId(), row.getExchange(), row.getRoutingKey(), row.getPayload()));
 	}
 
 	/**
@@ -803,6 +841,7 @@ public class WorkflowEngine implements StepMessageHandler {
 	public void shutdown() {
 		this.stopping = true;
 		this.stepExecutor.shutdownNow();
+		this.outboxDeletes.stop();
 	}
 
 	/**
@@ -861,25 +900,26 @@ public class WorkflowEngine implements StepMessageHandler {
 		if (outbound == null || outbound.isEmpty()) {
 			return;
 		}
-		List<UUID> confirmed = this.publisher.publish(outbound);
-		if (!confirmed.isEmpty()) {
-			this.transactions.executeWithoutResult((status) -> this.store.deleteOutbox(confirmed));
-		}
+		this.outboxDeletes.add(this.publisher.publish(outbound));
 	}
 
 	private void afterCommit(WorkflowEvent event) {
 		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 			@Override
 			public void afterCommit() {
-				try {
-					WorkflowEngine.this.events.publishEvent(event);
-				}
-				catch (RuntimeException ex) {
-					// A listener's failure must not undo or repeat what the engine has committed.
-					logger.warn("A listener of " + event + " failed", ex);
-				}
+				publishEvent(event);
 			}
 		});
+	}
+
+	private void publishEvent(WorkflowEvent event) {
+		try {
+			this.events.publishEvent(event);
+		}
+		catch (RuntimeException ex) {
+			// A listener's failure must not undo or repeat what the engine has committed.
+			logger.warn("A listener of " + event + " failed", ex);
+		}
 	}
 
 	static JobError error(Throwable ex) {

@@ -19,7 +19,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -32,9 +31,6 @@ class StepClaimIntegrationTests {
 
 	@Autowired
 	JobStore store;
-
-	@Autowired
-	TransactionTemplate transactions;
 
 	@Autowired
 	JdbcTemplate jdbc;
@@ -58,8 +54,7 @@ class StepClaimIntegrationTests {
 				claims.add(workers.submit(() -> {
 					go.await();
 					Instant now = Instant.now();
-					return this.transactions.execute((status) -> this.store.claimStepExecution(execution, 1, worker, now,
-							now.plusSeconds(30)));
+					return claim(execution, worker, now, now.plusSeconds(30));
 				}));
 			}
 			go.countDown();
@@ -95,8 +90,34 @@ class StepClaimIntegrationTests {
 				UUID.randomUUID(), job));
 	}
 
+	@Test
+	void whenTheJobOfAQueuedStepHasEndedThenTheClaimSaysSoAndTheJobStaysEnded() {
+		UUID execution = queuedExecution();
+		this.jdbc.update("update wf_job set status = 'CANCELLED' where id = (select job_id from wf_step_execution "
+				+ "where id = ?)", execution);
+		Instant now = Instant.now();
+
+		assertThat(this.store.claim(execution, 1, "flaky", "worker", now, now.plusSeconds(30)))
+			.isEqualTo(JobStore.Claim.JOB_ENDED);
+		assertThat(this.jdbc.queryForObject("select j.status from wf_job j join wf_step_execution s on s.job_id = j.id "
+				+ "where s.id = ?", String.class, execution)).isEqualTo("CANCELLED");
+	}
+
+	@Test
+	void whenAStepIsClaimedThenItsJobRunsWithItAsCurrentStep() {
+		UUID execution = queuedExecution();
+		Instant now = Instant.now();
+
+		assertThat(claim(execution, "worker", now, now.plusSeconds(30))).isTrue();
+		assertThat(this.jdbc.queryForMap("select j.status, j.current_step, j.started_at is not null as started "
+				+ "from wf_job j join wf_step_execution s on s.job_id = j.id where s.id = ?", execution))
+			.containsEntry("status", "RUNNING")
+			.containsEntry("current_step", "flaky")
+			.containsEntry("started", true);
+	}
+
 	private boolean claim(UUID execution, String worker, Instant now, Instant until) {
-		return this.transactions.execute((status) -> this.store.claimStepExecution(execution, 1, worker, now, until));
+		return this.store.claim(execution, 1, "flaky", worker, now, until) == JobStore.Claim.CLAIMED;
 	}
 
 	private UUID queuedExecution() {

@@ -47,6 +47,7 @@ public final class BenchmarkMain {
 				if (name.equals("ours") && scenario == Scenario.PIPELINE) {
 					loads.add(Load.SUSTAINED);
 				}
+				loads.retainAll(settings.loads());
 				for (Load load : loads) {
 					results.add(runChild(name, scenario, load, settings, servers, output, logs));
 				}

@@ -16,11 +16,12 @@ import java.util.List;
  * @param timeoutSeconds how long a run may take before it is reported incomplete
  * @param systems the systems to run
  * @param scenarios the scenarios to run
+ * @param loads the loads to offer
  * @param jvmOptions options of every measuring JVM
  * @param output directory of the results
  */
 record Settings(double scale, int warmupJobs, int submitters, int rate, int rateSeconds, int sustainSeconds,
-		int inFlight, int timeoutSeconds, List<String> systems, List<Scenario> scenarios, List<String> jvmOptions,
+		int inFlight, int timeoutSeconds, List<String> systems, List<Scenario> scenarios, List<Load> loads, List<String> jvmOptions,
 		String output) {
 
 	static Settings parse(String[] args) {
@@ -35,6 +36,7 @@ record Settings(double scale, int warmupJobs, int submitters, int rate, int rate
 		int timeoutSeconds = quick ? 120 : 600;
 		List<String> systems = List.of("ours", "floor", "jobrunr", "dbos");
 		List<Scenario> scenarios = List.of(Scenario.values());
+		List<Load> loads = List.of(Load.values());
 		List<String> jvmOptions = List.of("-Xmx256m", "-XX:+UseG1GC");
 		String output = "benchmarks/target/benchmark";
 		for (String arg : args) {
@@ -64,13 +66,20 @@ record Settings(double scale, int warmupJobs, int submitters, int rate, int rate
 					}
 					scenarios = chosen;
 				}
+				case "loads" -> {
+					List<Load> chosen = new ArrayList<>();
+					for (String load : value.split(",")) {
+						chosen.add(Load.valueOf(load.trim().toUpperCase()));
+					}
+					loads = chosen;
+				}
 				case "jvm" -> jvmOptions = List.of(value.trim().split("\\s+"));
 				case "out" -> output = value;
 				default -> throw new IllegalArgumentException("Unknown option --" + name);
 			}
 		}
 		return new Settings(scale, warmupJobs, submitters, rate, rateSeconds, sustainSeconds, inFlight, timeoutSeconds,
-				systems, scenarios, jvmOptions, output);
+				systems, scenarios, loads, jvmOptions, output);
 	}
 
 	int jobs(Scenario scenario) {

@@ -1,0 +1,137 @@
+package dev.workflow.benchmarks.ours;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ConnectionFactory;
+
+import dev.workflow.api.WorkflowClient;
+import dev.workflow.benchmarks.harness.BenchSystem;
+import dev.workflow.benchmarks.harness.BrokerCounters;
+import dev.workflow.benchmarks.harness.CountingDriver;
+import dev.workflow.benchmarks.harness.Scenario;
+import dev.workflow.benchmarks.harness.Servers;
+
+import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.Banner;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+
+/**
+ * Our engine, as a user runs it: a Spring Boot application with the starter, one instance that both starts jobs and
+ * runs their steps. Settings are the defaults except where {@link #PROPERTIES} says.
+ */
+public class OursSystem implements BenchSystem {
+
+	/** Settings that differ from the defaults, and why. */
+	static final Map<String, String> PROPERTIES = Map.of();
+
+	private static final Map<Scenario, String> WORKFLOWS = Map.of(Scenario.ONE_STEP, "bench_one_step",
+			Scenario.PIPELINE, "bench_pipeline", Scenario.ORCHESTRATED, "bench_orchestrated", Scenario.FAN_OUT,
+			"bench_fan_out");
+
+	private ConfigurableApplicationContext context;
+
+	private WorkflowClient client;
+
+	private String workflow;
+
+	@Override
+	public String name() {
+		return "ours";
+	}
+
+	@Override
+	public Set<Scenario> scenarios() {
+		return WORKFLOWS.keySet();
+	}
+
+	@Override
+	public void open(Scenario scenario, Servers servers) throws Exception {
+		clean(servers);
+		this.workflow = WORKFLOWS.get(scenario);
+		List<String> arguments = new ArrayList<>(List.of("--spring.datasource.url=" + servers.countingJdbcUrl(),
+				"--spring.datasource.driver-class-name=" + CountingDriver.class.getName(),
+				"--spring.datasource.username=" + servers.dbUser(),
+				"--spring.datasource.password=" + servers.dbPassword(), "--spring.rabbitmq.host=" + servers.amqpHost(),
+				"--spring.rabbitmq.port=" + servers.amqpPort(), "--spring.rabbitmq.username=" + servers.amqpUser(),
+				"--spring.rabbitmq.password=" + servers.amqpPassword(), "--workflow.worker.shutdown-timeout=2s",
+				"--logging.level.root=WARN"));
+		PROPERTIES.forEach((name, value) -> arguments.add("--" + name + "=" + value));
+		String extra = System.getProperty("bench.ours.properties");
+		if (extra != null && !extra.isBlank()) {
+			for (String property : extra.split(",")) {
+				arguments.add("--" + property.trim());
+			}
+		}
+		this.context = new SpringApplicationBuilder(Application.class).web(WebApplicationType.NONE)
+			.bannerMode(Banner.Mode.OFF)
+			.run(arguments.toArray(String[]::new));
+		this.client = this.context.getBean(WorkflowClient.class);
+	}
+
+	@Override
+	public void submit(String key) {
+		this.client.start(this.workflow, key);
+	}
+
+	@Override
+	public void close() {
+		if (this.context != null) {
+			this.context.close();
+		}
+	}
+
+	/** Empties the engine's tables and queues, so that every run starts alike. */
+	private static void clean(Servers servers) throws Exception {
+		try (Connection connection = DriverManager.getConnection(servers.jdbcUrl(), servers.dbUser(),
+				servers.dbPassword()); Statement statement = connection.createStatement()) {
+			statement.execute("do $$ begin if to_regclass('wf_job') is not null then "
+					+ "truncate wf_job, wf_step_execution, wf_outbox, wf_event cascade; end if; end $$");
+		}
+		ConnectionFactory factory = new ConnectionFactory();
+		factory.setHost(servers.amqpHost());
+		factory.setPort(servers.amqpPort());
+		factory.setUsername(servers.amqpUser());
+		factory.setPassword(servers.amqpPassword());
+		try (com.rabbitmq.client.Connection connection = factory.newConnection();
+				Channel channel = connection.createChannel()) {
+			channel.queueDelete("workflow.steps");
+		}
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	@Import({ BenchWorkflows.OneStep.class, BenchWorkflows.Pipeline.class, BenchWorkflows.Steps.class,
+			BenchWorkflows.Orchestrated.class, BenchWorkflows.FanOut.class })
+	static class Application {
+
+		/** Counts the messages the engine publishes and consumes. */
+		@Bean
+		static BeanPostProcessor countBrokerMessages() {
+			return new BeanPostProcessor() {
+				@Override
+				public Object postProcessBeforeInitialization(Object bean, String beanName) {
+					if (bean instanceof AbstractConnectionFactory factory) {
+						factory.getRabbitConnectionFactory().setMetricsCollector(BrokerCounters.collector());
+					}
+					return bean;
+				}
+			};
+		}
+
+	}
+
+}
