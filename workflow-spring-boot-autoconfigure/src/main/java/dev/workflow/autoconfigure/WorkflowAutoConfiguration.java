@@ -49,7 +49,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.orm.jpa.EntityManagerFactoryInfo;
 import org.springframework.orm.jpa.SharedEntityManagerCreator;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -96,7 +95,7 @@ public final class WorkflowAutoConfiguration {
 			DataSource jpaDataSource = (entityManagerFactory instanceof EntityManagerFactoryInfo info
 					&& info.getDataSource() != null) ? info.getDataSource() : dataSource;
 			return new JobStore(SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory),
-					new JdbcTemplate(jpaDataSource));
+					jpaDataSource);
 		}
 
 	}

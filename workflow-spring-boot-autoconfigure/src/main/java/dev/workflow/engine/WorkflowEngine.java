@@ -235,10 +235,14 @@ public class WorkflowEngine implements StepMessageHandler {
 			this.orchestration.validateInput(workflow, inputNode);
 		}
 		UUID jobId = UUID.randomUUID();
+		Decision decision = startDecision(workflow, inputNode, stepContext);
 		List<OutboundMessage> outbound;
 		try {
-			outbound = this.transactions.execute((status) -> createJob(workflow, jobId, inputNode, userContext,
-					stepContext, key, null, this.clock.instant()));
+			outbound = (decision.end() == null && decision.stepContext() == null
+					&& decision.dispatches().stream().allMatch(Decision.Dispatch::plain))
+							? insertNewJob(workflow, jobId, inputNode, userContext, stepContext, key, decision)
+							: this.transactions.execute((status) -> createJob(workflow, jobId, inputNode, userContext,
+									stepContext, key, null, decision, this.clock.instant()));
 		}
 		catch (DataIntegrityViolationException ex) {
 			UUID existing = (key != null) ? existingJob(key) : null;
@@ -252,25 +256,62 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	/**
+	 * What a workflow decides at the start of a job: its first steps.
+	 */
+	private Decision startDecision(WorkflowDefinition workflow, @Nullable JsonNode input,
+			@Nullable JsonNode stepContext) {
+		return workflow.orchestrated()
+				? this.orchestration.replay(workflow, input, stepContext, List.of(), (name) -> null)
+				: this.decider.start(workflow, input);
+	}
+
+	/**
 	 * Stores a new job and what its workflow decides at the start, in the caller's transaction.
 	 */
 	private List<OutboundMessage> createJob(WorkflowDefinition workflow, UUID jobId, @Nullable JsonNode inputNode,
 			JsonNode userContext, @Nullable JsonNode stepContext, @Nullable String key, @Nullable UUID parentEntryId,
-			Instant now) {
-		Decision decision = workflow.orchestrated()
-				? this.orchestration.replay(workflow, inputNode, stepContext, List.of(), (name) -> null)
-				: this.decider.start(workflow, inputNode);
+			Decision decision, Instant now) {
+		JobEntity job = newJob(workflow, jobId, inputNode, userContext, stepContext, key, now);
+		job.setParentEntryId(parentEntryId);
+		this.store.persist(job);
+		List<OutboundMessage> messages = apply(workflow, job, decision, 0, now);
+		afterCommit(new WorkflowEvent.JobStarted(jobId, workflow.name()));
+		return messages;
+	}
+
+	/**
+	 * Stores a new job whose first steps all go straight to workers, in plain SQL and a transaction of its own: the
+	 * common start.
+	 */
+	private List<OutboundMessage> insertNewJob(WorkflowDefinition workflow, UUID jobId, @Nullable JsonNode inputNode,
+			JsonNode userContext, @Nullable JsonNode stepContext, @Nullable String key, Decision decision) {
+		Instant now = this.clock.instant();
+		JobEntity job = newJob(workflow, jobId, inputNode, userContext, stepContext, key, now);
+		job.setPercentComplete(decision.percentComplete());
+		JobContexts contexts = new JobContexts(stepContext, userContext);
+		List<StepExecutionEntity> steps = new ArrayList<>(decision.dispatches().size());
+		List<OutboxEntity> rows = new ArrayList<>(decision.dispatches().size());
+		for (Decision.Dispatch dispatch : decision.dispatches()) {
+			StepExecutionEntity execution = new StepExecutionEntity(UUID.randomUUID(), jobId, steps.size(),
+					dispatch.step(), 1, this.json.write(dispatch.input()), now, null);
+			steps.add(execution);
+			rows.add(outboxRow(job, contexts, execution, dispatch.input(), now));
+			job.setCurrentStep(dispatch.step());
+		}
+		this.store.insertNewJob(job, steps, rows);
+		publishEvent(new WorkflowEvent.JobStarted(jobId, workflow.name()));
+		return rows.stream().map(WorkflowEngine::outbound).toList();
+	}
+
+	private JobEntity newJob(WorkflowDefinition workflow, UUID jobId, @Nullable JsonNode inputNode,
+			JsonNode userContext, @Nullable JsonNode stepContext, @Nullable String key, Instant now) {
 		JobEntity job = new JobEntity(jobId, workflow.name(), JobStatus.QUEUED, now);
 		job.setInput(this.json.write(inputNode));
 		job.setUserContext(this.json.write(userContext));
 		job.setStepContext(this.json.write(stepContext));
 		job.setStepCount(workflow.steps().size());
 		job.setIdempotencyKey(key);
-		job.setParentEntryId(parentEntryId);
-		this.store.persist(job);
-		List<OutboundMessage> messages = apply(workflow, job, decision, 0, now);
-		afterCommit(new WorkflowEvent.JobStarted(jobId, workflow.name()));
-		return messages;
+		return job;
 	}
 
 	private @Nullable UUID existingJob(String key) {
@@ -353,7 +394,10 @@ public class WorkflowEngine implements StepMessageHandler {
 		List<OutboundMessage> outbound;
 		try {
 			StepResult result = result(workflow, message.step(), returned);
-			outbound = this.transactions.execute((status) -> complete(workflow, message, result));
+			Decision next = workflow.orchestrated() ? null : this.decider.afterStep(workflow, message.step(), result);
+			outbound = (next != null && isPlainNextStep(next, result))
+					? completeAndQueue(message, result, next.dispatches().get(0), next.percentComplete())
+					: this.transactions.execute((status) -> complete(workflow, message, result));
 		}
 		catch (WorkflowException ex) {
 			publish(this.transactions.execute((status) -> fail(message, error(ex), StepStatus.FAILED)));
@@ -450,13 +494,6 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	private List<OutboundMessage> complete(WorkflowDefinition workflow, StepMessage message, StepResult result) {
-		if (!workflow.orchestrated() && !result.replacesStepContext()) {
-			Decision decision = this.decider.afterStep(workflow, message.step(), result);
-			if (decision.end() == null && decision.stepContext() == null && decision.dispatches().size() == 1
-					&& decision.dispatches().get(0).plain()) {
-				return completeAndQueue(message, result, decision.dispatches().get(0), decision.percentComplete());
-			}
-		}
 		// Parallel steps of one job complete one after the other, so that each replay sees the others' results.
 		JobEntity locked = workflow.orchestrated() ? this.store.lockJob(message.jobId()) : null;
 		StepExecutionEntity execution = runningExecution(message);
@@ -486,8 +523,16 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	/**
-	 * The common transition of a pipeline, in plain SQL: the step completes and the next one is queued, the job's
-	 * contexts unchanged, so the next message carries the contexts this one brought.
+	 * Whether a pipeline's decision is its common transition: one step to run at once, the job's contexts unchanged.
+	 */
+	private static boolean isPlainNextStep(Decision decision, StepResult result) {
+		return !result.replacesStepContext() && decision.end() == null && decision.stepContext() == null
+				&& decision.dispatches().size() == 1 && decision.dispatches().get(0).plain();
+	}
+
+	/**
+	 * The common transition of a pipeline, in plain SQL and a transaction of its own: the step completes and the next
+	 * one is queued. The job's contexts are unchanged, so the next message carries the contexts this one brought.
 	 */
 	private List<OutboundMessage> completeAndQueue(StepMessage message, StepResult result, Decision.Dispatch next,
 			int percentComplete) {
@@ -503,9 +548,9 @@ public class WorkflowEngine implements StepMessageHandler {
 		if (completion != JobStore.Completion.QUEUED) {
 			return List.of();
 		}
-		afterCommit(new WorkflowEvent.StepCompleted(message.jobId(), message.workflow(), message.step(),
+		publishEvent(new WorkflowEvent.StepCompleted(message.jobId(), message.workflow(), message.step(),
 				message.attempt(), message.stepExecutionId()));
-		return List.of(new OutboundMessage(row.getId(), row.getExchange(), row.getRoutingKey(), row.getPayload()));
+		return List.of(outbound(row));
 	}
 
 	/**
@@ -691,8 +736,9 @@ public class WorkflowEngine implements StepMessageHandler {
 									+ "' started a child of workflow '" + childName + "', which is not registered",
 							null)), now);
 				}
-				outbound.addAll(createJob(child, UUID.randomUUID(), dispatch.input().get("input"),
-						this.json.parse(job.getUserContext()), null, null, execution.getId(), now));
+				JsonNode childInput = dispatch.input().get("input");
+				outbound.addAll(createJob(child, UUID.randomUUID(), childInput, this.json.parse(job.getUserContext()),
+						null, null, execution.getId(), startDecision(child, childInput, null), now));
 			}
 			else if (!dispatch.recorded() && dueAt == null) {
 				if (contexts == null) {
@@ -722,11 +768,20 @@ public class WorkflowEngine implements StepMessageHandler {
 
 	private OutboundMessage outbox(JobEntity job, JobContexts contexts, StepExecutionEntity execution,
 			@Nullable JsonNode input, Instant now) {
+		OutboxEntity row = outboxRow(job, contexts, execution, input, now);
+		this.store.persist(row);
+		return outbound(row);
+	}
+
+	private OutboxEntity outboxRow(JobEntity job, JobContexts contexts, StepExecutionEntity execution,
+			@Nullable JsonNode input, Instant now) {
 		StepMessage message = new StepMessage(job.getId(), execution.getId(), job.getWorkflowName(),
 				execution.getStepName(), execution.getAttempt(), input, contexts.stepContext(), contexts.userContext());
-		OutboxEntity row = new OutboxEntity(UUID.randomUUID(), this.topology.exchange(), this.topology.stepRoutingKey(),
+		return new OutboxEntity(UUID.randomUUID(), this.topology.exchange(), this.topology.stepRoutingKey(),
 				this.json.encode(message), now);
-		this.store.persist(row);
+	}
+
+	private static OutboundMessage outbound(OutboxEntity row) {
 		return new OutboundMessage(row.getId(), row.getExchange(), row.getRoutingKey(), row.getPayload());
 	}
 
@@ -808,7 +863,7 @@ public class WorkflowEngine implements StepMessageHandler {
 				return 0;
 			}
 			List<UUID> confirmed = this.publisher.publish(rows.stream()
-				.map((row) -> new OutboundMessage(row.getId(), row.getExchange(), row.getRoutingKey(), row.getPayload()))
+				.map(WorkflowEngine::outbound)
 				.toList());
 			this.store.deleteOutbox(confirmed);
 			return confirmed.size();

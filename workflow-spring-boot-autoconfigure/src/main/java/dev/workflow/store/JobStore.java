@@ -9,12 +9,16 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.workflow.api.JobStatus;
+import javax.sql.DataSource;
+
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.Query;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Reads and writes jobs, step executions and outbox rows. Every method runs in the caller's transaction, or, outside
@@ -32,9 +36,17 @@ public class JobStore {
 
 	private final JdbcTemplate jdbc;
 
-	public JobStore(EntityManager entityManager, JdbcTemplate jdbc) {
+	private final TransactionTemplate jdbcTransactions;
+
+	/**
+	 * Creates a store.
+	 * @param entityManager the shared entity manager
+	 * @param dataSource the data source of the entity manager's persistence unit
+	 */
+	public JobStore(EntityManager entityManager, DataSource dataSource) {
 		this.entityManager = entityManager;
-		this.jdbc = jdbc;
+		this.jdbc = new JdbcTemplate(dataSource);
+		this.jdbcTransactions = new TransactionTemplate(new JdbcTransactionManager(dataSource));
 	}
 
 	public void persist(Object entity) {
@@ -310,6 +322,37 @@ public class JobStore {
 	}
 
 	/**
+	 * Stores a new job with its first step executions and the outbox rows that dispatch them, in plain JDBC and a
+	 * transaction of its own: one statement per table.
+	 * @param job the job
+	 * @param steps its first step executions, queued
+	 * @param outbox the messages that dispatch them
+	 */
+	public void insertNewJob(JobEntity job, List<StepExecutionEntity> steps, List<OutboxEntity> outbox) {
+		this.jdbcTransactions.executeWithoutResult((status) -> {
+			this.jdbc.update("""
+					insert into wf_job (id, workflow_name, status, input, user_context, step_context, current_step,
+					  step_count, percent_complete, idempotency_key, created_at, version)
+					values (?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, 0)""", job.getId(),
+					job.getWorkflowName(), job.getStatus().name(), job.getInput(), job.getUserContext(),
+					job.getStepContext(), job.getCurrentStep(), job.getStepCount(), job.getPercentComplete(),
+					job.getIdempotencyKey(), time(job.getCreatedAt()));
+			this.jdbc.batchUpdate("""
+					insert into wf_step_execution (id, job_id, sequence, step_name, attempt, status, input, created_at,
+					  version)
+					values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, 0)""", steps.stream()
+				.map((step) -> new Object[] { step.getId(), step.getJobId(), step.getSequence(), step.getStepName(),
+						step.getAttempt(), step.getStatus().name(), step.getInput(), time(step.getCreatedAt()) })
+				.toList());
+			this.jdbc.batchUpdate("insert into wf_outbox (id, exchange, routing_key, payload, created_at) "
+					+ "values (?, ?, ?, ?, ?)", outbox.stream()
+				.map((row) -> new Object[] { row.getId(), row.getExchange(), row.getRoutingKey(), row.getPayload(),
+						time(row.getCreatedAt()) })
+				.toList());
+		});
+	}
+
+	/**
 	 * What completing a step found.
 	 */
 	public enum Completion {
@@ -327,7 +370,8 @@ public class JobStore {
 
 	/**
 	 * Completes a running step execution, counts it on its job and queues the next step with the outbox row that
-	 * dispatches it, in four statements of the caller's transaction.
+	 * dispatches it, in four statements and a transaction of their own (a plain JDBC one: no persistence context
+	 * to open, flush and close).
 	 * @param execution the running step execution
 	 * @param attempt its attempt
 	 * @param output the step's output as JSON
@@ -342,30 +386,32 @@ public class JobStore {
 	 */
 	public Completion completeAndQueue(UUID execution, int attempt, @Nullable String output, Instant now, UUID jobId,
 			int percentComplete, UUID nextId, String nextStep, @Nullable String nextInput, OutboxEntity outbox) {
-		List<Integer> sequence = this.jdbc.queryForList("""
-				update wf_step_execution set status = 'COMPLETED', output = ?::jsonb, finished_at = ?,
-				  lease_expires_at = null, version = version + 1
-				where id = ? and attempt = ? and status = 'RUNNING' returning sequence""", Integer.class, output,
-				time(now), execution, attempt);
-		if (sequence.isEmpty()) {
-			return Completion.NOT_RUNNING;
-		}
-		int jobs = this.jdbc.update("update wf_job set steps_completed = steps_completed + 1, percent_complete = ?, "
-				+ "current_step = ?, version = version + 1 where id = ? and status not in " + FINAL_STATUSES,
-				percentComplete, nextStep, jobId);
-		if (jobs == 0) {
-			this.jdbc.update("update wf_step_execution set status = 'CANCELLED', output = null where id = ?",
-					execution);
-			return Completion.JOB_ENDED;
-		}
-		this.jdbc.update("""
-				insert into wf_step_execution (id, job_id, sequence, step_name, attempt, status, input, created_at,
-				  version)
-				values (?, ?, ?, ?, 1, 'QUEUED', ?::jsonb, ?, 0)""", nextId, jobId, sequence.get(0) + 1, nextStep,
-				nextInput, time(now));
-		this.jdbc.update("insert into wf_outbox (id, exchange, routing_key, payload, created_at) values (?, ?, ?, ?, ?)",
-				outbox.getId(), outbox.getExchange(), outbox.getRoutingKey(), outbox.getPayload(), time(now));
-		return Completion.QUEUED;
+		return this.jdbcTransactions.execute((status) -> {
+			List<Integer> sequence = this.jdbc.queryForList("""
+					update wf_step_execution set status = 'COMPLETED', output = ?::jsonb, finished_at = ?,
+					  lease_expires_at = null, version = version + 1
+					where id = ? and attempt = ? and status = 'RUNNING' returning sequence""", Integer.class, output,
+					time(now), execution, attempt);
+			if (sequence.isEmpty()) {
+				return Completion.NOT_RUNNING;
+			}
+			int jobs = this.jdbc.update("update wf_job set steps_completed = steps_completed + 1, percent_complete = ?, "
+					+ "current_step = ?, version = version + 1 where id = ? and status not in " + FINAL_STATUSES,
+					percentComplete, nextStep, jobId);
+			if (jobs == 0) {
+				this.jdbc.update("update wf_step_execution set status = 'CANCELLED', output = null where id = ?",
+						execution);
+				return Completion.JOB_ENDED;
+			}
+			this.jdbc.update("""
+					insert into wf_step_execution (id, job_id, sequence, step_name, attempt, status, input, created_at,
+					  version)
+					values (?, ?, ?, ?, 1, 'QUEUED', ?::jsonb, ?, 0)""", nextId, jobId, sequence.get(0) + 1, nextStep,
+					nextInput, time(now));
+			this.jdbc.update("insert into wf_outbox (id, exchange, routing_key, payload, created_at) values (?, ?, ?, ?, ?)",
+					outbox.getId(), outbox.getExchange(), outbox.getRoutingKey(), outbox.getPayload(), time(now));
+			return Completion.QUEUED;
+		});
 	}
 
 	/**
