@@ -1,7 +1,6 @@
 package dev.workflow.engine;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -39,8 +38,8 @@ final class OutboxDeletes {
 		this.thread.start();
 	}
 
-	void add(Collection<UUID> ids) {
-		this.published.addAll(ids);
+	void add(UUID id) {
+		this.published.add(id);
 	}
 
 	/**

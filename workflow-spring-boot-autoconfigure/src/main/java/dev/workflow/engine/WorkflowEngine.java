@@ -395,9 +395,15 @@ public class WorkflowEngine implements StepMessageHandler {
 		try {
 			StepResult result = result(workflow, message.step(), returned);
 			Decision next = workflow.orchestrated() ? null : this.decider.afterStep(workflow, message.step(), result);
-			outbound = (next != null && isPlainNextStep(next, result))
-					? completeAndQueue(message, result, next.dispatches().get(0), next.percentComplete())
-					: this.transactions.execute((status) -> complete(workflow, message, result));
+			if (next != null && isPlainNextStep(next, result)) {
+				outbound = completeAndQueue(message, result, next.dispatches().get(0), next.percentComplete());
+			}
+			else if (next != null && isPlainCompletion(next, result) && completeLastStep(message, result, next)) {
+				outbound = List.of();
+			}
+			else {
+				outbound = this.transactions.execute((status) -> complete(workflow, message, result));
+			}
 		}
 		catch (WorkflowException ex) {
 			publish(this.transactions.execute((status) -> fail(message, error(ex), StepStatus.FAILED)));
@@ -531,6 +537,36 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	/**
+	 * Whether a pipeline's decision is its common end: the job completes, its contexts unchanged.
+	 */
+	private static boolean isPlainCompletion(Decision decision, StepResult result) {
+		return !result.replacesStepContext() && decision.end() != null
+				&& decision.end().status() == JobStatus.COMPLETED && decision.stepContext() == null
+				&& decision.dispatches().isEmpty();
+	}
+
+	/**
+	 * The common end of a pipeline, in plain SQL and a transaction of its own: the last step completes, and its job
+	 * with it.
+	 * @return {@code false} if the job is a child, which must end with its parent in the general way
+	 */
+	private boolean completeLastStep(StepMessage message, StepResult result, Decision decision) {
+		JobStore.Completion completion = this.store.completeLastStep(message.stepExecutionId(), message.attempt(),
+				this.json.write(result.value()), this.clock.instant(), message.jobId(),
+				this.json.write(decision.end().output()));
+		if (completion == JobStore.Completion.HAS_PARENT) {
+			return false;
+		}
+		if (completion == JobStore.Completion.DONE) {
+			this.historyCache.remove(message.jobId());
+			publishEvent(new WorkflowEvent.StepCompleted(message.jobId(), message.workflow(), message.step(),
+					message.attempt(), message.stepExecutionId()));
+			publishEvent(new WorkflowEvent.JobCompleted(message.jobId(), message.workflow()));
+		}
+		return true;
+	}
+
+	/**
 	 * The common transition of a pipeline, in plain SQL and a transaction of its own: the step completes and the next
 	 * one is queued. The job's contexts are unchanged, so the next message carries the contexts this one brought.
 	 */
@@ -545,7 +581,7 @@ public class WorkflowEngine implements StepMessageHandler {
 		JobStore.Completion completion = this.store.completeAndQueue(message.stepExecutionId(), message.attempt(),
 				this.json.write(result.value()), now, message.jobId(), percentComplete, nextId, next.step(),
 				this.json.write(next.input()), row);
-		if (completion != JobStore.Completion.QUEUED) {
+		if (completion != JobStore.Completion.DONE) {
 			return List.of();
 		}
 		publishEvent(new WorkflowEvent.StepCompleted(message.jobId(), message.workflow(), message.step(),
@@ -955,7 +991,7 @@ public class WorkflowEngine implements StepMessageHandler {
 		if (outbound == null || outbound.isEmpty()) {
 			return;
 		}
-		this.outboxDeletes.add(this.publisher.publish(outbound));
+		this.publisher.publishAsync(outbound, this.outboxDeletes::add);
 	}
 
 	private void afterCommit(WorkflowEvent event) {

@@ -25,8 +25,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * one, commits on its own.
  * <p>
  * Most methods go through JPA. The transitions every step goes through are plain SQL, as few statements as each
- * takes, because they are the hot path: one statement claims a step, four complete one and queue the next, one deletes
- * a batch of published outbox rows.
+ * takes, because they are the hot path: one statement claims a step, four complete one and queue the next, two
+ * complete the last one and its job, one deletes a batch of published outbox rows.
  */
 public class JobStore {
 
@@ -357,14 +357,17 @@ public class JobStore {
 	 */
 	public enum Completion {
 
-		/** The step execution is completed and the next step queued. */
-		QUEUED,
+		/** The step execution is completed, and the next step queued or the job completed. */
+		DONE,
 
 		/** The step execution was not running (a duplicate delivery completed it, say): nothing changed. */
 		NOT_RUNNING,
 
-		/** The job has ended meanwhile: the step execution is marked cancelled and nothing is queued. */
-		JOB_ENDED
+		/** The job has ended meanwhile: the step execution is marked cancelled and nothing else changed. */
+		JOB_ENDED,
+
+		/** The job is the child of another workflow: nothing changed, the caller must end it with its parent. */
+		HAS_PARENT
 
 	}
 
@@ -387,31 +390,78 @@ public class JobStore {
 	public Completion completeAndQueue(UUID execution, int attempt, @Nullable String output, Instant now, UUID jobId,
 			int percentComplete, UUID nextId, String nextStep, @Nullable String nextInput, OutboxEntity outbox) {
 		return this.jdbcTransactions.execute((status) -> {
-			List<Integer> sequence = this.jdbc.queryForList("""
-					update wf_step_execution set status = 'COMPLETED', output = ?::jsonb, finished_at = ?,
-					  lease_expires_at = null, version = version + 1
-					where id = ? and attempt = ? and status = 'RUNNING' returning sequence""", Integer.class, output,
-					time(now), execution, attempt);
-			if (sequence.isEmpty()) {
+			Integer sequence = completeRunning(execution, attempt, output, now);
+			if (sequence == null) {
 				return Completion.NOT_RUNNING;
 			}
-			int jobs = this.jdbc.update("update wf_job set steps_completed = steps_completed + 1, percent_complete = ?, "
-					+ "current_step = ?, version = version + 1 where id = ? and status not in " + FINAL_STATUSES,
-					percentComplete, nextStep, jobId);
+			int jobs = this.jdbc.update("update wf_job set steps_completed = steps_completed + 1, "
+					+ "percent_complete = ?, current_step = ?, version = version + 1 where id = ? and status not in "
+					+ FINAL_STATUSES, percentComplete, nextStep, jobId);
 			if (jobs == 0) {
-				this.jdbc.update("update wf_step_execution set status = 'CANCELLED', output = null where id = ?",
-						execution);
+				cancel(execution);
 				return Completion.JOB_ENDED;
 			}
 			this.jdbc.update("""
 					insert into wf_step_execution (id, job_id, sequence, step_name, attempt, status, input, created_at,
 					  version)
-					values (?, ?, ?, ?, 1, 'QUEUED', ?::jsonb, ?, 0)""", nextId, jobId, sequence.get(0) + 1, nextStep,
+					values (?, ?, ?, ?, 1, 'QUEUED', ?::jsonb, ?, 0)""", nextId, jobId, sequence + 1, nextStep,
 					nextInput, time(now));
-			this.jdbc.update("insert into wf_outbox (id, exchange, routing_key, payload, created_at) values (?, ?, ?, ?, ?)",
-					outbox.getId(), outbox.getExchange(), outbox.getRoutingKey(), outbox.getPayload(), time(now));
-			return Completion.QUEUED;
+			this.jdbc.update("insert into wf_outbox (id, exchange, routing_key, payload, created_at) "
+					+ "values (?, ?, ?, ?, ?)", outbox.getId(), outbox.getExchange(), outbox.getRoutingKey(),
+					outbox.getPayload(), time(now));
+			return Completion.DONE;
 		});
+	}
+
+	/**
+	 * Completes a running step execution and, with it, its job, in two statements and a transaction of their own
+	 * (a plain JDBC one) — unless the job is a child, whose end concerns its parent too.
+	 * @param execution the running step execution
+	 * @param attempt its attempt
+	 * @param output the step's output as JSON
+	 * @param now the current time
+	 * @param jobId the job
+	 * @param jobOutput the job's result as JSON
+	 * @return what was found
+	 */
+	public Completion completeLastStep(UUID execution, int attempt, @Nullable String output, Instant now, UUID jobId,
+			@Nullable String jobOutput) {
+		return this.jdbcTransactions.execute((status) -> {
+			if (completeRunning(execution, attempt, output, now) == null) {
+				return Completion.NOT_RUNNING;
+			}
+			List<Boolean> child = this.jdbc.queryForList("""
+					update wf_job set status = 'COMPLETED', output = ?::jsonb, finished_at = ?, percent_complete = 100,
+					  steps_completed = steps_completed + 1, version = version + 1
+					where id = ? and status not in""" + " " + FINAL_STATUSES + " returning parent_entry_id is not null",
+					Boolean.class, jobOutput, time(now), jobId);
+			if (child.isEmpty()) {
+				cancel(execution);
+				return Completion.JOB_ENDED;
+			}
+			if (child.get(0)) {
+				status.setRollbackOnly();
+				return Completion.HAS_PARENT;
+			}
+			return Completion.DONE;
+		});
+	}
+
+	/**
+	 * Marks a running step execution completed.
+	 * @return its sequence, or {@code null} if it was not running
+	 */
+	private @Nullable Integer completeRunning(UUID execution, int attempt, @Nullable String output, Instant now) {
+		List<Integer> sequence = this.jdbc.queryForList("""
+				update wf_step_execution set status = 'COMPLETED', output = ?::jsonb, finished_at = ?,
+				  lease_expires_at = null, version = version + 1
+				where id = ? and attempt = ? and status = 'RUNNING' returning sequence""", Integer.class, output,
+				time(now), execution, attempt);
+		return sequence.isEmpty() ? null : sequence.get(0);
+	}
+
+	private void cancel(UUID execution) {
+		this.jdbc.update("update wf_step_execution set status = 'CANCELLED', output = null where id = ?", execution);
 	}
 
 	/**

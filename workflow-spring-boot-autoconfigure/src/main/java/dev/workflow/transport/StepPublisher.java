@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -35,6 +36,37 @@ public class StepPublisher {
 	public StepPublisher(RabbitTemplate rabbitTemplate, Duration confirmTimeout) {
 		this.rabbitTemplate = rabbitTemplate;
 		this.confirmTimeout = confirmTimeout;
+	}
+
+	/**
+	 * Publishes messages without waiting for the broker: each one the broker confirms is handed to the callback, on
+	 * a thread of the broker client. What is not confirmed stays in the outbox, for the relay.
+	 * @param messages the messages, each with the id of its outbox row
+	 * @param confirmed called with the id of each message the broker has taken
+	 */
+	public void publishAsync(List<OutboundMessage> messages, Consumer<UUID> confirmed) {
+		for (OutboundMessage message : messages) {
+			CorrelationData correlation = new CorrelationData(message.id().toString());
+			try {
+				this.rabbitTemplate.send(message.exchange(), message.routingKey(), toAmqp(message), correlation);
+			}
+			catch (AmqpException ex) {
+				logger.warn("Could not publish message " + message.id() + " to exchange '" + message.exchange()
+						+ "'; it stays in the outbox: " + ex);
+				continue;
+			}
+			correlation.getFuture().whenComplete((confirm, failure) -> {
+				if (failure == null && confirm.ack() && correlation.getReturned() == null) {
+					confirmed.accept(message.id());
+				}
+				else {
+					logger.warn("Broker did not accept message " + message.id() + " ("
+							+ ((failure != null) ? failure : (correlation.getReturned() != null)
+									? "returned: " + correlation.getReturned().getReplyText() : "nack: " + confirm.reason())
+							+ "); it stays in the outbox");
+				}
+			});
+		}
 	}
 
 	/**
