@@ -25,7 +25,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * one, commits on its own.
  * <p>
  * Most methods go through JPA. The transitions every step goes through are plain SQL, as few statements as each
- * takes, because they are the hot path: one statement claims a step, four complete one and queue the next, two
+ * takes, because they are the hot path: one statement claims a step, one completes it and queues the next, two
  * complete the last one and its job, one deletes a batch of published outbox rows.
  */
 public class JobStore {
@@ -293,8 +293,9 @@ public class JobStore {
 	}
 
 	/**
-	 * Claims a queued step execution (or one whose lease has lapsed) for a worker and marks its job running, in one
-	 * statement.
+	 * Claims a queued step execution (or one whose lease has lapsed) for a worker and, if the job is still queued,
+	 * marks it running, in one statement. A running job's row is left alone: its current step was set when the step
+	 * was queued.
 	 * @param id the step execution
 	 * @param attempt the attempt the message is for
 	 * @param step the step's name, the job's current step from now on
@@ -310,12 +311,11 @@ public class JobStore {
 				    version = version + 1
 				  where id = ? and attempt = ? and (status = 'QUEUED' or (status = 'RUNNING' and lease_expires_at < ?))
 				  returning job_id),
-				job as (
-				  update wf_job j set status = 'RUNNING', started_at = coalesce(j.started_at, ?), current_step = ?,
-				    version = j.version + 1
-				  from claimed where j.id = claimed.job_id and j.status in ('QUEUED', 'RUNNING')
-				  returning j.id)
-				select (select count(*) from claimed), (select count(*) from job)""",
+				started as (
+				  update wf_job j set status = 'RUNNING', started_at = ?, current_step = ?, version = j.version + 1
+				  from claimed where j.id = claimed.job_id and j.status = 'QUEUED')
+				select (select count(*) from claimed), (select count(*) from wf_job j join claimed on j.id = claimed.job_id
+				  where j.status in ('QUEUED', 'RUNNING'))""",
 				(rows, row) -> (rows.getInt(1) == 0) ? Claim.NOT_CLAIMABLE
 						: (rows.getInt(2) == 0) ? Claim.JOB_ENDED : Claim.CLAIMED,
 				time(now), workerId, time(leaseUntil), id, attempt, time(now), time(now), step);
@@ -373,8 +373,8 @@ public class JobStore {
 
 	/**
 	 * Completes a running step execution, counts it on its job and queues the next step with the outbox row that
-	 * dispatches it, in four statements and a transaction of their own (a plain JDBC one: no persistence context
-	 * to open, flush and close).
+	 * dispatches it, in one statement and a transaction of its own (a plain JDBC one: no persistence context to
+	 * open, flush and close).
 	 * @param execution the running step execution
 	 * @param attempt its attempt
 	 * @param output the step's output as JSON
@@ -390,26 +390,36 @@ public class JobStore {
 	public Completion completeAndQueue(UUID execution, int attempt, @Nullable String output, Instant now, UUID jobId,
 			int percentComplete, UUID nextId, String nextStep, @Nullable String nextInput, OutboxEntity outbox) {
 		return this.jdbcTransactions.execute((status) -> {
-			Integer sequence = completeRunning(execution, attempt, output, now);
-			if (sequence == null) {
-				return Completion.NOT_RUNNING;
-			}
-			int jobs = this.jdbc.update("update wf_job set steps_completed = steps_completed + 1, "
-					+ "percent_complete = ?, current_step = ?, version = version + 1 where id = ? and status not in "
-					+ FINAL_STATUSES, percentComplete, nextStep, jobId);
-			if (jobs == 0) {
-				cancel(execution);
-				return Completion.JOB_ENDED;
-			}
-			this.jdbc.update("""
-					insert into wf_step_execution (id, job_id, sequence, step_name, attempt, status, input, created_at,
-					  version)
-					values (?, ?, ?, ?, 1, 'QUEUED', ?::jsonb, ?, 0)""", nextId, jobId, sequence + 1, nextStep,
-					nextInput, time(now));
-			this.jdbc.update("insert into wf_outbox (id, exchange, routing_key, payload, created_at) "
-					+ "values (?, ?, ?, ?, ?)", outbox.getId(), outbox.getExchange(), outbox.getRoutingKey(),
+			Completion completion = this.jdbc.queryForObject("""
+					with done as (
+					  update wf_step_execution set status = 'COMPLETED', output = ?::jsonb, finished_at = ?,
+					    lease_expires_at = null, version = version + 1
+					  where id = ? and attempt = ? and status = 'RUNNING'
+					  returning sequence),
+					job as (
+					  update wf_job set steps_completed = steps_completed + 1, percent_complete = ?, current_step = ?,
+					    version = version + 1
+					  where id = ? and exists (select 1 from done) and status not in""" + " " + FINAL_STATUSES + """
+
+					  returning id),
+					next as (
+					  insert into wf_step_execution (id, job_id, sequence, step_name, attempt, status, input,
+					    created_at, version)
+					  select ?, job.id, done.sequence + 1, ?, 1, 'QUEUED', ?::jsonb, ?, 0 from job, done
+					  returning id),
+					message as (
+					  insert into wf_outbox (id, exchange, routing_key, payload, created_at)
+					  select ?, ?, ?, ?, ? from next)
+					select (select count(*) from done), (select count(*) from job)""",
+					(rows, row) -> (rows.getInt(1) == 0) ? Completion.NOT_RUNNING
+							: (rows.getInt(2) == 0) ? Completion.JOB_ENDED : Completion.DONE,
+					output, time(now), execution, attempt, percentComplete, nextStep, jobId, nextId, nextStep,
+					nextInput, time(now), outbox.getId(), outbox.getExchange(), outbox.getRoutingKey(),
 					outbox.getPayload(), time(now));
-			return Completion.DONE;
+			if (completion == Completion.JOB_ENDED) {
+				cancel(execution);
+			}
+			return completion;
 		});
 	}
 
