@@ -2,10 +2,11 @@ package dev.workflow.engine;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
@@ -13,9 +14,10 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * Deletes the outbox rows of published messages in batches, on a thread of its own, so that a step's path does not
- * wait for a transaction that only tidies up. While one batch is deleted the next one gathers, so batches grow with
- * the load. A row whose delete is lost (a crash, a database error) is published again by the outbox relay: the
- * duplicate is harmless, because a step execution is claimed once.
+ * wait for a transaction that only tidies up. The thread wakes every {@value #INTERVAL_MILLIS} ms and deletes what
+ * gathered meanwhile: a confirm costs no thread wake-up, and batches grow with the load. A row whose delete is lost (a
+ * crash, a database error) is published again by the outbox relay: the duplicate is harmless, because a step
+ * execution is claimed once.
  */
 final class OutboxDeletes {
 
@@ -23,7 +25,9 @@ final class OutboxDeletes {
 
 	private static final int BATCH_SIZE = 1000;
 
-	private final BlockingQueue<UUID> published = new LinkedBlockingQueue<>();
+	private static final long INTERVAL_MILLIS = 50;
+
+	private final Queue<UUID> published = new ConcurrentLinkedQueue<>();
 
 	private final Consumer<List<UUID>> delete;
 
@@ -47,6 +51,7 @@ final class OutboxDeletes {
 	 */
 	void stop() {
 		this.stopping = true;
+		LockSupport.unpark(this.thread);
 		try {
 			this.thread.join(TimeUnit.SECONDS.toMillis(5));
 		}
@@ -56,20 +61,26 @@ final class OutboxDeletes {
 	}
 
 	private void run() {
-		while (!this.stopping || !this.published.isEmpty()) {
-			UUID first;
-			try {
-				first = this.published.poll(100, TimeUnit.MILLISECONDS);
-			}
-			catch (InterruptedException ex) {
+		while (!this.stopping) {
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(INTERVAL_MILLIS));
+			if (Thread.interrupted() || !deleteQueued()) {
 				return;
 			}
-			if (first == null) {
-				continue;
-			}
+		}
+		deleteQueued();
+	}
+
+	/**
+	 * Deletes the rows queued now, in batches.
+	 * @return {@code false} if a delete failed while stopping
+	 */
+	private boolean deleteQueued() {
+		while (!this.published.isEmpty()) {
 			List<UUID> batch = new ArrayList<>();
-			batch.add(first);
-			this.published.drainTo(batch, BATCH_SIZE - 1);
+			UUID id;
+			while (batch.size() < BATCH_SIZE && (id = this.published.poll()) != null) {
+				batch.add(id);
+			}
 			try {
 				this.delete.accept(batch);
 			}
@@ -77,10 +88,11 @@ final class OutboxDeletes {
 				logger.warn("Could not delete " + batch.size() + " outbox rows of published messages; the outbox "
 						+ "relay publishes them again (harmless duplicates): " + ex);
 				if (this.stopping) {
-					return;
+					return false;
 				}
 			}
 		}
+		return true;
 	}
 
 }

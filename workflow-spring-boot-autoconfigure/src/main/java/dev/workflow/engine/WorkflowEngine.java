@@ -13,13 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.workflow.api.JobError;
@@ -60,7 +53,6 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -94,9 +86,7 @@ public class WorkflowEngine implements StepMessageHandler {
 
 	private final Clock clock;
 
-	private final ExecutorService stepExecutor = Executors.newCachedThreadPool(new CustomizableThreadFactory("workflow-step-"));
-
-	private final Set<UUID> running = ConcurrentHashMap.newKeySet();
+	private final RunningSteps running = new RunningSteps();
 
 	private final OutboxDeletes outboxDeletes;
 
@@ -369,9 +359,8 @@ public class WorkflowEngine implements StepMessageHandler {
 				message.stepExecutionId());
 		StepCall call = new StepCall(info, message.input(), message.stepContext(), message.userContext());
 		Object returned;
-		this.running.add(message.stepExecutionId());
 		try {
-			returned = invokeWithTimeout(invoker, call);
+			returned = this.running.run(message.stepExecutionId(), invoker, call);
 		}
 		catch (StepInputException ex) {
 			failUnrunnable(message, error(ex));
@@ -387,9 +376,6 @@ public class WorkflowEngine implements StepMessageHandler {
 			}
 			publish(this.transactions.execute((status) -> failOrRetry(message, invoker, ex)));
 			return;
-		}
-		finally {
-			this.running.remove(message.stepExecutionId());
 		}
 		List<OutboundMessage> outbound;
 		try {
@@ -410,38 +396,6 @@ public class WorkflowEngine implements StepMessageHandler {
 			return;
 		}
 		publish(outbound);
-	}
-
-	private @Nullable Object invokeWithTimeout(StepInvoker invoker, StepCall call) throws Throwable {
-		Future<Object> future = this.stepExecutor.submit(() -> {
-			try {
-				return invoker.invoke(call);
-			}
-			catch (Exception | Error ex) {
-				throw ex;
-			}
-			catch (Throwable ex) {
-				// Callable cannot throw a Throwable that is neither: wrap what Java would not let through.
-				throw new java.lang.reflect.UndeclaredThrowableException(ex);
-			}
-		});
-		try {
-			return future.get(invoker.timeout().toNanos(), TimeUnit.NANOSECONDS);
-		}
-		catch (ExecutionException ex) {
-			throw ex.getCause();
-		}
-		catch (TimeoutException ex) {
-			future.cancel(true);
-			throw new StepTimeoutException("Step '" + invoker.step().name() + "' of workflow '"
-					+ invoker.step().workflow() + "' ran longer than its timeout of " + invoker.timeout()
-					+ " and was interrupted");
-		}
-		catch (InterruptedException ex) {
-			future.cancel(true);
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted while step '" + invoker.step().name() + "' ran", ex);
-		}
 	}
 
 	/**
@@ -911,8 +865,8 @@ public class WorkflowEngine implements StepMessageHandler {
 	 * Extends the leases of the steps this instance is running.
 	 */
 	public void renewLeases() {
-		if (!this.running.isEmpty()) {
-			Set<UUID> ids = Set.copyOf(this.running);
+		Set<UUID> ids = this.running.ids();
+		if (!ids.isEmpty()) {
 			this.transactions.executeWithoutResult(
 					(status) -> this.store.renewLeases(ids, this.clock.instant().plus(this.settings.leaseDuration())));
 		}
@@ -927,11 +881,11 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	/**
-	 * Stops the threads that run steps, interrupting those still running.
+	 * Interrupts the steps still running: this instance stops.
 	 */
 	public void shutdown() {
 		this.stopping = true;
-		this.stepExecutor.shutdownNow();
+		this.running.interruptAll();
 		this.outboxDeletes.stop();
 	}
 

@@ -296,6 +296,10 @@ public class JobStore {
 	 * Claims a queued step execution (or one whose lease has lapsed) for a worker and, if the job is still queued,
 	 * marks it running, in one statement. A running job's row is left alone: its current step was set when the step
 	 * was queued.
+	 * <p>
+	 * The claim commits without waiting for its WAL to reach the disk ({@code synchronous_commit} off for this
+	 * transaction only): a claim lost in a database crash leaves the step queued, and the broker's redelivery claims
+	 * it again, so the step's path waits for one disk flush, that of its completion, which also flushes the claim.
 	 * @param id the step execution
 	 * @param attempt the attempt the message is for
 	 * @param step the step's name, the job's current step from now on
@@ -315,7 +319,7 @@ public class JobStore {
 				  update wf_job j set status = 'RUNNING', started_at = ?, current_step = ?, version = j.version + 1
 				  from claimed where j.id = claimed.job_id and j.status = 'QUEUED')
 				select (select count(*) from claimed), (select count(*) from wf_job j join claimed on j.id = claimed.job_id
-				  where j.status in ('QUEUED', 'RUNNING'))""",
+				  where j.status in ('QUEUED', 'RUNNING')), set_config('synchronous_commit', 'off', true)""",
 				(rows, row) -> (rows.getInt(1) == 0) ? Claim.NOT_CLAIMABLE
 						: (rows.getInt(2) == 0) ? Claim.JOB_ENDED : Claim.CLAIMED,
 				time(now), workerId, time(leaseUntil), id, attempt, time(now), time(now), step);

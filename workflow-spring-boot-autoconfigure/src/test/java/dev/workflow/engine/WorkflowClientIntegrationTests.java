@@ -27,6 +27,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The client on an instance that runs no steps: jobs stay QUEUED, which is what these tests look at.
@@ -57,10 +58,11 @@ class WorkflowClientIntegrationTests {
 		assertThat(this.jdbc.queryForObject("select count(*) from wf_step_execution where job_id = ? and status = 'QUEUED'",
 				Integer.class, job.id()))
 			.isEqualTo(1);
-		assertThat(this.jdbc.queryForObject("select count(*) from wf_outbox where payload like ?", Integer.class,
-				"%" + job.id() + "%"))
-			.as("confirmed messages leave the outbox")
-			.isZero();
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(this.jdbc.queryForObject("select count(*) from wf_outbox where payload like ?",
+					Integer.class, "%" + job.id() + "%"))
+				.as("confirmed messages leave the outbox")
+				.isZero());
 	}
 
 	@Test

@@ -83,7 +83,7 @@ public final class Child {
 	private void warmUp() throws Exception {
 		Recorder.Recording warmup = Recorder.start(0, this.scenario.sequential(), (index) -> {
 		});
-		int jobs = this.settings.warmupJobs();
+		int jobs = this.settings.warmupJobs(this.scenario);
 		log("warm-up: " + jobs + " jobs");
 		ExecutorService submitters = Executors.newFixedThreadPool(this.settings.submitters());
 		for (int i = 0; i < jobs; i++) {

@@ -1,5 +1,6 @@
 package dev.workflow.benchmarks.harness;
 
+import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -13,7 +14,10 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
@@ -85,12 +89,32 @@ public final class CountingDriver implements Driver {
 		throw new SQLFeatureNotSupportedException();
 	}
 
+	/** Methods made accessible once, so that reflection checks no access on each call. */
+	private static final Set<Method> accessible = ConcurrentHashMap.newKeySet();
+
+	/** The constructors of the statement proxies, one per statement interface. */
+	private static final Map<Class<?>, Constructor<?>> proxies = new ConcurrentHashMap<>();
+
 	private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+		if (!accessible.contains(method)) {
+			method.setAccessible(true);
+			accessible.add(method);
+		}
 		try {
 			return method.invoke(target, args);
 		}
 		catch (InvocationTargetException ex) {
 			throw ex.getCause();
+		}
+	}
+
+	private static Constructor<?> proxyConstructor(Class<?> type) {
+		try {
+			return Proxy.newProxyInstance(CountingDriver.class.getClassLoader(), new Class<?>[] { type }, (proxy,
+					method, args) -> null).getClass().getConstructor(InvocationHandler.class);
+		}
+		catch (NoSuchMethodException ex) {
+			throw new IllegalStateException(ex);
 		}
 	}
 
@@ -109,8 +133,8 @@ public final class CountingDriver implements Driver {
 			if (result instanceof Statement statement) {
 				Class<?> type = (statement instanceof CallableStatement) ? CallableStatement.class
 						: (statement instanceof PreparedStatement) ? PreparedStatement.class : Statement.class;
-				return Proxy.newProxyInstance(CountingDriver.class.getClassLoader(), new Class<?>[] { type },
-						new StatementHandler(statement));
+				return proxies.computeIfAbsent(type, CountingDriver::proxyConstructor)
+					.newInstance(new StatementHandler(statement));
 			}
 			return result;
 		}

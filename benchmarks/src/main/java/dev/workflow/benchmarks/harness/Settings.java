@@ -7,7 +7,8 @@ import java.util.List;
  * The knobs of a benchmark run, from command line arguments {@code --name=value}.
  *
  * @param scale factor on every scenario's job count (a smoke run uses a small one)
- * @param warmupJobs jobs run before measuring, to warm the JIT and the pools
+ * @param warmupSteps steps run before measuring (in whole jobs of the scenario), so that what is measured is the
+ *     steady state of a running service rather than its JIT compilation and the filling of its pools
  * @param submitters threads that submit jobs at full load
  * @param rate jobs per second of the fixed-rate load
  * @param rateSeconds how long the fixed-rate load lasts
@@ -20,14 +21,14 @@ import java.util.List;
  * @param jvmOptions options of every measuring JVM
  * @param output directory of the results
  */
-record Settings(double scale, int warmupJobs, int submitters, int rate, int rateSeconds, int sustainSeconds,
+record Settings(double scale, int warmupSteps, int submitters, int rate, int rateSeconds, int sustainSeconds,
 		int inFlight, int timeoutSeconds, List<String> systems, List<Scenario> scenarios, List<Load> loads, List<String> jvmOptions,
 		String output) {
 
 	static Settings parse(String[] args) {
 		boolean quick = List.of(args).contains("--quick");
 		double scale = quick ? 0.05 : 1.0;
-		int warmupJobs = quick ? 50 : 500;
+		int warmupSteps = quick ? 500 : 10_000;
 		int submitters = 4;
 		int rate = 100;
 		int rateSeconds = quick ? 3 : 20;
@@ -51,7 +52,7 @@ record Settings(double scale, int warmupJobs, int submitters, int rate, int rate
 			String value = arg.substring(equals + 1);
 			switch (name) {
 				case "scale" -> scale = Double.parseDouble(value);
-				case "warmup" -> warmupJobs = Integer.parseInt(value);
+				case "warmup" -> warmupSteps = Integer.parseInt(value);
 				case "submitters" -> submitters = Integer.parseInt(value);
 				case "rate" -> rate = Integer.parseInt(value);
 				case "rate-seconds" -> rateSeconds = Integer.parseInt(value);
@@ -78,8 +79,12 @@ record Settings(double scale, int warmupJobs, int submitters, int rate, int rate
 				default -> throw new IllegalArgumentException("Unknown option --" + name);
 			}
 		}
-		return new Settings(scale, warmupJobs, submitters, rate, rateSeconds, sustainSeconds, inFlight, timeoutSeconds,
+		return new Settings(scale, warmupSteps, submitters, rate, rateSeconds, sustainSeconds, inFlight, timeoutSeconds,
 				systems, scenarios, loads, jvmOptions, output);
+	}
+
+	int warmupJobs(Scenario scenario) {
+		return Math.max(1, (this.warmupSteps + scenario.stepsPerJob() - 1) / scenario.stepsPerJob());
 	}
 
 	int jobs(Scenario scenario) {
@@ -87,7 +92,7 @@ record Settings(double scale, int warmupJobs, int submitters, int rate, int rate
 	}
 
 	List<String> childArguments() {
-		return List.of("--scale=" + this.scale, "--warmup=" + this.warmupJobs, "--submitters=" + this.submitters,
+		return List.of("--scale=" + this.scale, "--warmup=" + this.warmupSteps, "--submitters=" + this.submitters,
 				"--rate=" + this.rate, "--rate-seconds=" + this.rateSeconds,
 				"--sustain-seconds=" + this.sustainSeconds, "--in-flight=" + this.inFlight,
 				"--timeout=" + this.timeoutSeconds);
