@@ -1,6 +1,7 @@
 package dev.workflow.engine;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -23,8 +24,8 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * thread of their own, which interrupts a step that overruns its timeout (checked every
  * {@value #WATCH_INTERVAL_MILLIS} ms).
  * <p>
- * A step that ignores the interrupt keeps its thread until it returns; its result is then discarded and the attempt
- * counts as timed out.
+ * A step that ignores the interrupt keeps its thread until it returns, and its result is then discarded; its lease is no
+ * longer renewed, so it lapses and the step runs again elsewhere.
  */
 final class RunningSteps {
 
@@ -86,11 +87,18 @@ final class RunningSteps {
 	}
 
 	/**
-	 * Returns the step executions running now.
+	 * Returns the step executions running now whose leases are to be renewed: not those interrupted, so that a step
+	 * that ignores its interrupt loses its lease and runs again elsewhere.
 	 * @return their ids
 	 */
-	Set<UUID> ids() {
-		return Set.copyOf(this.steps.keySet());
+	Set<UUID> leased() {
+		Set<UUID> ids = new HashSet<>();
+		this.steps.forEach((id, step) -> {
+			if (step.state.get() == Running.RUNNING) {
+				ids.add(id);
+			}
+		});
+		return ids;
 	}
 
 	/**

@@ -865,7 +865,7 @@ public class WorkflowEngine implements StepMessageHandler {
 	 * Extends the leases of the steps this instance is running.
 	 */
 	public void renewLeases() {
-		Set<UUID> ids = this.running.ids();
+		Set<UUID> ids = this.running.leased();
 		if (!ids.isEmpty()) {
 			this.transactions.executeWithoutResult(
 					(status) -> this.store.renewLeases(ids, this.clock.instant().plus(this.settings.leaseDuration())));

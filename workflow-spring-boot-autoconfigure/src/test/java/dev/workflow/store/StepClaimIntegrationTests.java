@@ -40,7 +40,10 @@ class StepClaimIntegrationTests {
 	@AfterEach
 	void removeJobs() {
 		// Claimed rows would otherwise lapse later and be dispatched by other tests' instances.
-		this.jobs.forEach((job) -> this.jdbc.update("delete from wf_job where id = ?", job));
+		this.jobs.forEach((job) -> {
+			this.jdbc.update("delete from wf_step_execution where job_id = ?", job);
+			this.jdbc.update("delete from wf_job where id = ?", job);
+		});
 	}
 
 	@Test

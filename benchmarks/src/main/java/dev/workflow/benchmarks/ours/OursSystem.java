@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -75,13 +76,15 @@ public class OursSystem implements BenchSystem {
 				"--spring.rabbitmq.port=" + servers.amqpPort(), "--spring.rabbitmq.username=" + servers.amqpUser(),
 				"--spring.rabbitmq.password=" + servers.amqpPassword(), "--workflow.worker.shutdown-timeout=2s",
 				"--logging.level.root=WARN"));
-		PROPERTIES.forEach((name, value) -> arguments.add("--" + name + "=" + value));
+		Map<String, String> properties = new LinkedHashMap<>(PROPERTIES);
 		String extra = System.getProperty("bench.ours.properties");
 		if (extra != null && !extra.isBlank()) {
 			for (String property : extra.split(",")) {
-				arguments.add("--" + property.trim());
+				int equals = property.indexOf('=');
+				properties.put(property.substring(0, equals).trim(), property.substring(equals + 1).trim());
 			}
 		}
+		properties.forEach((name, value) -> arguments.add("--" + name + "=" + value));
 		this.context = new SpringApplicationBuilder(Application.class).web(WebApplicationType.NONE)
 			.bannerMode(Banner.Mode.OFF)
 			.run(arguments.toArray(String[]::new));
