@@ -106,7 +106,7 @@ final class Replay implements Workflows.Runtime {
 		StepExecutionEntity recorded = next(step, input);
 		if (recorded != null) {
 			if (recorded.getStatus() == StepStatus.COMPLETED) {
-				return this.json.convert(this.json.parse(recorded.getOutput()), this.json.type(returnType));
+				return this.json.convert(recorded.outputTree(this.json::parse), this.json.type(returnType));
 			}
 			this.pending++;
 		}
@@ -130,7 +130,7 @@ final class Replay implements Workflows.Runtime {
 			return null;
 		}
 		StepExecutionEntity recorded = this.history.get(at);
-		JsonNode recordedInput = this.json.parse(recorded.getInput());
+		JsonNode recordedInput = recorded.inputTree(this.json::parse);
 		if (recordedInput == null) {
 			recordedInput = JsonNodeFactory.instance.nullNode();
 		}
@@ -150,7 +150,7 @@ final class Replay implements Workflows.Runtime {
 	private JsonNode recordedValue(String entry, JsonNode input, Supplier<JsonNode> value) {
 		StepExecutionEntity recorded = next(entry, input);
 		if (recorded != null) {
-			JsonNode output = this.json.parse(recorded.getOutput());
+			JsonNode output = recorded.outputTree(this.json::parse);
 			return (output != null) ? output : JsonNodeFactory.instance.nullNode();
 		}
 		JsonNode fresh = value.get();
@@ -182,7 +182,7 @@ final class Replay implements Workflows.Runtime {
 				throw new WorkflowSuspended(this.dispatches);
 			}
 			return Optional.ofNullable(payloadType.cast(
-					this.json.convert(this.json.parse(recorded.getOutput()), this.json.type(payloadType))));
+					this.json.convert(recorded.outputTree(this.json::parse), this.json.type(payloadType))));
 		}
 		JsonNode kept = this.keptEvents.apply(name);
 		if (kept != null) {
@@ -207,7 +207,7 @@ final class Replay implements Workflows.Runtime {
 			this.pending++;
 			throw new WorkflowSuspended(this.dispatches);
 		}
-		return resultType.cast(this.json.convert(this.json.parse(recorded.getOutput()), this.json.type(resultType)));
+		return resultType.cast(this.json.convert(recorded.outputTree(this.json::parse), this.json.type(resultType)));
 	}
 
 	/**

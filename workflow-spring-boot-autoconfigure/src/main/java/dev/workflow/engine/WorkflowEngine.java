@@ -388,7 +388,10 @@ public class WorkflowEngine implements StepMessageHandler {
 				outbound = List.of();
 			}
 			else {
-				outbound = this.transactions.execute((status) -> complete(workflow, message, result));
+				List<OutboundMessage> replayed = workflow.orchestrated() ? completeAndReplay(workflow, message, result)
+						: null;
+				outbound = (replayed != null) ? replayed
+						: this.transactions.execute((status) -> complete(workflow, message, result));
 			}
 		}
 		catch (WorkflowException ex) {
@@ -456,6 +459,9 @@ public class WorkflowEngine implements StepMessageHandler {
 	private List<OutboundMessage> complete(WorkflowDefinition workflow, StepMessage message, StepResult result) {
 		// Parallel steps of one job complete one after the other, so that each replay sees the others' results.
 		JobEntity locked = workflow.orchestrated() ? this.store.lockJob(message.jobId()) : null;
+		// Read before anything changes, so that no change is flushed early; it holds the running execution, which
+		// the lookup below then finds without a query.
+		List<StepExecutionEntity> history = workflow.orchestrated() ? latestAttempts(message.jobId()) : null;
 		StepExecutionEntity execution = runningExecution(message);
 		if (execution == null) {
 			return List.of();
@@ -475,8 +481,8 @@ public class WorkflowEngine implements StepMessageHandler {
 		}
 		afterCommit(new WorkflowEvent.StepCompleted(message.jobId(), message.workflow(), message.step(),
 				message.attempt(), message.stepExecutionId()));
-		if (workflow.orchestrated()) {
-			return replayAndApply(workflow, job, now);
+		if (history != null) {
+			return replayAndApply(workflow, job, history, now);
 		}
 		Decision decision = this.decider.afterStep(workflow, message.step(), result);
 		return apply(workflow, job, decision, execution.getSequence() + 1, now);
@@ -544,10 +550,82 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	/**
+	 * The common completion of a workflow method's step, in plain SQL and a transaction of its own: the step
+	 * completes, the method is replayed, and it decides one of the common things: steps to run now, waiting for
+	 * steps still running, or completing a job that has no parent. Anything else (a recorded value, a timer, an
+	 * event, a child, a new step context, a failure, a job that has ended) is rolled back and left to the general
+	 * path, which replays again.
+	 * @return the messages to publish, or {@code null} if the general path must decide
+	 */
+	private @Nullable List<OutboundMessage> completeAndReplay(WorkflowDefinition workflow, StepMessage message,
+			StepResult result) {
+		if (result.replacesStepContext()) {
+			return null;
+		}
+		boolean[] ended = { false };
+		List<OutboundMessage> outbound = this.store.inJdbcTransaction((status) -> {
+			JobStore.LockedJob job = this.store.lockJobRow(message.jobId());
+			// Read after the lock, so that completion times follow the order of completions (Workflows.any).
+			Instant now = this.clock.instant();
+			if (job == null || job.status().isFinal()
+					|| this.store.completeRunning(message.stepExecutionId(), message.attempt(),
+							this.json.write(result.value()), now) == null) {
+				status.setRollbackOnly();
+				return null;
+			}
+			List<StepExecutionEntity> history = latestAttempts(message.jobId(), this.store::historyRows);
+			boolean[] general = { false };
+			Decision decision = this.orchestration.replay(workflow, this.json.parse(job.input()),
+					this.json.parse(job.stepContext()), history, (name) -> {
+						general[0] = true;
+						return null;
+					});
+			if (general[0] || decision.stepContext() != null
+					|| !decision.dispatches().stream().allMatch(Decision.Dispatch::plain)
+					|| (decision.end() != null && (decision.end().status() != JobStatus.COMPLETED || job.child()))) {
+				status.setRollbackOnly();
+				return null;
+			}
+			if (decision.end() != null) {
+				this.store.countAndComplete(message.jobId(), this.json.write(decision.end().output()), now);
+				ended[0] = true;
+				return List.<OutboundMessage>of();
+			}
+			JobContexts contexts = decision.dispatches().isEmpty() ? null
+					: new JobContexts(this.json.parse(job.stepContext()), this.json.parse(job.userContext()));
+			List<StepExecutionEntity> steps = new ArrayList<>(decision.dispatches().size());
+			List<OutboxEntity> rows = new ArrayList<>(decision.dispatches().size());
+			for (Decision.Dispatch dispatch : decision.dispatches()) {
+				StepExecutionEntity execution = new StepExecutionEntity(UUID.randomUUID(), message.jobId(),
+						history.size() + steps.size(), dispatch.step(), 1, this.json.write(dispatch.input()), now);
+				steps.add(execution);
+				rows.add(outboxRow(workflow.name(), contexts, execution, dispatch.input(), now));
+			}
+			String currentStep = steps.isEmpty() ? null : steps.get(steps.size() - 1).getStepName();
+			this.store.countAndQueue(message.jobId(), decision.percentComplete(), currentStep, steps, rows);
+			return rows.stream().map(WorkflowEngine::outbound).toList();
+		});
+		if (outbound == null) {
+			return null;
+		}
+		publishEvent(new WorkflowEvent.StepCompleted(message.jobId(), message.workflow(), message.step(),
+				message.attempt(), message.stepExecutionId()));
+		if (ended[0]) {
+			this.historyCache.remove(message.jobId());
+			publishEvent(new WorkflowEvent.JobCompleted(message.jobId(), message.workflow()));
+		}
+		return outbound;
+	}
+
+	/**
 	 * Runs an orchestrated workflow's method against its job's history and applies what it decides.
 	 */
 	private List<OutboundMessage> replayAndApply(WorkflowDefinition workflow, JobEntity job, Instant now) {
-		List<StepExecutionEntity> history = latestAttempts(job.getId());
+		return replayAndApply(workflow, job, latestAttempts(job.getId()), now);
+	}
+
+	private List<OutboundMessage> replayAndApply(WorkflowDefinition workflow, JobEntity job,
+			List<StepExecutionEntity> history, Instant now) {
 		Decision decision = this.orchestration.replay(workflow, this.json.parse(job.getInput()),
 				this.json.parse(job.getStepContext()), history, (name) -> takeKeptEvent(job.getId(), name, now));
 		return apply(workflow, job, decision, history.size(), now);
@@ -598,9 +676,18 @@ public class WorkflowEngine implements StepMessageHandler {
 	 * Returns the latest attempt of each entry of a job's history, in sequence.
 	 */
 	private List<StepExecutionEntity> latestAttempts(UUID jobId) {
+		return latestAttempts(jobId, this.store::history);
+	}
+
+	/**
+	 * Returns the latest attempt of each entry of a job's history, in sequence, reading what the cache lacks with
+	 * the given query.
+	 */
+	private List<StepExecutionEntity> latestAttempts(UUID jobId,
+			java.util.function.BiFunction<UUID, Integer, List<StepExecutionEntity>> read) {
 		List<StepExecutionEntity> cached = (this.settings.historyCacheJobs() > 0) ? this.historyCache.get(jobId) : null;
 		List<StepExecutionEntity> latest = (cached != null) ? new ArrayList<>(cached) : new ArrayList<>();
-		List<StepExecutionEntity> rows = this.store.history(jobId, latest.size());
+		List<StepExecutionEntity> rows = read.apply(jobId, latest.size());
 		historyRowsRead.addAndGet(rows.size());
 		for (StepExecutionEntity entry : rows) {
 			if (!latest.isEmpty() && latest.get(latest.size() - 1).getSequence() == entry.getSequence()) {
@@ -616,21 +703,21 @@ public class WorkflowEngine implements StepMessageHandler {
 
 	/**
 	 * Keeps the completed start of a job's history once this transaction has committed: completed entries never
-	 * change, so the next replay on this worker reads only what follows them.
+	 * change, so the next replay on this worker reads only what follows them. The start is taken as committed, so it
+	 * includes the entries this transaction completed.
 	 */
 	private void cacheCompletedPrefix(UUID jobId, List<StepExecutionEntity> history) {
 		if (this.settings.historyCacheJobs() <= 0) {
 			return;
 		}
-		int prefix = 0;
-		while (prefix < history.size() && history.get(prefix).getStatus() == StepStatus.COMPLETED) {
-			prefix++;
-		}
-		List<StepExecutionEntity> completed = List.copyOf(history.subList(0, prefix));
 		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 			@Override
 			public void afterCommit() {
-				WorkflowEngine.this.historyCache.put(jobId, completed);
+				int prefix = 0;
+				while (prefix < history.size() && history.get(prefix).getStatus() == StepStatus.COMPLETED) {
+					prefix++;
+				}
+				WorkflowEngine.this.historyCache.put(jobId, List.copyOf(history.subList(0, prefix)));
 			}
 		});
 	}
@@ -704,8 +791,12 @@ public class WorkflowEngine implements StepMessageHandler {
 			job.setStepContext(this.json.write(decision.stepContext()));
 		}
 		List<OutboundMessage> outbound = new ArrayList<>(decision.dispatches().size());
+		List<OutboxEntity> rows = new ArrayList<>(decision.dispatches().size());
 		JobContexts contexts = null;
 		int next = sequence;
+		if (decision.dispatches().size() > 1) {
+			this.store.batchWrites(decision.dispatches().size());
+		}
 		for (Decision.Dispatch dispatch : decision.dispatches()) {
 			Instant dueAt = (dispatch.delay() != null) ? now.plus(dispatch.delay()) : null;
 			StepExecutionEntity execution = new StepExecutionEntity(UUID.randomUUID(), job.getId(), next++,
@@ -734,11 +825,16 @@ public class WorkflowEngine implements StepMessageHandler {
 				if (contexts == null) {
 					contexts = contexts(job);
 				}
-				outbound.add(outbox(job, contexts, execution, dispatch.input(), now));
+				rows.add(outboxRow(job, contexts, execution, dispatch.input(), now));
 			}
 			if (!dispatch.recorded()) {
 				job.setCurrentStep(dispatch.step());
 			}
+		}
+		// After the step executions, so that the inserts of each table go out together.
+		for (OutboxEntity row : rows) {
+			this.store.persist(row);
+			outbound.add(outbound(row));
 		}
 		if (decision.end() != null) {
 			return end(job, decision.end(), now);
@@ -765,7 +861,12 @@ public class WorkflowEngine implements StepMessageHandler {
 
 	private OutboxEntity outboxRow(JobEntity job, JobContexts contexts, StepExecutionEntity execution,
 			@Nullable JsonNode input, Instant now) {
-		StepMessage message = new StepMessage(job.getId(), execution.getId(), job.getWorkflowName(),
+		return outboxRow(job.getWorkflowName(), contexts, execution, input, now);
+	}
+
+	private OutboxEntity outboxRow(String workflow, JobContexts contexts, StepExecutionEntity execution,
+			@Nullable JsonNode input, Instant now) {
+		StepMessage message = new StepMessage(execution.getJobId(), execution.getId(), workflow,
 				execution.getStepName(), execution.getAttempt(), input, contexts.stepContext(), contexts.userContext());
 		return new OutboxEntity(UUID.randomUUID(), this.topology.exchange(), this.topology.stepRoutingKey(),
 				this.json.encode(message), now);

@@ -14,10 +14,13 @@ import javax.sql.DataSource;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.Query;
+import org.hibernate.Session;
+import org.hibernate.jpa.HibernateHints;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.support.TransactionCallback;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -53,6 +56,15 @@ public class JobStore {
 		this.entityManager.persist(entity);
 	}
 
+	/**
+	 * Lets the current transaction send its inserts and updates of one table in JDBC batches: for decisions that
+	 * write many rows at once, such as a fan-out of parallel steps.
+	 * @param size the most statements in one batch
+	 */
+	public void batchWrites(int size) {
+		this.entityManager.unwrap(Session.class).setJdbcBatchSize(size);
+	}
+
 	public @Nullable JobEntity findJob(UUID id) {
 		return this.entityManager.find(JobEntity.class, id);
 	}
@@ -66,8 +78,20 @@ public class JobStore {
 		return this.entityManager.find(JobEntity.class, id, LockModeType.PESSIMISTIC_WRITE);
 	}
 
+	/**
+	 * Reads a step execution, to change it: also one that a history read of this transaction holds read-only.
+	 * @param id the step execution
+	 * @return it, or {@code null}
+	 */
 	public @Nullable StepExecutionEntity findStepExecution(UUID id) {
-		return this.entityManager.find(StepExecutionEntity.class, id);
+		StepExecutionEntity execution = this.entityManager.find(StepExecutionEntity.class, id);
+		if (execution != null) {
+			Session session = this.entityManager.unwrap(Session.class);
+			if (session.isReadOnly(execution)) {
+				session.setReadOnly(execution, false);
+			}
+		}
+		return execution;
 	}
 
 	public @Nullable JobEntity findJobByIdempotencyKey(String key) {
@@ -92,7 +116,8 @@ public class JobStore {
 	}
 
 	/**
-	 * Returns the entries of a job's history from a position on, in sequence.
+	 * Returns the entries of a job's history from a position on, in sequence. They are read-only (a replay only reads
+	 * them, and the transaction's flush then has nothing to compare); {@link #findStepExecution} makes one writable.
 	 * @param jobId the job
 	 * @param fromSequence the first position to return
 	 * @return the entries, every attempt
@@ -103,6 +128,7 @@ public class JobStore {
 					+ "order by s.sequence, s.attempt", StepExecutionEntity.class)
 			.setParameter("jobId", jobId)
 			.setParameter("from", fromSequence)
+			.setHint(HibernateHints.HINT_READ_ONLY, true)
 			.getResultList();
 	}
 
@@ -341,18 +367,8 @@ public class JobStore {
 					job.getWorkflowName(), job.getStatus().name(), job.getInput(), job.getUserContext(),
 					job.getStepContext(), job.getCurrentStep(), job.getStepCount(), job.getPercentComplete(),
 					job.getIdempotencyKey(), time(job.getCreatedAt()));
-			this.jdbc.batchUpdate("""
-					insert into wf_step_execution (id, job_id, sequence, step_name, attempt, status, input, created_at,
-					  version)
-					values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, 0)""", steps.stream()
-				.map((step) -> new Object[] { step.getId(), step.getJobId(), step.getSequence(), step.getStepName(),
-						step.getAttempt(), step.getStatus().name(), step.getInput(), time(step.getCreatedAt()) })
-				.toList());
-			this.jdbc.batchUpdate("insert into wf_outbox (id, exchange, routing_key, payload, created_at) "
-					+ "values (?, ?, ?, ?, ?)", outbox.stream()
-				.map((row) -> new Object[] { row.getId(), row.getExchange(), row.getRoutingKey(), row.getPayload(),
-						time(row.getCreatedAt()) })
-				.toList());
+			insertSteps(steps);
+			insertOutbox(outbox);
 		});
 	}
 
@@ -462,10 +478,136 @@ public class JobStore {
 	}
 
 	/**
-	 * Marks a running step execution completed.
+	 * Runs work in a plain JDBC transaction of its own (no persistence context), for the store's plain SQL methods.
+	 * @param <T> the result type
+	 * @param work the work
+	 * @return its result
+	 */
+	public <T> @Nullable T inJdbcTransaction(TransactionCallback<T> work) {
+		return this.jdbcTransactions.execute(work);
+	}
+
+	/**
+	 * The columns of a job that a replay needs, read with its row locked.
+	 *
+	 * @param status the job's status
+	 * @param input its input as JSON
+	 * @param stepContext its step context as JSON
+	 * @param userContext its user context as JSON
+	 * @param child whether it is the child of another job
+	 */
+	public record LockedJob(JobStatus status, @Nullable String input, @Nullable String stepContext,
+			@Nullable String userContext, boolean child) {
+	}
+
+	/**
+	 * Reads a job and locks its row until the transaction ends, in plain SQL.
+	 * @param jobId the job
+	 * @return what a replay needs of it, or {@code null}
+	 */
+	public @Nullable LockedJob lockJobRow(UUID jobId) {
+		List<LockedJob> found = this.jdbc.query(
+				"select status, input, step_context, user_context, parent_entry_id from wf_job where id = ? for update",
+				(rows, row) -> new LockedJob(JobStatus.valueOf(rows.getString(1)), rows.getString(2),
+						rows.getString(3), rows.getString(4), rows.getObject(5) != null),
+				jobId);
+		return found.isEmpty() ? null : found.get(0);
+	}
+
+	/**
+	 * Returns the entries of a job's history from a position on, in sequence, in plain SQL: entities that no
+	 * persistence context manages.
+	 * @param jobId the job
+	 * @param fromSequence the first position to return
+	 * @return the entries, every attempt
+	 */
+	public List<StepExecutionEntity> historyRows(UUID jobId, int fromSequence) {
+		return this.jdbc.query("""
+				select id, sequence, step_name, attempt, status, input, output, created_at, started_at, finished_at,
+				  due_at
+				from wf_step_execution where job_id = ? and sequence >= ? order by sequence, attempt""",
+				(rows, row) -> {
+					StepExecutionEntity entry = new StepExecutionEntity(rows.getObject(1, UUID.class), jobId,
+							rows.getInt(2), rows.getString(3), rows.getInt(4), rows.getString(6),
+							instant(rows.getObject(8, OffsetDateTime.class)),
+							instant(rows.getObject(11, OffsetDateTime.class)));
+					entry.setStatus(StepStatus.valueOf(rows.getString(5)));
+					entry.setOutput(rows.getString(7));
+					entry.setStartedAt(instant(rows.getObject(9, OffsetDateTime.class)));
+					entry.setFinishedAt(instant(rows.getObject(10, OffsetDateTime.class)));
+					return entry;
+				}, jobId, fromSequence);
+	}
+
+	/**
+	 * Counts a completed step on its job and queues the steps its workflow decided on, in plain SQL: one update and
+	 * one batch per table.
+	 * @param jobId the job
+	 * @param percentComplete the job's progress
+	 * @param currentStep the job's current step from now on, or {@code null} to keep it
+	 * @param steps the step executions to queue
+	 * @param outbox the messages that dispatch them
+	 */
+	public void countAndQueue(UUID jobId, int percentComplete, @Nullable String currentStep,
+			List<StepExecutionEntity> steps, List<OutboxEntity> outbox) {
+		this.jdbc.update("""
+				update wf_job set steps_completed = steps_completed + 1, percent_complete = ?,
+				  current_step = coalesce(?, current_step), version = version + 1
+				where id = ?""", percentComplete, currentStep, jobId);
+		insertSteps(steps);
+		insertOutbox(outbox);
+	}
+
+	/**
+	 * Counts a completed step on its job and completes the job, in plain SQL.
+	 * @param jobId the job
+	 * @param output the job's result as JSON
+	 * @param now the current time
+	 */
+	public void countAndComplete(UUID jobId, @Nullable String output, Instant now) {
+		this.jdbc.update("""
+				update wf_job set steps_completed = steps_completed + 1, percent_complete = 100, status = 'COMPLETED',
+				  output = ?::jsonb, finished_at = ?, version = version + 1
+				where id = ?""", output, time(now), jobId);
+	}
+
+	private void insertSteps(List<StepExecutionEntity> steps) {
+		if (steps.isEmpty()) {
+			return;
+		}
+		this.jdbc.batchUpdate("""
+				insert into wf_step_execution (id, job_id, sequence, step_name, attempt, status, input, created_at,
+				  version)
+				values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, 0)""", steps.stream()
+			.map((step) -> new Object[] { step.getId(), step.getJobId(), step.getSequence(), step.getStepName(),
+					step.getAttempt(), step.getStatus().name(), step.getInput(), time(step.getCreatedAt()) })
+			.toList());
+	}
+
+	private void insertOutbox(List<OutboxEntity> outbox) {
+		if (outbox.isEmpty()) {
+			return;
+		}
+		this.jdbc.batchUpdate("insert into wf_outbox (id, exchange, routing_key, payload, created_at) "
+				+ "values (?, ?, ?, ?, ?)", outbox.stream()
+			.map((row) -> new Object[] { row.getId(), row.getExchange(), row.getRoutingKey(), row.getPayload(),
+					time(row.getCreatedAt()) })
+			.toList());
+	}
+
+	private static @Nullable Instant instant(@Nullable OffsetDateTime time) {
+		return (time != null) ? time.toInstant() : null;
+	}
+
+	/**
+	 * Marks a running step execution completed, in plain SQL.
+	 * @param execution the step execution
+	 * @param attempt its attempt
+	 * @param output its output as JSON
+	 * @param now the current time
 	 * @return its sequence, or {@code null} if it was not running
 	 */
-	private @Nullable Integer completeRunning(UUID execution, int attempt, @Nullable String output, Instant now) {
+	public @Nullable Integer completeRunning(UUID execution, int attempt, @Nullable String output, Instant now) {
 		List<Integer> sequence = this.jdbc.queryForList("""
 				update wf_step_execution set status = 'COMPLETED', output = ?::jsonb, finished_at = ?,
 				  lease_expires_at = null, version = version + 1

@@ -2,6 +2,7 @@ package dev.workflow.store;
 
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.Function;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -9,11 +10,13 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 import jakarta.persistence.Version;
 import org.hibernate.annotations.DynamicUpdate;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 
 /**
  * One execution of a step: an entry of its job's history.
@@ -74,6 +77,12 @@ public class StepExecutionEntity {
 
 	@Column(name = "lease_expires_at")
 	private @Nullable Instant leaseExpiresAt;
+
+	@Transient
+	private transient @Nullable JsonNode inputTree;
+
+	@Transient
+	private transient @Nullable JsonNode outputTree;
 
 	@Version
 	private long version;
@@ -143,6 +152,32 @@ public class StepExecutionEntity {
 
 	public void setOutput(@Nullable String output) {
 		this.output = output;
+		this.outputTree = null;
+	}
+
+	/**
+	 * Returns the input as a JSON tree, parsed on the first call only: a workflow method's replays read the entries
+	 * of its (cached) history again and again.
+	 * @param parser parses JSON text
+	 * @return the input, or {@code null}
+	 */
+	public @Nullable JsonNode inputTree(Function<String, JsonNode> parser) {
+		if (this.inputTree == null && this.input != null) {
+			this.inputTree = parser.apply(this.input);
+		}
+		return this.inputTree;
+	}
+
+	/**
+	 * Returns the output as a JSON tree, parsed on the first call after it was set.
+	 * @param parser parses JSON text
+	 * @return the output, or {@code null}
+	 */
+	public @Nullable JsonNode outputTree(Function<String, JsonNode> parser) {
+		if (this.outputTree == null && this.output != null) {
+			this.outputTree = parser.apply(this.output);
+		}
+		return this.outputTree;
 	}
 
 	public @Nullable String getErrorType() {
@@ -210,7 +245,7 @@ public class StepExecutionEntity {
 	 */
 	public void recordCompleted(@Nullable String value, Instant now) {
 		this.status = StepStatus.COMPLETED;
-		this.output = value;
+		setOutput(value);
 		this.dueAt = null;
 		this.startedAt = now;
 		this.finishedAt = now;
