@@ -28,8 +28,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * one, commits on its own.
  * <p>
  * Most methods go through JPA. The transitions every step goes through are plain SQL, as few statements as each
- * takes, because they are the hot path: one statement claims a step, one completes it and queues the next, two
- * complete the last one and its job, one deletes a batch of published outbox rows.
+ * takes, because they are the hot path: one statement starts a job, one claims a step, one completes it and queues
+ * the next (or completes the job), one deletes a batch of published outbox rows; a workflow method's step is completed,
+ * replayed against the history and followed by its next steps in a handful.
  */
 public class JobStore {
 
@@ -352,13 +353,34 @@ public class JobStore {
 	}
 
 	/**
-	 * Stores a new job with its first step executions and the outbox rows that dispatch them, in plain JDBC and a
-	 * transaction of its own: one statement per table.
+	 * Stores a new job with its first step executions and the outbox rows that dispatch them, in plain JDBC: a job
+	 * with one first step in one statement, others in a transaction of their own with one statement per table.
 	 * @param job the job
 	 * @param steps its first step executions, queued
 	 * @param outbox the messages that dispatch them
 	 */
 	public void insertNewJob(JobEntity job, List<StepExecutionEntity> steps, List<OutboxEntity> outbox) {
+		if (steps.size() == 1 && outbox.size() == 1) {
+			StepExecutionEntity step = steps.get(0);
+			OutboxEntity row = outbox.get(0);
+			this.jdbc.update("""
+					with job as (
+					  insert into wf_job (id, workflow_name, status, input, user_context, step_context, current_step,
+					    step_count, percent_complete, idempotency_key, created_at, version)
+					  values (?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, 0)),
+					step as (
+					  insert into wf_step_execution (id, job_id, sequence, step_name, attempt, status, input,
+					    created_at, version)
+					  values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, 0))
+					insert into wf_outbox (id, exchange, routing_key, payload, created_at) values (?, ?, ?, ?, ?)""",
+					job.getId(), job.getWorkflowName(), job.getStatus().name(), job.getInput(), job.getUserContext(),
+					job.getStepContext(), job.getCurrentStep(), job.getStepCount(), job.getPercentComplete(),
+					job.getIdempotencyKey(), time(job.getCreatedAt()), step.getId(), step.getJobId(),
+					step.getSequence(), step.getStepName(), step.getAttempt(), step.getStatus().name(),
+					step.getInput(), time(step.getCreatedAt()), row.getId(), row.getExchange(), row.getRoutingKey(),
+					row.getPayload(), time(row.getCreatedAt()));
+			return;
+		}
 		this.jdbcTransactions.executeWithoutResult((status) -> {
 			this.jdbc.update("""
 					insert into wf_job (id, workflow_name, status, input, user_context, step_context, current_step,
@@ -444,7 +466,7 @@ public class JobStore {
 	}
 
 	/**
-	 * Completes a running step execution and, with it, its job, in two statements and a transaction of their own
+	 * Completes a running step execution and, with it, its job, in one statement and a transaction of its own
 	 * (a plain JDBC one) — unless the job is a child, whose end concerns its parent too.
 	 * @param execution the running step execution
 	 * @param attempt its attempt
@@ -457,23 +479,32 @@ public class JobStore {
 	public Completion completeLastStep(UUID execution, int attempt, @Nullable String output, Instant now, UUID jobId,
 			@Nullable String jobOutput) {
 		return this.jdbcTransactions.execute((status) -> {
-			if (completeRunning(execution, attempt, output, now) == null) {
-				return Completion.NOT_RUNNING;
-			}
-			List<Boolean> child = this.jdbc.queryForList("""
-					update wf_job set status = 'COMPLETED', output = ?::jsonb, finished_at = ?, percent_complete = 100,
-					  steps_completed = steps_completed + 1, version = version + 1
-					where id = ? and status not in""" + " " + FINAL_STATUSES + " returning parent_entry_id is not null",
-					Boolean.class, jobOutput, time(now), jobId);
-			if (child.isEmpty()) {
-				cancel(execution);
-				return Completion.JOB_ENDED;
-			}
-			if (child.get(0)) {
+			Completion completion = this.jdbc.queryForObject("""
+					with done as (
+					  update wf_step_execution set status = 'COMPLETED', output = ?::jsonb, finished_at = ?,
+					    lease_expires_at = null, version = version + 1
+					  where id = ? and attempt = ? and status = 'RUNNING'
+					  returning id),
+					job as (
+					  update wf_job set status = 'COMPLETED', output = ?::jsonb, finished_at = ?, percent_complete = 100,
+					    steps_completed = steps_completed + 1, version = version + 1
+					  where id = ? and exists (select 1 from done) and parent_entry_id is null
+					    and status not in""" + " " + FINAL_STATUSES + """
+
+					  returning id)
+					select (select count(*) from done), (select count(*) from job),
+					  (select parent_entry_id is not null from wf_job where id = ?)""",
+					(rows, row) -> (rows.getInt(1) == 0) ? Completion.NOT_RUNNING
+							: (rows.getInt(2) == 1) ? Completion.DONE
+									: rows.getBoolean(3) ? Completion.HAS_PARENT : Completion.JOB_ENDED,
+					output, time(now), execution, attempt, jobOutput, time(now), jobId, jobId);
+			if (completion == Completion.HAS_PARENT) {
 				status.setRollbackOnly();
-				return Completion.HAS_PARENT;
 			}
-			return Completion.DONE;
+			else if (completion == Completion.JOB_ENDED) {
+				cancel(execution);
+			}
+			return completion;
 		});
 	}
 

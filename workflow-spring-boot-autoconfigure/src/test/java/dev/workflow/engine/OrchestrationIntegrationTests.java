@@ -252,6 +252,17 @@ class OrchestrationIntegrationTests {
 	}
 
 	@Test
+	void whenAPipelineChildCompletesThenItsParentGoesOn() {
+		// The pipeline's last step ends a child job, which must resume its parent rather than just complete.
+		JobHandle<Object> job = this.client.start("parent", List.of("five_steps", List.of("start")));
+
+		assertThat(job.await(WAIT)).as("the child's result is a list, not a number").isEqualTo(-1 + 1000);
+		assertThat(this.jdbc.queryForObject("select workflow_name || ' ' || status from wf_job where parent_entry_id = ?",
+				String.class, history(job.id()).get(0).getId()))
+			.isEqualTo("five_steps COMPLETED");
+	}
+
+	@Test
 	void whenAChildFailsThenTheParentFailsWithTheChildsError() {
 		JobHandle<Object> job = this.client.start("parent", List.of("flaky", "fatal"));
 
