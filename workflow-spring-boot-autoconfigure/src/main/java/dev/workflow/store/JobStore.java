@@ -571,8 +571,8 @@ public class JobStore {
 	}
 
 	/**
-	 * Counts a completed step on its job and queues the steps its workflow decided on, in plain SQL: one update and
-	 * one batch per table.
+	 * Counts a completed step on its job and queues the steps its workflow decided on, in plain SQL: one statement for
+	 * a single step, else one update and one batch per table.
 	 * @param jobId the job
 	 * @param percentComplete the job's progress
 	 * @param currentStep the job's current step from now on, or {@code null} to keep it
@@ -581,6 +581,25 @@ public class JobStore {
 	 */
 	public void countAndQueue(UUID jobId, int percentComplete, @Nullable String currentStep,
 			List<StepExecutionEntity> steps, List<OutboxEntity> outbox) {
+		if (steps.size() == 1 && outbox.size() == 1) {
+			StepExecutionEntity step = steps.get(0);
+			OutboxEntity row = outbox.get(0);
+			this.jdbc.update("""
+					with job as (
+					  update wf_job set steps_completed = steps_completed + 1, percent_complete = ?,
+					    current_step = coalesce(?, current_step), version = version + 1
+					  where id = ?),
+					step as (
+					  insert into wf_step_execution (id, job_id, sequence, step_name, attempt, status, input,
+					    created_at, version)
+					  values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, 0))
+					insert into wf_outbox (id, exchange, routing_key, payload, created_at) values (?, ?, ?, ?, ?)""",
+					percentComplete, currentStep, jobId, step.getId(), step.getJobId(), step.getSequence(),
+					step.getStepName(), step.getAttempt(), step.getStatus().name(), step.getInput(),
+					time(step.getCreatedAt()), row.getId(), row.getExchange(), row.getRoutingKey(), row.getPayload(),
+					time(row.getCreatedAt()));
+			return;
+		}
 		this.jdbc.update("""
 				update wf_job set steps_completed = steps_completed + 1, percent_complete = ?,
 				  current_step = coalesce(?, current_step), version = version + 1
