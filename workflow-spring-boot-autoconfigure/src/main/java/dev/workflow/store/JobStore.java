@@ -36,6 +36,34 @@ public class JobStore {
 
 	private static final String FINAL_STATUSES = "('COMPLETED', 'FAILED', 'ABORTED', 'CANCELLED')";
 
+	/** Marks a running step execution completed; parameters: output, finished at, id, attempt. */
+	private static final String COMPLETE_RUNNING = """
+			update wf_step_execution set status = 'COMPLETED', output = ?::jsonb, finished_at = ?,
+			  lease_expires_at = null, version = version + 1
+			where id = ? and attempt = ? and status = 'RUNNING'
+			returning sequence""";
+
+	/** Inserts a job; parameters: those of {@link #jobValues}. */
+	private static final String INSERT_JOB = """
+			insert into wf_job (id, workflow_name, status, input, user_context, step_context, current_step, step_count,
+			  percent_complete, idempotency_key, created_at, version)
+			values (?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, 0)""";
+
+	/** Counts a completed step on its job; parameters: progress, current step (or null to keep it), job id. */
+	private static final String COUNT_STEP = """
+			update wf_job set steps_completed = steps_completed + 1, percent_complete = ?,
+			  current_step = coalesce(?, current_step), version = version + 1
+			where id = ?""";
+
+	/** Inserts a step execution; parameters: those of {@link #stepValues}. */
+	private static final String INSERT_STEP = """
+			insert into wf_step_execution (id, job_id, sequence, step_name, attempt, status, input, created_at, version)
+			values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, 0)""";
+
+	/** Inserts an outbox row; parameters: those of {@link #outboxValues}. */
+	private static final String INSERT_OUTBOX = """
+			insert into wf_outbox (id, exchange, routing_key, payload, created_at) values (?, ?, ?, ?, ?)""";
+
 	private final EntityManager entityManager;
 
 	private final JdbcTemplate jdbc;
@@ -361,34 +389,12 @@ public class JobStore {
 	 */
 	public void insertNewJob(JobEntity job, List<StepExecutionEntity> steps, List<OutboxEntity> outbox) {
 		if (steps.size() == 1 && outbox.size() == 1) {
-			StepExecutionEntity step = steps.get(0);
-			OutboxEntity row = outbox.get(0);
-			this.jdbc.update("""
-					with job as (
-					  insert into wf_job (id, workflow_name, status, input, user_context, step_context, current_step,
-					    step_count, percent_complete, idempotency_key, created_at, version)
-					  values (?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, 0)),
-					step as (
-					  insert into wf_step_execution (id, job_id, sequence, step_name, attempt, status, input,
-					    created_at, version)
-					  values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, 0))
-					insert into wf_outbox (id, exchange, routing_key, payload, created_at) values (?, ?, ?, ?, ?)""",
-					job.getId(), job.getWorkflowName(), job.getStatus().name(), job.getInput(), job.getUserContext(),
-					job.getStepContext(), job.getCurrentStep(), job.getStepCount(), job.getPercentComplete(),
-					job.getIdempotencyKey(), time(job.getCreatedAt()), step.getId(), step.getJobId(),
-					step.getSequence(), step.getStepName(), step.getAttempt(), step.getStatus().name(),
-					step.getInput(), time(step.getCreatedAt()), row.getId(), row.getExchange(), row.getRoutingKey(),
-					row.getPayload(), time(row.getCreatedAt()));
+			this.jdbc.update("with job as (" + INSERT_JOB + "), step as (" + INSERT_STEP + ") " + INSERT_OUTBOX,
+					values(jobValues(job), stepValues(steps.get(0)), outboxValues(outbox.get(0))));
 			return;
 		}
 		this.jdbcTransactions.executeWithoutResult((status) -> {
-			this.jdbc.update("""
-					insert into wf_job (id, workflow_name, status, input, user_context, step_context, current_step,
-					  step_count, percent_complete, idempotency_key, created_at, version)
-					values (?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, 0)""", job.getId(),
-					job.getWorkflowName(), job.getStatus().name(), job.getInput(), job.getUserContext(),
-					job.getStepContext(), job.getCurrentStep(), job.getStepCount(), job.getPercentComplete(),
-					job.getIdempotencyKey(), time(job.getCreatedAt()));
+			this.jdbc.update(INSERT_JOB, jobValues(job));
 			insertSteps(steps);
 			insertOutbox(outbox);
 		});
@@ -432,12 +438,7 @@ public class JobStore {
 	public Completion completeAndQueue(UUID execution, int attempt, @Nullable String output, Instant now, UUID jobId,
 			int percentComplete, UUID nextId, String nextStep, @Nullable String nextInput, OutboxEntity outbox) {
 		return this.jdbcTransactions.execute((status) -> {
-			Completion completion = this.jdbc.queryForObject("""
-					with done as (
-					  update wf_step_execution set status = 'COMPLETED', output = ?::jsonb, finished_at = ?,
-					    lease_expires_at = null, version = version + 1
-					  where id = ? and attempt = ? and status = 'RUNNING'
-					  returning sequence),
+			Completion completion = this.jdbc.queryForObject("with done as (" + COMPLETE_RUNNING + "), " + """
 					job as (
 					  update wf_job set steps_completed = steps_completed + 1, percent_complete = ?, current_step = ?,
 					    version = version + 1
@@ -479,12 +480,7 @@ public class JobStore {
 	public Completion completeLastStep(UUID execution, int attempt, @Nullable String output, Instant now, UUID jobId,
 			@Nullable String jobOutput) {
 		return this.jdbcTransactions.execute((status) -> {
-			Completion completion = this.jdbc.queryForObject("""
-					with done as (
-					  update wf_step_execution set status = 'COMPLETED', output = ?::jsonb, finished_at = ?,
-					    lease_expires_at = null, version = version + 1
-					  where id = ? and attempt = ? and status = 'RUNNING'
-					  returning id),
+			Completion completion = this.jdbc.queryForObject("with done as (" + COMPLETE_RUNNING + "), " + """
 					job as (
 					  update wf_job set status = 'COMPLETED', output = ?::jsonb, finished_at = ?, percent_complete = 100,
 					    steps_completed = steps_completed + 1, version = version + 1
@@ -582,28 +578,12 @@ public class JobStore {
 	public void countAndQueue(UUID jobId, int percentComplete, @Nullable String currentStep,
 			List<StepExecutionEntity> steps, List<OutboxEntity> outbox) {
 		if (steps.size() == 1 && outbox.size() == 1) {
-			StepExecutionEntity step = steps.get(0);
-			OutboxEntity row = outbox.get(0);
-			this.jdbc.update("""
-					with job as (
-					  update wf_job set steps_completed = steps_completed + 1, percent_complete = ?,
-					    current_step = coalesce(?, current_step), version = version + 1
-					  where id = ?),
-					step as (
-					  insert into wf_step_execution (id, job_id, sequence, step_name, attempt, status, input,
-					    created_at, version)
-					  values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, 0))
-					insert into wf_outbox (id, exchange, routing_key, payload, created_at) values (?, ?, ?, ?, ?)""",
-					percentComplete, currentStep, jobId, step.getId(), step.getJobId(), step.getSequence(),
-					step.getStepName(), step.getAttempt(), step.getStatus().name(), step.getInput(),
-					time(step.getCreatedAt()), row.getId(), row.getExchange(), row.getRoutingKey(), row.getPayload(),
-					time(row.getCreatedAt()));
+			this.jdbc.update("with job as (" + COUNT_STEP + "), step as (" + INSERT_STEP + ") " + INSERT_OUTBOX,
+					values(new Object[] { percentComplete, currentStep, jobId }, stepValues(steps.get(0)),
+							outboxValues(outbox.get(0))));
 			return;
 		}
-		this.jdbc.update("""
-				update wf_job set steps_completed = steps_completed + 1, percent_complete = ?,
-				  current_step = coalesce(?, current_step), version = version + 1
-				where id = ?""", percentComplete, currentStep, jobId);
+		this.jdbc.update(COUNT_STEP, percentComplete, currentStep, jobId);
 		insertSteps(steps);
 		insertOutbox(outbox);
 	}
@@ -625,24 +605,34 @@ public class JobStore {
 		if (steps.isEmpty()) {
 			return;
 		}
-		this.jdbc.batchUpdate("""
-				insert into wf_step_execution (id, job_id, sequence, step_name, attempt, status, input, created_at,
-				  version)
-				values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, 0)""", steps.stream()
-			.map((step) -> new Object[] { step.getId(), step.getJobId(), step.getSequence(), step.getStepName(),
-					step.getAttempt(), step.getStatus().name(), step.getInput(), time(step.getCreatedAt()) })
-			.toList());
+		this.jdbc.batchUpdate(INSERT_STEP, steps.stream().map(JobStore::stepValues).toList());
 	}
 
 	private void insertOutbox(List<OutboxEntity> outbox) {
 		if (outbox.isEmpty()) {
 			return;
 		}
-		this.jdbc.batchUpdate("insert into wf_outbox (id, exchange, routing_key, payload, created_at) "
-				+ "values (?, ?, ?, ?, ?)", outbox.stream()
-			.map((row) -> new Object[] { row.getId(), row.getExchange(), row.getRoutingKey(), row.getPayload(),
-					time(row.getCreatedAt()) })
-			.toList());
+		this.jdbc.batchUpdate(INSERT_OUTBOX, outbox.stream().map(JobStore::outboxValues).toList());
+	}
+
+	private static Object[] jobValues(JobEntity job) {
+		return new Object[] { job.getId(), job.getWorkflowName(), job.getStatus().name(), job.getInput(),
+				job.getUserContext(), job.getStepContext(), job.getCurrentStep(), job.getStepCount(),
+				job.getPercentComplete(), job.getIdempotencyKey(), time(job.getCreatedAt()) };
+	}
+
+	private static Object[] stepValues(StepExecutionEntity step) {
+		return new Object[] { step.getId(), step.getJobId(), step.getSequence(), step.getStepName(), step.getAttempt(),
+				step.getStatus().name(), step.getInput(), time(step.getCreatedAt()) };
+	}
+
+	private static Object[] outboxValues(OutboxEntity row) {
+		return new Object[] { row.getId(), row.getExchange(), row.getRoutingKey(), row.getPayload(),
+				time(row.getCreatedAt()) };
+	}
+
+	private static Object[] values(Object[]... groups) {
+		return java.util.Arrays.stream(groups).flatMap(java.util.Arrays::stream).toArray();
 	}
 
 	private static @Nullable Instant instant(@Nullable OffsetDateTime time) {
@@ -658,11 +648,8 @@ public class JobStore {
 	 * @return its sequence, or {@code null} if it was not running
 	 */
 	public @Nullable Integer completeRunning(UUID execution, int attempt, @Nullable String output, Instant now) {
-		List<Integer> sequence = this.jdbc.queryForList("""
-				update wf_step_execution set status = 'COMPLETED', output = ?::jsonb, finished_at = ?,
-				  lease_expires_at = null, version = version + 1
-				where id = ? and attempt = ? and status = 'RUNNING' returning sequence""", Integer.class, output,
-				time(now), execution, attempt);
+		List<Integer> sequence = this.jdbc.queryForList(COMPLETE_RUNNING, Integer.class, output, time(now), execution,
+				attempt);
 		return sequence.isEmpty() ? null : sequence.get(0);
 	}
 
