@@ -574,13 +574,13 @@ public class WorkflowEngine implements StepMessageHandler {
 				return null;
 			}
 			List<StepExecutionEntity> history = latestAttempts(message.jobId(), this.store::historyRows);
-			boolean[] general = { false };
+			boolean[] asksForKeptEvent = { false };
 			Decision decision = this.orchestration.replay(workflow, this.json.parse(job.input()),
 					this.json.parse(job.stepContext()), history, (name) -> {
-						general[0] = true;
+						asksForKeptEvent[0] = true;
 						return null;
 					});
-			if (general[0] || decision.stepContext() != null
+			if (asksForKeptEvent[0] || decision.stepContext() != null
 					|| !decision.dispatches().stream().allMatch(Decision.Dispatch::plain)
 					|| (decision.end() != null && (decision.end().status() != JobStatus.COMPLETED || job.child()))) {
 				status.setRollbackOnly();
@@ -812,6 +812,7 @@ public class WorkflowEngine implements StepMessageHandler {
 				String childName = dispatch.input().get("workflow").asString();
 				WorkflowDefinition child = registry().find(childName);
 				if (child == null) {
+					persistOutbox(rows, outbound);
 					return end(job, new Decision.End(JobStatus.FAILED, null, new JobError(
 							UnknownWorkflowException.class.getName(), "Workflow '" + workflow.name()
 									+ "' started a child of workflow '" + childName + "', which is not registered",
@@ -831,15 +832,21 @@ public class WorkflowEngine implements StepMessageHandler {
 				job.setCurrentStep(dispatch.step());
 			}
 		}
-		// After the step executions, so that the inserts of each table go out together.
-		for (OutboxEntity row : rows) {
-			this.store.persist(row);
-			outbound.add(outbound(row));
-		}
+		persistOutbox(rows, outbound);
 		if (decision.end() != null) {
 			return end(job, decision.end(), now);
 		}
 		return outbound;
+	}
+
+	/**
+	 * Stores outbox rows after the step executions they dispatch, so that the inserts of each table go out together.
+	 */
+	private void persistOutbox(List<OutboxEntity> rows, List<OutboundMessage> outbound) {
+		for (OutboxEntity row : rows) {
+			this.store.persist(row);
+			outbound.add(outbound(row));
+		}
 	}
 
 	/**
