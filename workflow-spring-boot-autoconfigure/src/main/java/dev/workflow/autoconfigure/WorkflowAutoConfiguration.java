@@ -12,6 +12,7 @@ import dev.workflow.api.WorkflowClient;
 import dev.workflow.engine.BackgroundWork;
 import dev.workflow.engine.DefaultWorkflowClient;
 import dev.workflow.engine.EngineSettings;
+import dev.workflow.engine.Retention;
 import dev.workflow.engine.StepCallProxies;
 import dev.workflow.engine.WorkflowEngine;
 import dev.workflow.engine.WorkflowJson;
@@ -36,6 +37,9 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.beans.factory.ListableBeanFactory;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -45,6 +49,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -187,9 +192,22 @@ public final class WorkflowAutoConfiguration {
 		}
 
 		@Bean
-		BackgroundWork workflowBackgroundWork(WorkflowEngine engine, WorkflowProperties properties) {
+		BackgroundWork workflowBackgroundWork(WorkflowEngine engine, WorkflowProperties properties,
+				ObjectProvider<Retention> retention) {
 			return new BackgroundWork(engine, properties.getScheduler().getPollInterval(),
-					properties.getScheduler().isEnabled());
+					properties.getScheduler().isEnabled(), retention.getIfAvailable(),
+					properties.getRetention().getInterval());
+		}
+
+		/**
+		 * Deletes jobs that ended longer ago than {@code workflow.retention.max-age}.
+		 */
+		@Bean
+		@ConditionalOnProperty(name = "workflow.retention.max-age")
+		@ConditionalOnMissingBean
+		Retention workflowRetention(JobStore store, WorkflowProperties properties) {
+			WorkflowProperties.Retention retention = properties.getRetention();
+			return new Retention(store, retention.getMaxAge(), retention.getBatchSize(), Clock.systemUTC());
 		}
 
 		/**
@@ -252,6 +270,28 @@ public final class WorkflowAutoConfiguration {
 		template.setMandatory(true);
 		template.setUsePublisherConnection(true);
 		return template;
+	}
+
+	/**
+	 * Meters of the engine, when the application has Micrometer (Spring Boot Actuator brings it and binds them).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+	static class MetricsConfiguration {
+
+		/** The meter that counts the jobs retention deleted. */
+		static final String DELETED_JOBS_METER = "workflow.jobs.deleted";
+
+		@Bean
+		@ConditionalOnProperty(name = "workflow.retention.max-age")
+		MeterBinder workflowRetentionMetrics(ObjectProvider<Retention> retention) {
+			return (registry) -> retention.ifAvailable((deleting) -> FunctionCounter
+				.builder(DELETED_JOBS_METER, deleting, Retention::deletedJobs)
+				.description("Jobs deleted by retention, with their history, because they ended long ago")
+				.baseUnit("jobs")
+				.register(registry));
+		}
+
 	}
 
 }

@@ -29,6 +29,8 @@ public class WorkflowProperties {
 
 	private final Scheduler scheduler = new Scheduler();
 
+	private final Retention retention = new Retention();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -55,6 +57,10 @@ public class WorkflowProperties {
 
 	public Scheduler getScheduler() {
 		return this.scheduler;
+	}
+
+	public Retention getRetention() {
+		return this.retention;
 	}
 
 	/**
@@ -436,6 +442,53 @@ public class WorkflowProperties {
 
 		public void setOutboxRelayAfter(Duration outboxRelayAfter) {
 			this.outboxRelayAfter = outboxRelayAfter;
+		}
+
+	}
+
+	/**
+	 * Deletion of jobs that ended long ago (completed, failed, aborted or cancelled), with their history. Off unless
+	 * a maximum age is set. Instances that do background work take turns: one at a time deletes, in batches.
+	 */
+	public static class Retention {
+
+		/**
+		 * How long after its end a job is kept before it is deleted, with its history; unset keeps every job.
+		 */
+		private @Nullable Duration maxAge;
+
+		/**
+		 * How often jobs past the maximum age are looked for.
+		 */
+		private Duration interval = Duration.ofMinutes(1);
+
+		/**
+		 * Most jobs deleted in one transaction.
+		 */
+		private int batchSize = 1000;
+
+		public @Nullable Duration getMaxAge() {
+			return this.maxAge;
+		}
+
+		public void setMaxAge(@Nullable Duration maxAge) {
+			this.maxAge = maxAge;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public int getBatchSize() {
+			return this.batchSize;
+		}
+
+		public void setBatchSize(int batchSize) {
+			this.batchSize = batchSize;
 		}
 
 	}

@@ -7,13 +7,15 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
  * The engine's background work on this instance: renewing the leases of running steps, moving due retries and
- * expired leases to the broker, and relaying outbox rows a crash left behind. Every instance runs it; the database
+ * expired leases to the broker, relaying outbox rows a crash left behind and, if configured, deleting jobs that ended
+ * long ago. Every instance runs it; the database
  * hands each item to one of them.
  */
 public class BackgroundWork implements SmartLifecycle {
@@ -26,18 +28,27 @@ public class BackgroundWork implements SmartLifecycle {
 
 	private final boolean dueWork;
 
+	private final @Nullable Retention retention;
+
+	private final Duration retentionInterval;
+
 	private volatile ScheduledExecutorService executor;
 
 	/**
 	 * Creates the background work.
 	 * @param engine the engine
 	 * @param pollInterval how often due work is looked for
-	 * @param dueWork whether this instance takes part in due work (lease renewal always runs)
+	 * @param dueWork whether this instance takes part in due work and retention (lease renewal always runs)
+	 * @param retention deletes jobs that ended long ago, or {@code null} to keep them
+	 * @param retentionInterval how often retention runs
 	 */
-	public BackgroundWork(WorkflowEngine engine, Duration pollInterval, boolean dueWork) {
+	public BackgroundWork(WorkflowEngine engine, Duration pollInterval, boolean dueWork, @Nullable Retention retention,
+			Duration retentionInterval) {
 		this.engine = engine;
 		this.pollInterval = pollInterval;
 		this.dueWork = dueWork;
+		this.retention = retention;
+		this.retentionInterval = retentionInterval;
 	}
 
 	@Override
@@ -54,6 +65,12 @@ public class BackgroundWork implements SmartLifecycle {
 				guarded("dispatch steps with expired leases", this.engine::dispatchExpiredLeases);
 				guarded("relay the outbox", this.engine::relayOutbox);
 			}, every, every, TimeUnit.MILLISECONDS);
+			Retention expiry = this.retention;
+			if (expiry != null) {
+				long interval = Math.max(1, this.retentionInterval.toMillis());
+				scheduler.scheduleWithFixedDelay(() -> guarded("delete expired jobs", expiry::deleteExpired), interval,
+						interval, TimeUnit.MILLISECONDS);
+			}
 		}
 		this.executor = scheduler;
 	}

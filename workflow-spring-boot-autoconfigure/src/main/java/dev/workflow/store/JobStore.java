@@ -504,6 +504,37 @@ public class JobStore {
 		});
 	}
 
+	/** The advisory lock that lets one instance at a time delete expired jobs (the bytes of "wf-retn"). */
+	private static final long RETENTION_LOCK = 0x77662d7265746eL;
+
+	/**
+	 * Deletes one batch of jobs that ended before a moment, oldest first, with their step executions (and, through
+	 * their foreign key, their kept events), in one statement and a transaction of its own, if no other instance is
+	 * deleting jobs at the same time.
+	 * @param endedBefore only jobs that ended before this
+	 * @param limit the most jobs to delete
+	 * @return how many were deleted, or -1 if another instance holds the retention lock
+	 */
+	public int deleteEndedJobs(Instant endedBefore, int limit) {
+		Integer deleted = this.jdbcTransactions.execute((status) -> {
+			if (!Boolean.TRUE.equals(this.jdbc.queryForObject("select pg_try_advisory_xact_lock(?)", Boolean.class,
+					RETENTION_LOCK))) {
+				return -1;
+			}
+			// finished_at is never before created_at: the condition on created_at lets its index narrow the search.
+			return this.jdbc.queryForObject("""
+					with expired as (
+					  select id from wf_job
+					  where created_at < ? and finished_at < ? and status in""" + " " + FINAL_STATUSES + """
+
+					  order by finished_at limit ?),
+					steps as (delete from wf_step_execution where job_id in (select id from expired)),
+					jobs as (delete from wf_job where id in (select id from expired) returning id)
+					select count(*) from jobs""", Integer.class, time(endedBefore), time(endedBefore), limit);
+		});
+		return (deleted != null) ? deleted : 0;
+	}
+
 	/**
 	 * Runs work in a plain JDBC transaction of its own (no persistence context), for the store's plain SQL methods.
 	 * @param <T> the result type

@@ -10,10 +10,12 @@ import dev.workflow.api.JobHandle;
 import dev.workflow.api.JobQuery;
 import dev.workflow.api.StartOptions;
 import dev.workflow.api.WorkflowClient;
+import dev.workflow.engine.Retention;
 import dev.workflow.engine.WorkflowEngine;
 import dev.workflow.engine.WorkflowJson;
 import dev.workflow.test.TestServers;
 import dev.workflow.transport.WorkflowTopology;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -66,6 +68,41 @@ class WorkflowAutoConfigurationTests {
 			assertThat(context).doesNotHaveBean("workflowStepListenerContainer");
 			assertThat(context).doesNotHaveBean(SimpleMessageListenerContainer.class);
 		});
+	}
+
+	@Test
+	void whenNoRetentionAgeIsSetThenJobsAreKept() {
+		this.runner.run((context) -> {
+			assertThat(context).doesNotHaveBean(Retention.class);
+			assertThat(context).doesNotHaveBean(MeterBinder.class);
+		});
+	}
+
+	@Test
+	void whenARetentionAgeIsSetThenRetentionRunsWithItAndIsMetered() {
+		this.runner.withPropertyValues("workflow.retention.max-age=30d").run((context) -> {
+			assertThat(context.getBean(Retention.class).maxAge()).isEqualTo(Duration.ofDays(30));
+			assertThat(context).hasSingleBean(MeterBinder.class);
+		});
+	}
+
+	@Test
+	void whenMicrometerIsMissingThenRetentionRunsUnmetered() {
+		this.runner.withPropertyValues("workflow.retention.max-age=30d")
+			.withClassLoader(new FilteredClassLoader("io.micrometer.core"))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).hasSingleBean(Retention.class);
+				assertThat(context).doesNotHaveBean("workflowRetentionMetrics");
+			});
+	}
+
+	@Test
+	void whenTheRetentionAgeIsNotPositiveThenTheStartFailsSayingSo() {
+		this.runner.withPropertyValues("workflow.retention.max-age=0s")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("workflow.retention.max-age must be positive"));
 	}
 
 	@Test
