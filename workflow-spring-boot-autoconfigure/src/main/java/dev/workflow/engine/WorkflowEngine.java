@@ -47,6 +47,7 @@ import dev.workflow.transport.WorkflowTopology;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.MDC;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
@@ -65,6 +66,15 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class WorkflowEngine implements StepMessageHandler {
 
 	private static final Log logger = LogFactory.getLog(WorkflowEngine.class);
+
+	/** The logging context key of the job a step belongs to, set while the step is handled. */
+	public static final String MDC_JOB_ID = "jobId";
+
+	/** The logging context key of the workflow a step belongs to. */
+	public static final String MDC_WORKFLOW = "workflow";
+
+	/** The logging context key of the step being handled. */
+	public static final String MDC_STEP = "step";
 
 	private final ListableBeanFactory beanFactory;
 
@@ -341,6 +351,21 @@ public class WorkflowEngine implements StepMessageHandler {
 	@Override
 	public void handle(byte[] body) {
 		StepMessage message = this.json.decode(body);
+		// Every line logged while the step is handled (the step's own lines among them) names its job and step.
+		MDC.put(MDC_JOB_ID, message.jobId().toString());
+		MDC.put(MDC_WORKFLOW, message.workflow());
+		MDC.put(MDC_STEP, message.step());
+		try {
+			handle(message);
+		}
+		finally {
+			MDC.remove(MDC_JOB_ID);
+			MDC.remove(MDC_WORKFLOW);
+			MDC.remove(MDC_STEP);
+		}
+	}
+
+	private void handle(StepMessage message) {
 		WorkflowDefinition workflow = registry().find(message.workflow());
 		StepInvoker invoker = (workflow == null) ? null
 				: workflow.orchestrated() ? this.callableInvokers.get(message.step())

@@ -9,6 +9,7 @@ import dev.workflow.api.StartOptions;
 import dev.workflow.api.WorkflowClient;
 import dev.workflow.test.TestApplication;
 import dev.workflow.test.workflows.CurrentTimeResolver;
+import dev.workflow.test.workflows.LoggingContextWorkflow;
 import dev.workflow.test.workflows.OrderContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -40,6 +41,15 @@ class PipelineExamplesIntegrationTests {
 		assertThat(output.getOut())
 			.contains("Hello, I am step 1 and I've received 21 at " + CurrentTimeResolver.NOW + "\n")
 			.contains("Hello, I am step 2 and I've received 22 thanks to prryplatypus\n");
+	}
+
+	@Test
+	void whileAStepRunsTheLoggingContextNamesItsJobWorkflowAndStep() {
+		JobHandle<Object> job = this.client.start("logging_context", "x");
+
+		job.await(Duration.ofSeconds(30));
+		assertThat(LoggingContextWorkflow.SEEN.get(job.id()))
+			.containsExactly(job.id().toString(), "logging_context", "look");
 	}
 
 	@Test
