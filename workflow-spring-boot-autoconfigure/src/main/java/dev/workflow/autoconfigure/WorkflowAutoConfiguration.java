@@ -23,6 +23,8 @@ import dev.workflow.transport.StepListener;
 import dev.workflow.transport.StepPublisher;
 import dev.workflow.transport.TopologyInitializer;
 import dev.workflow.transport.WorkflowTopology;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import jakarta.persistence.EntityManagerFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -37,9 +39,6 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.beans.factory.ListableBeanFactory;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.binder.MeterBinder;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -195,8 +194,7 @@ public final class WorkflowAutoConfiguration {
 		BackgroundWork workflowBackgroundWork(WorkflowEngine engine, WorkflowProperties properties,
 				ObjectProvider<Retention> retention) {
 			return new BackgroundWork(engine, properties.getScheduler().getPollInterval(),
-					properties.getScheduler().isEnabled(), retention.getIfAvailable(),
-					properties.getRetention().getInterval());
+					properties.getScheduler().isEnabled(), retention.getIfAvailable());
 		}
 
 		/**
@@ -207,7 +205,8 @@ public final class WorkflowAutoConfiguration {
 		@ConditionalOnMissingBean
 		Retention workflowRetention(JobStore store, WorkflowProperties properties) {
 			WorkflowProperties.Retention retention = properties.getRetention();
-			return new Retention(store, retention.getMaxAge(), retention.getBatchSize(), Clock.systemUTC());
+			return new Retention(store, retention.getMaxAge(), retention.getBatchSize(), retention.getInterval(),
+					Clock.systemUTC());
 		}
 
 		/**

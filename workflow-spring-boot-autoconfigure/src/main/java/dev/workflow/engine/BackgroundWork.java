@@ -15,8 +15,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 /**
  * The engine's background work on this instance: renewing the leases of running steps, moving due retries and
  * expired leases to the broker, relaying outbox rows a crash left behind and, if configured, deleting jobs that ended
- * long ago. Every instance runs it; the database
- * hands each item to one of them.
+ * long ago. Every instance runs it; the database hands each item to one of them.
  */
 public class BackgroundWork implements SmartLifecycle {
 
@@ -30,8 +29,6 @@ public class BackgroundWork implements SmartLifecycle {
 
 	private final @Nullable Retention retention;
 
-	private final Duration retentionInterval;
-
 	private volatile ScheduledExecutorService executor;
 
 	/**
@@ -40,15 +37,13 @@ public class BackgroundWork implements SmartLifecycle {
 	 * @param pollInterval how often due work is looked for
 	 * @param dueWork whether this instance takes part in due work and retention (lease renewal always runs)
 	 * @param retention deletes jobs that ended long ago, or {@code null} to keep them
-	 * @param retentionInterval how often retention runs
 	 */
-	public BackgroundWork(WorkflowEngine engine, Duration pollInterval, boolean dueWork, @Nullable Retention retention,
-			Duration retentionInterval) {
+	public BackgroundWork(WorkflowEngine engine, Duration pollInterval, boolean dueWork,
+			@Nullable Retention retention) {
 		this.engine = engine;
 		this.pollInterval = pollInterval;
 		this.dueWork = dueWork;
 		this.retention = retention;
-		this.retentionInterval = retentionInterval;
 	}
 
 	@Override
@@ -67,7 +62,7 @@ public class BackgroundWork implements SmartLifecycle {
 			}, every, every, TimeUnit.MILLISECONDS);
 			Retention expiry = this.retention;
 			if (expiry != null) {
-				long interval = Math.max(1, this.retentionInterval.toMillis());
+				long interval = Math.max(1, expiry.interval().toMillis());
 				scheduler.scheduleWithFixedDelay(() -> guarded("delete expired jobs", expiry::deleteExpired), interval,
 						interval, TimeUnit.MILLISECONDS);
 			}

@@ -24,6 +24,8 @@ public class Retention {
 
 	private final int batchSize;
 
+	private final Duration interval;
+
 	private final Clock clock;
 
 	private final AtomicLong deleted = new AtomicLong();
@@ -33,9 +35,10 @@ public class Retention {
 	 * @param store the store
 	 * @param maxAge how long after its end a job is kept
 	 * @param batchSize the most jobs deleted in one transaction
+	 * @param interval how often expired jobs are looked for
 	 * @param clock the clock
 	 */
-	public Retention(JobStore store, Duration maxAge, int batchSize, Clock clock) {
+	public Retention(JobStore store, Duration maxAge, int batchSize, Duration interval, Clock clock) {
 		if (maxAge.isNegative() || maxAge.isZero()) {
 			throw new IllegalArgumentException("workflow.retention.max-age must be positive, not " + maxAge);
 		}
@@ -45,6 +48,7 @@ public class Retention {
 		this.store = store;
 		this.maxAge = maxAge;
 		this.batchSize = batchSize;
+		this.interval = interval;
 		this.clock = clock;
 	}
 
@@ -81,6 +85,14 @@ public class Retention {
 	 */
 	public long deletedJobs() {
 		return this.deleted.get();
+	}
+
+	/**
+	 * Returns how often expired jobs are looked for.
+	 * @return the interval
+	 */
+	public Duration interval() {
+		return this.interval;
 	}
 
 	/**
