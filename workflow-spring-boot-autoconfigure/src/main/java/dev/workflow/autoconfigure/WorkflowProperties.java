@@ -31,6 +31,8 @@ public class WorkflowProperties {
 
 	private final Retention retention = new Retention();
 
+	private final Dashboard dashboard = new Dashboard();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -61,6 +63,10 @@ public class WorkflowProperties {
 
 	public Retention getRetention() {
 		return this.retention;
+	}
+
+	public Dashboard getDashboard() {
+		return this.dashboard;
 	}
 
 	/**
@@ -489,6 +495,53 @@ public class WorkflowProperties {
 
 		public void setBatchSize(int batchSize) {
 			this.batchSize = batchSize;
+		}
+
+	}
+
+	/**
+	 * The web dashboard: an overview per workflow, the job list with filters, each job's timeline, and cancel and
+	 * retry. It runs in servlet web applications, in the browser, on the REST API, which must be enabled too.
+	 */
+	public static class Dashboard {
+
+		/**
+		 * Whether the dashboard is served. It needs the REST API (workflow.api.enabled=true).
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * Path of the dashboard's page; its scripts and styles are served under {path}/assets.
+		 */
+		private String path = "/workflow";
+
+		/**
+		 * How often the open page reloads what it shows while live refresh is on.
+		 */
+		private Duration refreshInterval = Duration.ofSeconds(5);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
+		public Duration getRefreshInterval() {
+			return this.refreshInterval;
+		}
+
+		public void setRefreshInterval(Duration refreshInterval) {
+			this.refreshInterval = refreshInterval;
 		}
 
 	}

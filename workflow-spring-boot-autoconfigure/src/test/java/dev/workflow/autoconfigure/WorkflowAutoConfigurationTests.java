@@ -165,6 +165,9 @@ class WorkflowAutoConfigurationTests {
 		assertThat(properties.getScheduler().getPollInterval()).isEqualTo(Duration.ofMillis(200));
 		assertThat(properties.getScheduler().getBatchSize()).isEqualTo(500);
 		assertThat(properties.getScheduler().getOutboxRelayAfter()).isEqualTo(Duration.ofSeconds(5));
+		assertThat(properties.getDashboard().isEnabled()).isFalse();
+		assertThat(properties.getDashboard().getPath()).isEqualTo("/workflow");
+		assertThat(properties.getDashboard().getRefreshInterval()).isEqualTo(Duration.ofSeconds(5));
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,0 +1,707 @@
+/*
+ * The workflow dashboard: plain JavaScript on the starter's REST API, no framework and no build step.
+ *
+ * Views are chosen by the URL's hash, so every view is a link: #/ (overview), #/jobs?<the API's own job filters>
+ * and #/jobs/<id>. Everything the API returns is inserted as text, never as HTML.
+ */
+(function () {
+	'use strict';
+
+	const JOB_STATUSES = ['QUEUED', 'RUNNING', 'COMPLETED', 'FAILED', 'ABORTED', 'CANCELLED'];
+	const CANCELLABLE = ['QUEUED', 'RUNNING'];
+	const PAGE_SIZE = 20;
+	const CONTEXT_PREFIX = 'userContext.';
+	const LIVE_KEY = 'workflow-dashboard.live';
+
+	const api = meta('workflow-api').replace(/\/+$/, '');
+	const refreshMillis = Math.max(1000, parseInt(meta('workflow-refresh-interval'), 10) || 5000);
+	const csrf = { token: meta('_csrf'), header: meta('_csrf_header') };
+
+	const $ = (id) => document.getElementById(id);
+
+	/** What the page knows between refreshes. */
+	const state = {
+		route: null,
+		workflows: null,
+		rendered: '',
+		openDetails: new Set(),
+		knownJobs: null,
+		timer: 0,
+		generation: 0
+	};
+
+	function meta(name) {
+		const element = document.querySelector('meta[name="' + name + '"]');
+		return element ? element.content : '';
+	}
+
+	// ---- DOM building: text only, never HTML from data ----
+
+	function h(tag, attributes, ...children) {
+		return build(document.createElement(tag), attributes, children);
+	}
+
+	function s(tag, attributes, ...children) {
+		return build(document.createElementNS('http://www.w3.org/2000/svg', tag), attributes, children);
+	}
+
+	function build(element, attributes, children) {
+		for (const [name, value] of Object.entries(attributes || {})) {
+			if (value === undefined || value === null || value === false) {
+				continue;
+			}
+			if (name.startsWith('on')) {
+				element.addEventListener(name.slice(2), value);
+			}
+			else {
+				element.setAttribute(name, value === true ? '' : String(value));
+			}
+		}
+		for (const child of children.flat()) {
+			if (child !== undefined && child !== null && child !== false) {
+				element.append(child instanceof Node ? child : String(child));
+			}
+		}
+		return element;
+	}
+
+	function badge(status, testId) {
+		return h('span', { 'class': 'badge', 'data-status': status, 'data-testid': testId }, status.replace('_', ' '));
+	}
+
+	function progress(job) {
+		const bar = h('span');
+		bar.style.width = Math.max(0, Math.min(100, job.percentComplete || 0)) + '%';
+		return h('div', { 'class': 'progress', 'data-status': job.status, 'role': 'progressbar',
+			'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': job.percentComplete || 0,
+			'aria-label': 'Progress' }, bar);
+	}
+
+	function json(value) {
+		return JSON.stringify(value, null, 2);
+	}
+
+	// ---- Times and durations ----
+
+	const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+	const dateTimeFormat = new Intl.DateTimeFormat(undefined,
+		{ month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+	const preciseFormat = new Intl.DateTimeFormat(undefined,
+		{ hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3 });
+	const minuteFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+	function time(iso, precise) {
+		if (!iso) {
+			return h('span', { 'class': 'muted' }, '—');
+		}
+		const date = new Date(iso);
+		const today = date.toDateString() === new Date().toDateString();
+		const text = precise ? preciseFormat.format(date) : (today ? timeFormat : dateTimeFormat).format(date);
+		return h('time', { datetime: iso, title: date.toISOString() }, text);
+	}
+
+	function millis(iso) {
+		return iso ? Date.parse(iso) : NaN;
+	}
+
+	function duration(ms) {
+		if (!Number.isFinite(ms) || ms < 0) {
+			return '—';
+		}
+		if (ms < 1000) {
+			return Math.round(ms) + ' ms';
+		}
+		if (ms < 60000) {
+			return (ms / 1000).toFixed(ms < 10000 ? 2 : 1) + ' s';
+		}
+		const seconds = Math.round(ms / 1000);
+		if (seconds < 3600) {
+			return Math.floor(seconds / 60) + ' min ' + (seconds % 60) + ' s';
+		}
+		const minutes = Math.round(seconds / 60);
+		if (minutes < 1440) {
+			return Math.floor(minutes / 60) + ' h ' + (minutes % 60) + ' min';
+		}
+		return Math.floor(minutes / 1440) + ' d ' + Math.floor((minutes % 1440) / 60) + ' h';
+	}
+
+	function jobDuration(job) {
+		const start = millis(job.startedAt || job.createdAt);
+		const end = job.finishedAt ? millis(job.finishedAt) : (job.status === 'RUNNING' ? Date.now() : NaN);
+		return duration(end - start);
+	}
+
+	function toLocalInput(iso) {
+		const date = new Date(iso);
+		if (!iso || Number.isNaN(date.getTime())) {
+			return '';
+		}
+		const pad = (n) => String(n).padStart(2, '0');
+		return date.getFullYear() + '-' + pad(date.getMonth() + 1) + '-' + pad(date.getDate()) + 'T'
+			+ pad(date.getHours()) + ':' + pad(date.getMinutes()) + ':' + pad(date.getSeconds());
+	}
+
+	function fromLocalInput(value) {
+		const date = value ? new Date(value) : null;
+		return (date && !Number.isNaN(date.getTime())) ? date.toISOString() : '';
+	}
+
+	// ---- The REST API ----
+
+	/** A failed call, with the API's problem detail (RFC 9457) or one made up for a network failure. */
+	class ProblemError extends Error {
+		constructor(problem, status) {
+			super(problem.detail || problem.title || ('HTTP ' + status));
+			this.problem = problem;
+			this.status = status;
+		}
+	}
+
+	async function call(path, method, body) {
+		const headers = { 'Accept': 'application/json, application/problem+json' };
+		if (body !== undefined) {
+			headers['Content-Type'] = 'application/json';
+		}
+		if (method && method !== 'GET' && csrf.token && csrf.header) {
+			headers[csrf.header] = csrf.token;
+		}
+		let response;
+		try {
+			response = await fetch(api + path, { method: method || 'GET', headers, credentials: 'same-origin',
+				cache: 'no-store', body: body === undefined ? undefined : JSON.stringify(body) });
+		}
+		catch (ex) {
+			throw new ProblemError({ title: 'The server cannot be reached', detail: ex.message }, 0);
+		}
+		const type = response.headers.get('Content-Type') || '';
+		const content = type.includes('json') ? await response.json().catch(() => null) : null;
+		if (!response.ok) {
+			const problem = (content && typeof content === 'object') ? content
+				: { title: response.status + ' ' + (response.statusText || 'error') };
+			throw new ProblemError(problem, response.status);
+		}
+		return content;
+	}
+
+	// ---- Notices: results of actions and problems ----
+
+	function showNotice(ok, title, detail, errors) {
+		const notice = $('notice');
+		notice.replaceChildren(h('strong', null, title), detail ? h('span', null, detail) : null,
+			(errors && errors.length) ? h('ul', null, errors.map((e) =>
+				h('li', null, (e.parameter ? e.parameter + ': ' : '') + (e.message || '')))) : null);
+		notice.classList.toggle('ok', ok);
+		notice.setAttribute('role', ok ? 'status' : 'alert');
+		notice.dataset.kind = ok ? 'ok' : 'problem';
+		notice.hidden = false;
+	}
+
+	function showProblem(error) {
+		const problem = (error && error.problem) || { title: 'Something went wrong', detail: String(error) };
+		showNotice(false, problem.title || 'Request failed', problem.detail, problem.errors);
+	}
+
+	function clearNotice() {
+		$('notice').hidden = true;
+	}
+
+	// ---- Routing ----
+
+	function parseRoute() {
+		const hash = location.hash.replace(/^#/, '') || '/';
+		const mark = hash.indexOf('?');
+		const path = mark < 0 ? hash : hash.slice(0, mark);
+		const params = new URLSearchParams(mark < 0 ? '' : hash.slice(mark + 1));
+		const match = path.match(/^\/jobs\/([^/]+)$/);
+		if (match) {
+			return { view: 'job', id: decodeURIComponent(match[1]), key: path };
+		}
+		if (path === '/jobs') {
+			return { view: 'jobs', params, key: path + '?' + params };
+		}
+		return { view: 'overview', key: '/' };
+	}
+
+	function show(view) {
+		for (const name of ['overview', 'jobs', 'job']) {
+			$('view-' + name).hidden = name !== view;
+		}
+		const current = view === 'overview' ? 'nav-overview' : 'nav-jobs';
+		for (const link of document.querySelectorAll('.top nav a')) {
+			if (link.id === current) {
+				link.setAttribute('aria-current', 'page');
+			}
+			else {
+				link.removeAttribute('aria-current');
+			}
+		}
+	}
+
+	async function navigate() {
+		const route = parseRoute();
+		const changed = !state.route || state.route.key !== route.key;
+		state.route = route;
+		if (changed) {
+			state.rendered = '';
+			state.openDetails.clear();
+			state.knownJobs = null;
+			clearNotice();
+			show(route.view);
+		}
+		await refresh(changed);
+		if (changed) {
+			const heading = document.querySelector('#view-' + route.view + ' h1');
+			if (heading && document.activeElement === document.body) {
+				heading.setAttribute('tabindex', '-1');
+				heading.focus({ preventScroll: true });
+			}
+		}
+	}
+
+	async function refresh(first) {
+		const generation = ++state.generation;
+		clearTimeout(state.timer);
+		const route = state.route;
+		try {
+			if (route.view === 'overview') {
+				await loadOverview(generation);
+			}
+			else if (route.view === 'jobs') {
+				await loadJobs(route.params, generation, first);
+			}
+			else {
+				await loadJob(route.id, generation);
+			}
+			if (generation === state.generation) {
+				$('last-refresh').textContent = 'Updated ' + timeFormat.format(new Date());
+				if (!first && $('notice').dataset.kind === 'problem' && $('notice').dataset.source === 'refresh') {
+					clearNotice();
+				}
+			}
+		}
+		catch (error) {
+			if (generation === state.generation) {
+				showProblem(error);
+				$('notice').dataset.source = 'refresh';
+			}
+		}
+		finally {
+			if (generation === state.generation) {
+				schedule();
+			}
+		}
+	}
+
+	function schedule() {
+		clearTimeout(state.timer);
+		if ($('live-toggle').checked && !document.hidden) {
+			state.timer = setTimeout(() => refresh(false), refreshMillis);
+		}
+	}
+
+	/** Skips re-rendering when the API answered the same as last time, so open details and scroll stay put. */
+	function unchanged(data) {
+		const text = JSON.stringify(data);
+		if (text === state.rendered) {
+			return true;
+		}
+		state.rendered = text;
+		return false;
+	}
+
+	// ---- Overview ----
+
+	async function workflows() {
+		state.workflows = await call('/workflows');
+		return state.workflows;
+	}
+
+	async function loadOverview(generation) {
+		const list = await workflows();
+		if (generation !== state.generation || unchanged(list)) {
+			return;
+		}
+		const cards = $('workflow-cards');
+		cards.setAttribute('aria-busy', 'false');
+		if (!list.length) {
+			cards.replaceChildren(h('p', { 'class': 'empty' }, 'No workflows are registered in this application.'));
+			return;
+		}
+		cards.replaceChildren(...list.map(workflowCard));
+	}
+
+	function workflowCard(workflow) {
+		const jobsOf = (status) => jobsLink({ workflow: workflow.name, status });
+		const counts = workflow.counts || {};
+		return h('article', { 'class': 'card', 'data-testid': 'workflow-card', 'data-workflow': workflow.name },
+			h('div', { 'class': 'card-head' },
+				h('h3', null, h('a', { href: jobsOf(''), 'data-testid': 'workflow-link' }, workflow.name)),
+				h('span', { 'class': 'kind', title: workflow.kind === 'pipeline'
+					? 'Steps run in their declared order' : 'A workflow method calls the steps' }, workflow.kind)),
+			(workflow.steps && workflow.steps.length)
+				? h('p', { 'class': 'steps-line' }, workflow.steps.join(workflow.kind === 'pipeline' ? ' → ' : ' · '))
+				: null,
+			h('div', { 'class': 'counts' }, JOB_STATUSES.map((status) => {
+				const n = counts[status] || 0;
+				return h('a', { 'class': n ? 'count' : 'count zero', href: jobsOf(status), 'data-status': status,
+					'data-testid': 'count-' + status, 'aria-label': n + ' ' + status.toLowerCase() + ' jobs' },
+				h('span', { 'class': 'n' }, n), h('span', { 'class': 'label' }, status));
+			})),
+			h('div', { 'class': 'hour' },
+				h('span', { 'data-testid': 'completed-last-hour' }, h('b', null, workflow.completedLastHour || 0),
+					' completed'),
+				h('span', { 'data-testid': 'failed-last-hour' }, h('b', null, workflow.failedLastHour || 0), ' failed'),
+				h('span', { 'class': 'muted' }, 'in the last hour')),
+			throughputChart(workflow.throughputPerMinute || []));
+	}
+
+	function throughputChart(minutes) {
+		const width = 300;
+		const height = 60;
+		const gap = 3;
+		const slot = width / Math.max(minutes.length, 1);
+		const peak = Math.max(1, ...minutes.map((m) => (m.completed || 0) + (m.failed || 0)));
+		const total = minutes.reduce((sum, m) => sum + (m.completed || 0) + (m.failed || 0), 0);
+		const label = 'Jobs ended per minute over the last ' + minutes.length + ' minutes: ' + total + ' in all';
+		const bars = minutes.map((m, i) => {
+			const completed = (m.completed || 0) / peak * (height - 2);
+			const failed = (m.failed || 0) / peak * (height - 2);
+			const x = i * slot + gap / 2;
+			const w = Math.max(slot - gap, 1);
+			return s('g', null,
+				s('title', null, minuteFormat.format(new Date(m.minute)) + ': ' + (m.completed || 0) + ' completed, '
+					+ (m.failed || 0) + ' failed'),
+				s('rect', { x, y: 0, width: w, height, fill: 'transparent' }),
+				completed ? s('rect', { 'class': 'bar-completed', x, y: height - completed, width: w, height: completed,
+					rx: 1.5 }) : null,
+				failed ? s('rect', { 'class': 'bar-failed', x, y: height - completed - failed, width: w, height: failed,
+					rx: 1.5 }) : null);
+		});
+		return h('figure', { 'class': 'throughput' },
+			s('svg', { 'class': 'chart', viewBox: '0 0 ' + width + ' ' + height, preserveAspectRatio: 'none',
+				role: 'img', 'aria-label': label, 'data-testid': 'throughput-chart' },
+			s('line', { 'class': 'axis', x1: 0, y1: height - 0.5, x2: width, y2: height - 0.5 }), bars),
+			h('figcaption', { 'class': 'chart-legend' }, h('span', null, minutes.length + ' min ago'),
+				h('span', null, 'completed and failed per minute'), h('span', null, 'now')));
+	}
+
+	// ---- Job list ----
+
+	function jobsLink(filters) {
+		const params = new URLSearchParams();
+		for (const [name, value] of Object.entries(filters)) {
+			if (value) {
+				params.set(name, value);
+			}
+		}
+		const query = params.toString();
+		return '#/jobs' + (query ? '?' + query : '');
+	}
+
+	function contextFilter(params) {
+		for (const [name, value] of params) {
+			if (name.startsWith(CONTEXT_PREFIX)) {
+				return { field: name.slice(CONTEXT_PREFIX.length), value };
+			}
+		}
+		return { field: '', value: '' };
+	}
+
+	async function fillFilters(params) {
+		const select = $('filter-workflow');
+		const names = (state.workflows || await workflows()).map((w) => w.name);
+		const wanted = params.get('workflow') || '';
+		if (wanted && !names.includes(wanted)) {
+			names.push(wanted);
+		}
+		const current = Array.from(select.options).slice(1).map((o) => o.value);
+		if (current.join('\n') !== names.join('\n')) {
+			select.replaceChildren(select.options[0], ...names.map((name) => h('option', { value: name }, name)));
+		}
+		select.value = wanted;
+		$('filter-status').value = params.get('status') || '';
+		$('filter-created-after').value = toLocalInput(params.get('createdAfter'));
+		$('filter-created-before').value = toLocalInput(params.get('createdBefore'));
+		const context = contextFilter(params);
+		$('filter-context-field').value = context.field;
+		$('filter-context-value').value = context.value;
+	}
+
+	function filtersFromForm() {
+		const filters = {
+			workflow: $('filter-workflow').value,
+			status: $('filter-status').value,
+			createdAfter: fromLocalInput($('filter-created-after').value),
+			createdBefore: fromLocalInput($('filter-created-before').value)
+		};
+		const field = $('filter-context-field').value.trim();
+		if (field) {
+			filters[CONTEXT_PREFIX + field] = $('filter-context-value').value;
+		}
+		return filters;
+	}
+
+	async function loadJobs(params, generation, first) {
+		if (first) {
+			await fillFilters(params);
+		}
+		const query = new URLSearchParams(params);
+		query.set('size', String(PAGE_SIZE));
+		const page = await call('/jobs?' + query);
+		if (generation !== state.generation || unchanged(page)) {
+			return;
+		}
+		const known = state.knownJobs;
+		state.knownJobs = new Set(page.items.map((job) => job.id));
+		$('job-rows').replaceChildren(...page.items.map((job) => jobRow(job, known && !known.has(job.id))));
+		$('jobs-empty').hidden = page.items.length > 0;
+		const number = page.page || 0;
+		$('page-prev').disabled = number === 0;
+		$('page-next').disabled = !page.hasNext;
+		$('page-info').textContent = 'Page ' + (number + 1);
+		$('page-info').dataset.page = String(number);
+	}
+
+	function jobRow(job, isNew) {
+		const context = Object.entries(job.userContext || {})
+			.map(([key, value]) => key + '=' + (typeof value === 'string' ? value : JSON.stringify(value)))
+			.join(', ');
+		return h('tr', { 'class': isNew ? 'new' : null, 'data-testid': 'job-row', 'data-job-id': job.id,
+			'data-status': job.status, 'data-workflow': job.workflow },
+		h('td', { 'class': 'mono nowrap' }, h('a', { href: '#/jobs/' + encodeURIComponent(job.id),
+			'data-testid': 'job-link', title: job.id, 'aria-label': 'Job ' + job.id }, job.id.slice(0, 8))),
+		h('td', null, job.workflow),
+		h('td', null, badge(job.status, 'job-row-status')),
+		h('td', null, job.currentStep || h('span', { 'class': 'muted' }, '—')),
+		h('td', { title: job.stepsCompleted + ' steps completed' }, progress(job)),
+		h('td', null, h('div', { 'class': 'ctx', title: context }, context || '—')),
+		h('td', { 'class': 'nowrap' }, time(job.createdAt)),
+		h('td', { 'class': 'nowrap' }, jobDuration(job)));
+	}
+
+	function goToPage(delta) {
+		const params = new URLSearchParams(state.route.params);
+		const page = Math.max(0, (parseInt(params.get('page'), 10) || 0) + delta);
+		if (page) {
+			params.set('page', String(page));
+		}
+		else {
+			params.delete('page');
+		}
+		location.hash = '#/jobs' + (params.toString() ? '?' + params : '');
+	}
+
+	// ---- Job detail ----
+
+	async function loadJob(id, generation) {
+		const detail = await call('/jobs/' + encodeURIComponent(id));
+		if (generation !== state.generation || unchanged(detail)) {
+			return;
+		}
+		renderJob(detail.job, detail.steps || []);
+	}
+
+	function renderJob(job, steps) {
+		document.title = job.workflow + ' ' + job.id.slice(0, 8) + ' · Workflows';
+		$('view-job').dataset.jobId = job.id;
+		$('job-workflow').textContent = job.workflow;
+		const status = $('job-status');
+		status.dataset.status = job.status;
+		status.textContent = job.status;
+		$('job-id').textContent = job.id;
+		$('job-progress').replaceChildren(progress(job));
+		$('action-cancel').hidden = !CANCELLABLE.includes(job.status);
+		$('action-retry').hidden = job.status !== 'FAILED';
+		$('job-back').href = '#/jobs?workflow=' + encodeURIComponent(job.workflow);
+
+		const field = (label, value, testId) => h('div', { 'data-testid': testId }, h('dt', null, label),
+			h('dd', null, value));
+		$('job-fields').replaceChildren(
+			field('Current step', job.currentStep || '—', 'field-current-step'),
+			field('Progress', job.stepsCompleted + ' steps completed, ' + job.percentComplete + '%', 'field-progress'),
+			field('Created', time(job.createdAt, true), 'field-created'),
+			field('Started', time(job.startedAt, true), 'field-started'),
+			field('Finished', time(job.finishedAt, true), 'field-finished'),
+			field('Duration', jobDuration(job), 'field-duration'),
+			field('Idempotency key', job.idempotencyKey || '—', 'field-idempotency-key'));
+
+		const error = $('job-error');
+		error.hidden = !job.error;
+		if (job.error) {
+			error.replaceChildren(h('div', { 'class': 'etype' }, job.error.type || 'Error'),
+				h('p', { 'class': 'emsg', 'data-testid': 'job-error-message' }, job.error.message || ''),
+				job.error.stackTrace ? expandable('Stack trace', job.error.stackTrace, 'job-stack') : null);
+		}
+
+		$('job-data').replaceChildren(
+			h('section', { 'data-testid': 'job-user-context' }, h('h3', null, 'User context'),
+				h('pre', null, json(job.userContext || {}))),
+			(job.output !== null && job.output !== undefined)
+				? h('section', { 'data-testid': 'job-output' }, h('h3', null, 'Output'), h('pre', null, json(job.output)))
+				: null);
+
+		renderTimeline(job, steps);
+	}
+
+	function expandable(label, content, key) {
+		const details = h('details', { 'data-key': key, ontoggle: (event) => {
+			if (event.target.open) {
+				state.openDetails.add(key);
+			}
+			else {
+				state.openDetails.delete(key);
+			}
+		} }, h('summary', null, label), h('pre', null, typeof content === 'string' ? content : json(content)));
+		details.open = state.openDetails.has(key);
+		return details;
+	}
+
+	function renderTimeline(job, steps) {
+		const now = Date.now();
+		const startOf = (e) => millis(e.startedAt) || millis(e.createdAt);
+		const endOf = (e) => millis(e.finishedAt) || (e.status === 'RUNNING' ? now : (millis(e.dueAt) || startOf(e)));
+		const starts = steps.map(startOf).concat(millis(job.startedAt) || millis(job.createdAt)).filter(Number.isFinite);
+		const ends = steps.map(endOf).concat(millis(job.finishedAt) || now).filter(Number.isFinite);
+		const origin = Math.min(...starts);
+		const span = Math.max(Math.max(...ends) - origin, 1);
+
+		const timeline = $('timeline');
+		if (!steps.length) {
+			timeline.replaceChildren(h('li', { 'class': 'empty' }, 'No step has been scheduled yet.'));
+			return;
+		}
+		timeline.replaceChildren(...steps.map((execution) => {
+			const start = startOf(execution);
+			const end = endOf(execution);
+			const bar = h('div', { 'class': 'tl-bar' });
+			bar.style.left = ((start - origin) / span * 100) + '%';
+			bar.style.width = (Math.max(end - start, 0) / span * 100) + '%';
+			const ran = execution.startedAt ? duration(end - millis(execution.startedAt)) : '—';
+			const times = [];
+			if (execution.startedAt) {
+				times.push('started ', time(execution.startedAt, true));
+			}
+			else if (execution.dueAt) {
+				times.push('due ', time(execution.dueAt, true));
+			}
+			else {
+				times.push('queued ', time(execution.createdAt, true));
+			}
+			if (execution.finishedAt) {
+				times.push(' · finished ', time(execution.finishedAt, true));
+			}
+			if (execution.workerId) {
+				times.push(' · on ', h('span', { 'class': 'mono' }, execution.workerId));
+			}
+			const key = execution.id;
+			return h('li', { 'class': 'tl-item', 'data-testid': 'timeline-item', 'data-status': execution.status,
+				'data-step': execution.step, 'data-attempt': execution.attempt },
+			h('div', { 'class': 'tl-step' },
+				h('span', { 'class': 'tl-seq', title: 'Sequence' }, '#' + execution.sequence),
+				h('span', { 'class': 'tl-name', 'data-testid': 'timeline-step' }, execution.step),
+				execution.attempt > 1 || execution.status === 'FAILED'
+					? h('span', { 'class': 'tl-attempt' }, 'attempt ' + execution.attempt) : null,
+				badge(execution.status, 'timeline-status')),
+			h('div', { 'class': 'tl-track', title: execution.step + ': ' + ran }, bar),
+			h('div', { 'class': 'tl-duration' }, ran),
+			h('div', { 'class': 'tl-times' }, times),
+			execution.error ? h('div', { 'class': 'tl-error', 'data-testid': 'timeline-error' },
+				h('code', null, execution.error.type), ': ', execution.error.message || '') : null,
+			h('div', { 'class': 'tl-details' },
+				expandable('Input', execution.input === undefined ? null : execution.input, key + ':input'),
+				execution.output !== null && execution.output !== undefined
+					? expandable('Output', execution.output, key + ':output') : null,
+				execution.error && execution.error.stackTrace
+					? expandable('Stack trace', execution.error.stackTrace, key + ':stack') : null));
+		}));
+	}
+
+	// ---- Actions ----
+
+	function confirmAction(title, text, confirmLabel) {
+		const dialog = $('confirm-dialog');
+		$('confirm-title').textContent = title;
+		$('confirm-text').textContent = text;
+		$('confirm-yes').textContent = confirmLabel;
+		dialog.returnValue = '';
+		return new Promise((resolve) => {
+			dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });
+			dialog.showModal();
+			$('confirm-no').focus();
+		});
+	}
+
+	async function act(action) {
+		const id = state.route && state.route.id;
+		if (!id) {
+			return;
+		}
+		const cancel = action === 'cancel';
+		const confirmed = await confirmAction(cancel ? 'Cancel this job?' : 'Retry this job?',
+			cancel ? 'The job stops at its next step and ends CANCELLED. A step running now is not interrupted, '
+				+ 'but its result is discarded.'
+				: 'The job runs again from the step that failed, with the same input.',
+			cancel ? 'Cancel job' : 'Retry');
+		if (!confirmed) {
+			return;
+		}
+		const button = $(cancel ? 'action-cancel' : 'action-retry');
+		button.disabled = true;
+		try {
+			const job = await call('/jobs/' + encodeURIComponent(id) + '/' + action, 'POST');
+			showNotice(true, cancel ? 'Job cancelled' : 'Retry started',
+				job && job.status ? 'The job is ' + job.status + ' now.' : '');
+			state.rendered = '';
+			await refresh(false);
+		}
+		catch (error) {
+			showProblem(error);
+		}
+		finally {
+			button.disabled = false;
+		}
+	}
+
+	// ---- Start ----
+
+	function start() {
+		const statusSelect = $('filter-status');
+		for (const status of JOB_STATUSES) {
+			statusSelect.append(h('option', { value: status }, status));
+		}
+		$('filter-context-value').title = 'Numbers, true, false and null match JSON values; '
+			+ 'write "42" with quotes to match the string';
+		$('job-filters').addEventListener('submit', (event) => {
+			event.preventDefault();
+			location.hash = jobsLink(filtersFromForm());
+		});
+		$('filter-reset').addEventListener('click', () => {
+			location.hash = '#/jobs';
+		});
+		$('page-prev').addEventListener('click', () => goToPage(-1));
+		$('page-next').addEventListener('click', () => goToPage(1));
+		$('action-cancel').addEventListener('click', () => act('cancel'));
+		$('action-retry').addEventListener('click', () => act('retry'));
+
+		const live = $('live-toggle');
+		live.checked = localStorage.getItem(LIVE_KEY) !== 'off';
+		live.addEventListener('change', () => {
+			localStorage.setItem(LIVE_KEY, live.checked ? 'on' : 'off');
+			if (live.checked) {
+				refresh(false);
+			}
+			else {
+				clearTimeout(state.timer);
+			}
+		});
+		document.addEventListener('visibilitychange', () => {
+			if (!document.hidden && live.checked) {
+				refresh(false);
+			}
+		});
+		window.addEventListener('hashchange', navigate);
+		navigate();
+	}
+
+	start();
+})();
