@@ -1,0 +1,294 @@
+package dev.workflow.web;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Level;
+
+import dev.workflow.api.JobStatus;
+import dev.workflow.api.StartOptions;
+import dev.workflow.api.WorkflowClient;
+import dev.workflow.test.TestDatabases;
+import dev.workflow.web.ShopWorkflows.Order;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Import;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The dashboard in a real headless Chromium, on the real application, REST API, PostgreSQL and RabbitMQ: an operator
+ * looks at the overview, lists and filters jobs, opens a failed job's timeline, retries it, and cancels a job that
+ * waits. Each stage leaves a screenshot in {@code target/dashboard-screenshots}.
+ */
+class DashboardEndToEndTests {
+
+	private static final String CHROMIUM = "/usr/bin/chromium";
+
+	private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+
+	private static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	private static ConfigurableApplicationContext application;
+
+	private static ChromeDriver browser;
+
+	/** A screenshot of the page a failure happened on, next to the stages' screenshots. */
+	@RegisterExtension
+	static final AfterTestExecutionCallback screenshotOnFailure = (context) -> {
+		if (context.getExecutionException().isPresent() && browser != null) {
+			screenshot("failure");
+		}
+	};
+
+	private static String dashboard;
+
+	@BeforeAll
+	static void startApplicationAndBrowser() throws IOException {
+		boolean installed = Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(CHROMEDRIVER));
+		String message = "The dashboard's end-to-end tests need Chromium and its driver at " + CHROMIUM + " and "
+				+ CHROMEDRIVER + " (Debian: apt-get install chromium chromium-driver; .ci/run installs them)";
+		if (System.getenv("CI") != null && !System.getenv("CI").isEmpty()) {
+			assertThat(installed).as(message).isTrue();
+		}
+		assumeTrue(installed, message);
+
+		application = new SpringApplicationBuilder(DashboardApplication.class).run("--server.port=0",
+				"--spring.datasource.url=" + TestDatabases.createEmptyDatabase(),
+				"--workflow.broker.exchange=wf-test-dashboard", "--workflow.broker.step-queue=wf-test-dashboard.steps",
+				"--workflow.broker.parking-queue=wf-test-dashboard.parked", "--workflow.api.enabled=true",
+				"--workflow.dashboard.enabled=true", "--workflow.dashboard.refresh-interval=1s");
+		int port = ((WebServerApplicationContext) application).getWebServer().getPort();
+		dashboard = "http://localhost:" + port + "/workflow";
+
+		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER))
+			.usingAnyFreePort()
+			.build();
+		ChromeOptions options = new ChromeOptions();
+		options.setBinary(CHROMIUM);
+		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+				"--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+				"--disable-sync", "--window-size=1400,1000", "--lang=en-US");
+		options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
+		browser = new ChromeDriver(service, options);
+		Files.createDirectories(SCREENSHOTS);
+	}
+
+	@AfterAll
+	static void stopBrowserAndApplication() {
+		if (browser != null) {
+			browser.quit();
+		}
+		if (application != null) {
+			application.close();
+		}
+	}
+
+	@Test
+	void whenAnOperatorClicksThroughTheDashboardThenTheyFindInspectRetryAndCancelJobs() throws IOException {
+		WorkflowClient client = application.getBean(WorkflowClient.class);
+		UUID acme1 = completedOrder(client, "A-1001", "acme");
+		UUID globex = completedOrder(client, "A-1002", "globex");
+		UUID acme2 = completedOrder(client, "A-1003", "acme");
+		ShopWorkflows.DECLINED.add("initech");
+		UUID failed = client.start("order_fulfilment", new Order("A-1004", List.of("stapler"), 1299),
+				StartOptions.defaults().userContext(Map.of("customer", "initech", "tier", "gold")))
+			.id();
+		UUID waiting = client.start("purchase_approval", new Order("P-77", List.of("espresso machine"), 89900),
+				StartOptions.defaults().userContext(Map.of("customer", "acme"))).id();
+		await().atMost(WAIT).until(() -> status(client, failed) == JobStatus.FAILED);
+		await().atMost(WAIT).until(() -> client.get(waiting).orElseThrow().stepsCompleted() == 1);
+
+		// Overview: counts by status and the last hour per workflow
+		browser.get(dashboard);
+		WebElement orders = waitFor(By.cssSelector("[data-testid=workflow-card][data-workflow=order_fulfilment]"));
+		waitForText(orders, By.cssSelector("[data-testid=count-COMPLETED] .n"), "3");
+		assertThat(orders.findElement(By.cssSelector("[data-testid=count-FAILED] .n")).getText()).isEqualTo("1");
+		assertThat(orders.findElement(By.cssSelector("[data-testid=completed-last-hour] b")).getText()).isEqualTo("3");
+		assertThat(orders.findElements(By.cssSelector("[data-testid=throughput-chart] .bar-completed"))).isNotEmpty();
+		assertThat(orders.getText()).contains("reserve_stock → charge_card → ship_parcel");
+		WebElement purchases = waitFor(By.cssSelector("[data-testid=workflow-card][data-workflow=purchase_approval]"));
+		assertThat(purchases.findElement(By.cssSelector("[data-testid=count-RUNNING] .n")).getText()).isEqualTo("1");
+		screenshot("01-overview");
+
+		// Job list, newest first, with live refresh: a job started while the page is open appears by itself
+		click(By.id("nav-jobs"));
+		waitForRows(List.of(waiting, failed, acme2, globex, acme1));
+		UUID latest = completedOrder(client, "A-1005", "globex");
+		waitForRows(List.of(latest, waiting, failed, acme2, globex, acme1));
+		screenshot("02-jobs");
+
+		// Filter by workflow and status; the filters are in the URL
+		new Select(browser.findElement(By.id("filter-workflow"))).selectByValue("order_fulfilment");
+		new Select(browser.findElement(By.id("filter-status"))).selectByValue("FAILED");
+		click(By.id("filter-apply"));
+		waitForRows(List.of(failed));
+		assertThat(browser.getCurrentUrl()).contains("workflow=order_fulfilment").contains("status=FAILED");
+		screenshot("03-filtered-by-workflow-and-status");
+
+		// Filter by a user context field; a link to the filtered list shows the same jobs
+		click(By.id("filter-reset"));
+		waitForRows(List.of(latest, waiting, failed, acme2, globex, acme1));
+		browser.findElement(By.id("filter-context-field")).sendKeys("customer");
+		browser.findElement(By.id("filter-context-value")).sendKeys("acme");
+		click(By.id("filter-apply"));
+		waitForRows(List.of(waiting, acme2, acme1));
+		String link = browser.getCurrentUrl();
+		assertThat(link).contains("userContext.customer=acme");
+		browser.navigate().to("about:blank");
+		browser.get(link);
+		waitForRows(List.of(waiting, acme2, acme1));
+		assertThat(browser.findElement(By.id("filter-context-field")).getDomProperty("value")).isEqualTo("customer");
+		screenshot("04-filtered-by-user-context");
+
+		// From the overview's failed count to the failed job's timeline: every attempt of every step
+		click(By.cssSelector("[data-testid=brand]"));
+		click(By.cssSelector("[data-workflow=order_fulfilment] [data-testid=count-FAILED]"));
+		waitForRows(List.of(failed));
+		click(By.cssSelector("[data-job-id='" + failed + "'] [data-testid=job-link]"));
+		waitForText(By.cssSelector("[data-testid=job-status]"), "FAILED");
+		assertThat(timeline()).containsExactly("reserve_stock 1 COMPLETED", "charge_card 1 FAILED",
+				"charge_card 2 FAILED");
+		assertThat(browser.findElement(By.cssSelector("[data-testid=job-error-message]")).getText())
+			.isEqualTo("The card of customer initech was declined");
+		assertThat(browser.findElement(By.id("action-cancel")).isDisplayed()).isFalse();
+		browser.findElement(By.cssSelector("[data-testid=timeline-item][data-step=reserve_stock] details summary"))
+			.click();
+		screenshot("05-failed-job");
+
+		// Retry: confirm, and the job runs again from its failed step and completes
+		ShopWorkflows.DECLINED.remove("initech");
+		click(By.id("action-retry"));
+		waitFor(By.cssSelector("[data-testid=confirm-dialog][open]"));
+		screenshot("06-confirm-retry");
+		click(By.id("confirm-yes"));
+		waitForText(By.cssSelector("[data-testid=job-status]"), "COMPLETED");
+		assertThat(timeline()).startsWith("reserve_stock 1 COMPLETED", "charge_card 1 FAILED", "charge_card 2 FAILED")
+			.contains("ship_parcel 1 COMPLETED");
+		assertThat(browser.findElement(By.id("notice")).getText()).contains("Retry started");
+		assertThat(status(client, failed)).isEqualTo(JobStatus.COMPLETED);
+		screenshot("07-retried");
+
+		// Cancel the purchase that waits for its approval
+		click(By.id("nav-jobs"));
+		click(By.cssSelector("[data-job-id='" + waiting + "'] [data-testid=job-link]"));
+		waitForText(By.cssSelector("[data-testid=job-status]"), "RUNNING");
+		assertThat(timeline()).containsExactly("price 1 COMPLETED");
+		click(By.id("action-cancel"));
+		waitFor(By.cssSelector("[data-testid=confirm-dialog][open]"));
+		click(By.id("confirm-yes"));
+		waitForText(By.cssSelector("[data-testid=job-status]"), "CANCELLED");
+		assertThat(browser.findElement(By.id("action-cancel")).isDisplayed()).isFalse();
+		assertThat(status(client, waiting)).isEqualTo(JobStatus.CANCELLED);
+		screenshot("08-cancelled");
+
+		assertThat(browserErrors()).as("errors in the browser's console").isEmpty();
+	}
+
+	private static UUID completedOrder(WorkflowClient client, String orderId, String customer) {
+		UUID id = client.start("order_fulfilment", new Order(orderId, List.of("paper", "toner"), 4250),
+				StartOptions.defaults().userContext(Map.of("customer", customer)))
+			.id();
+		await().atMost(WAIT).until(() -> status(client, id) == JobStatus.COMPLETED);
+		return id;
+	}
+
+	private static JobStatus status(WorkflowClient client, UUID id) {
+		return client.get(id).orElseThrow().status();
+	}
+
+	private WebElement waitFor(By locator) {
+		return new WebDriverWait(browser, WAIT).until(ExpectedConditions.visibilityOfElementLocated(locator));
+	}
+
+	private void click(By locator) {
+		new WebDriverWait(browser, WAIT).until(ExpectedConditions.elementToBeClickable(locator)).click();
+	}
+
+	private void waitForText(By locator, String text) {
+		new WebDriverWait(browser, WAIT).until(ExpectedConditions.textToBe(locator, text));
+	}
+
+	private void waitForText(WebElement parent, By locator, String text) {
+		new WebDriverWait(browser, WAIT)
+			.until((driver) -> text.equals(parent.findElement(locator).getText()));
+	}
+
+	/** Waits until the list shows exactly these jobs, in this order. */
+	private void waitForRows(List<UUID> jobs) {
+		List<String> expected = jobs.stream().map(UUID::toString).toList();
+		new WebDriverWait(browser, WAIT).withMessage(() -> "rows " + rows() + ", expected " + expected)
+			.until((driver) -> rows().equals(expected));
+	}
+
+	private List<String> rows() {
+		return browser.findElements(By.cssSelector("#view-jobs:not([hidden]) [data-testid=job-row]"))
+			.stream()
+			.map((row) -> row.getDomAttribute("data-job-id"))
+			.toList();
+	}
+
+	private List<String> timeline() {
+		return browser.findElements(By.cssSelector("[data-testid=timeline-item]"))
+			.stream()
+			.map((item) -> item.getDomAttribute("data-step") + " " + item.getDomAttribute("data-attempt") + " "
+					+ item.getDomAttribute("data-status"))
+			.toList();
+	}
+
+	private List<String> browserErrors() {
+		return browser.manage()
+			.logs()
+			.get(LogType.BROWSER)
+			.getAll()
+			.stream()
+			.filter((entry) -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
+			.map(LogEntry::getMessage)
+			.toList();
+	}
+
+	private static void screenshot(String name) throws IOException {
+		Files.write(SCREENSHOTS.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+	}
+
+	/**
+	 * The application under test: the starter's auto-configuration and the shop's workflows.
+	 */
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	@Import({ ShopWorkflows.OrderFulfilment.class, ShopWorkflows.PurchaseApproval.class,
+			ShopWorkflows.PurchaseSteps.class })
+	static class DashboardApplication {
+
+	}
+
+}
