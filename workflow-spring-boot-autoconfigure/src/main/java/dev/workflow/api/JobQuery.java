@@ -1,6 +1,8 @@
 package dev.workflow.api;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -62,12 +64,12 @@ public record JobQuery(@Nullable String workflow, @Nullable JobStatus status, @N
 
 	/**
 	 * Returns a copy that looks only at jobs whose user context contains a JSON object.
-	 * @param contained the fields and values (nested objects allowed) the user context must contain
+	 * @param contained the fields and values (nested objects and {@code null} allowed) the user context must contain
 	 * @return the copy
 	 */
 	public JobQuery userContextContains(Map<String, Object> contained) {
-		return new JobQuery(this.workflow, this.status, Map.copyOf(contained), this.createdAfter, this.createdBefore,
-				this.offset, this.limit);
+		return new JobQuery(this.workflow, this.status, Collections.unmodifiableMap(new LinkedHashMap<>(contained)),
+				this.createdAfter, this.createdBefore, this.offset, this.limit);
 	}
 
 	/**

@@ -75,7 +75,7 @@ public interface WorkflowClient {
 	 * @param name the event's name
 	 * @param payload the payload, anything the engine's JSON mapper can write
 	 * @throws JobNotFoundException if there is no such job
-	 * @throws WorkflowException if the job has ended
+	 * @throws JobEndedException if the job has ended
 	 */
 	void sendEvent(UUID jobId, String name, @Nullable Object payload);
 

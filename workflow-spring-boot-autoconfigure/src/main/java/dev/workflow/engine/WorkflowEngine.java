@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.workflow.api.JobEndedException;
 import dev.workflow.api.JobError;
 import dev.workflow.api.JobFailedException;
 import dev.workflow.api.JobInfo;
@@ -686,7 +687,7 @@ public class WorkflowEngine implements StepMessageHandler {
 				throw new JobNotFoundException("No job with id " + jobId);
 			}
 			if (job.getStatus().isFinal()) {
-				throw new WorkflowException("Job " + jobId + " of workflow '" + job.getWorkflowName()
+				throw new JobEndedException("Job " + jobId + " of workflow '" + job.getWorkflowName()
 						+ "' has already ended " + job.getStatus() + "; it takes no more events");
 			}
 			Instant now = this.clock.instant();
