@@ -57,6 +57,17 @@ public interface WorkflowClient {
 	void cancel(UUID jobId);
 
 	/**
+	 * Retries a job that FAILED from the step that failed: that step runs again as a new attempt with the same input,
+	 * the job is RUNNING again and goes on as if the step had not failed. Attempts go on counting, so a step whose
+	 * retry policy's attempts are spent gets exactly one more. A child job's retry does not revive a parent that
+	 * failed with it.
+	 * @param jobId the job's id
+	 * @throws JobNotFoundException if there is no such job
+	 * @throws JobNotRetryableException if the job is not FAILED, or did not fail in a step of its own
+	 */
+	void retry(UUID jobId);
+
+	/**
 	 * Sends an event to a job: a workflow method waiting for it with
 	 * {@link Workflows#awaitEvent(String, java.time.Duration, Class)} goes on; if none waits yet, the event is kept
 	 * until one does.
@@ -64,7 +75,7 @@ public interface WorkflowClient {
 	 * @param name the event's name
 	 * @param payload the payload, anything the engine's JSON mapper can write
 	 * @throws JobNotFoundException if there is no such job
-	 * @throws WorkflowException if the job has ended
+	 * @throws JobEndedException if the job has ended
 	 */
 	void sendEvent(UUID jobId, String name, @Nullable Object payload);
 
@@ -74,6 +85,22 @@ public interface WorkflowClient {
 	 * @return the job, or empty if there is none with that id
 	 */
 	Optional<Job> get(UUID jobId);
+
+	/**
+	 * Returns a job's history: every attempt of every entry, in sequence, then attempt.
+	 * @param jobId the job's id
+	 * @return the step executions
+	 * @throws JobNotFoundException if there is no such job
+	 */
+	List<StepExecution> history(UUID jobId);
+
+	/**
+	 * Returns a summary of each workflow registered in this application and of any other that has jobs in the
+	 * database, by name. It counts all jobs the database holds, so its cost grows with them: keep it out of hot
+	 * paths, and let {@code workflow.retention} bound the table.
+	 * @return the summaries
+	 */
+	List<WorkflowSummary> summaries();
 
 	/**
 	 * Finds jobs, newest first.

@@ -101,4 +101,14 @@ public sealed interface WorkflowEvent {
 	record JobCancelled(UUID jobId, String workflow) implements WorkflowEvent {
 	}
 
+	/**
+	 * A client retried a failed job from its failed step.
+	 * @param jobId the job
+	 * @param workflow its workflow
+	 * @param step the step that runs again
+	 * @param attempt the new attempt
+	 */
+	record JobRetried(UUID jobId, String workflow, String step, int attempt) implements WorkflowEvent {
+	}
+
 }

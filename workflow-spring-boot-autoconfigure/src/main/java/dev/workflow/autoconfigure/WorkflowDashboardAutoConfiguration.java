@@ -10,7 +10,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.env.Environment;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.ServerResponse;
 
@@ -29,15 +28,19 @@ public final class WorkflowDashboardAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	WorkflowDashboard workflowDashboard(WorkflowProperties properties, Environment environment) {
-		// TODO the API's properties (workflow.api.*) from WorkflowProperties once the REST API is merged
+	WorkflowDashboard workflowDashboard(WorkflowProperties properties) {
 		WorkflowProperties.Dashboard dashboard = properties.getDashboard();
-		if (!environment.getProperty("workflow.api.enabled", Boolean.class, false)) {
+		if (!properties.getApi().isEnabled()) {
 			throw new InvalidConfigurationPropertyValueException("workflow.dashboard.enabled", true,
 					"The dashboard shows and acts on jobs through the REST API, which is off. Set "
 							+ "workflow.api.enabled=true too, or leave the dashboard off.");
 		}
-		return new WorkflowDashboard(dashboard.getPath(), environment.getProperty("workflow.api.base-path", "/workflow/api"),
+		WorkflowApiAutoConfiguration.checkPath("workflow.dashboard.path", dashboard.getPath());
+		if (dashboard.getRefreshInterval().isNegative() || dashboard.getRefreshInterval().isZero()) {
+			throw new InvalidConfigurationPropertyValueException("workflow.dashboard.refresh-interval",
+					dashboard.getRefreshInterval(), "The refresh interval must be positive, for example 5s.");
+		}
+		return new WorkflowDashboard(dashboard.getPath(), properties.getApi().getBasePath(),
 				dashboard.getRefreshInterval());
 	}
 

@@ -31,6 +31,10 @@ public class WorkflowProperties {
 
 	private final Retention retention = new Retention();
 
+	private final Api api = new Api();
+
+	private final Security security = new Security();
+
 	private final Dashboard dashboard = new Dashboard();
 
 	public boolean isEnabled() {
@@ -63,6 +67,14 @@ public class WorkflowProperties {
 
 	public Retention getRetention() {
 		return this.retention;
+	}
+
+	public Api getApi() {
+		return this.api;
+	}
+
+	public Security getSecurity() {
+		return this.security;
 	}
 
 	public Dashboard getDashboard() {
@@ -495,6 +507,86 @@ public class WorkflowProperties {
 
 		public void setBatchSize(int batchSize) {
 			this.batchSize = batchSize;
+		}
+
+	}
+
+	/**
+	 * The REST API, in servlet web applications.
+	 */
+	public static class Api {
+
+		/**
+		 * Whether the REST API is served.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Path under which the REST API is served; starts with a slash, does not end with one.
+		 */
+		private String basePath = "/workflow/api";
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getBasePath() {
+			return this.basePath;
+		}
+
+		public void setBasePath(String basePath) {
+			this.basePath = basePath;
+		}
+
+	}
+
+	/**
+	 * Who may use the REST API and the dashboard, when Spring Security is present.
+	 */
+	public static class Security {
+
+		/**
+		 * Whether the REST API and the dashboard get a security filter chain of their own: HTTP Basic, a role to read,
+		 * a role to act, CSRF protection of actions. Turn it off to secure their paths in a chain of your own.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Role that may read jobs and workflows (without the ROLE_ prefix).
+		 */
+		private String readRole = "WORKFLOW_READ";
+
+		/**
+		 * Role that may also start, cancel and retry jobs and send events (without the ROLE_ prefix).
+		 */
+		private String actRole = "WORKFLOW_ACT";
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getReadRole() {
+			return this.readRole;
+		}
+
+		public void setReadRole(String readRole) {
+			this.readRole = readRole;
+		}
+
+		public String getActRole() {
+			return this.actRole;
+		}
+
+		public void setActRole(String actRole) {
+			this.actRole = actRole;
 		}
 
 	}

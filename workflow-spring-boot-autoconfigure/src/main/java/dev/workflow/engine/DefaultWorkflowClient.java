@@ -1,9 +1,16 @@
 package dev.workflow.engine;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -17,8 +24,13 @@ import dev.workflow.api.JobQuery;
 import dev.workflow.api.JobStatus;
 import dev.workflow.api.JobTimeoutException;
 import dev.workflow.api.StartOptions;
+import dev.workflow.api.StepExecution;
 import dev.workflow.api.WorkflowClient;
+import dev.workflow.api.WorkflowSummary;
+import dev.workflow.registry.StepDefinition;
+import dev.workflow.registry.WorkflowDefinition;
 import dev.workflow.store.JobEntity;
+import dev.workflow.store.JobStore;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,6 +40,9 @@ import org.jspecify.annotations.Nullable;
 public class DefaultWorkflowClient implements WorkflowClient {
 
 	private static final long MAX_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+	/** How many minutes {@link WorkflowSummary#throughput()} covers. */
+	private static final int THROUGHPUT_MINUTES = 15;
 
 	private final WorkflowEngine engine;
 
@@ -54,6 +69,11 @@ public class DefaultWorkflowClient implements WorkflowClient {
 	}
 
 	@Override
+	public void retry(UUID jobId) {
+		this.engine.retry(jobId);
+	}
+
+	@Override
 	public void sendEvent(UUID jobId, String name, @Nullable Object payload) {
 		this.engine.sendEvent(jobId, name, payload);
 	}
@@ -73,17 +93,92 @@ public class DefaultWorkflowClient implements WorkflowClient {
 				: null;
 		List<Job> jobs = this.engine.transactions()
 			.execute((status) -> this.engine.store()
-				.find(query.workflow(), query.status(), probe, query.limit())
+				.find(query, probe)
 				.stream()
 				.map(this::toJob)
 				.toList());
 		return (jobs != null) ? jobs : List.of();
 	}
 
+	@Override
+	public List<StepExecution> history(UUID jobId) {
+		WorkflowJson json = this.engine.json();
+		List<StepExecution> history = this.engine.transactions().execute((status) -> {
+			if (this.engine.store().findJob(jobId) == null) {
+				throw new JobNotFoundException("No job with id " + jobId);
+			}
+			return this.engine.store()
+				.history(jobId)
+				.stream()
+				.map((entry) -> new StepExecution(entry.getId(), entry.getSequence(), entry.getStepName(),
+						entry.getAttempt(), entry.getStatus(), json.read(entry.getInput(), Object.class),
+						json.read(entry.getOutput(), Object.class),
+						error(entry.getErrorType(), entry.getErrorMessage(), entry.getErrorStack()),
+						entry.getCreatedAt(), entry.getStartedAt(), entry.getFinishedAt(), entry.getDueAt(),
+						entry.getWorkerId()))
+				.toList();
+		});
+		return (history != null) ? history : List.of();
+	}
+
+	@Override
+	public List<WorkflowSummary> summaries() {
+		Instant now = this.engine.clock().instant();
+		Instant hourAgo = now.minus(Duration.ofHours(1));
+		Instant firstMinute = now.truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(THROUGHPUT_MINUTES - 1));
+		record Counts(List<JobStore.StatusCount> byStatus, List<JobStore.EndedInMinute> perMinute) {
+		}
+		Counts counts = this.engine.transactions()
+			.execute((status) -> new Counts(this.engine.store().countByStatus(hourAgo),
+					this.engine.store().countEndedPerMinute(firstMinute)));
+		Map<String, WorkflowDefinition> registered = new TreeMap<>();
+		this.engine.registry().all().forEach((workflow) -> registered.put(workflow.name(), workflow));
+		Set<String> names = new TreeSet<>(registered.keySet());
+		counts.byStatus().forEach((count) -> names.add(count.workflow()));
+		List<WorkflowSummary> summaries = new ArrayList<>(names.size());
+		for (String name : names) {
+			Map<JobStatus, Long> byStatus = new EnumMap<>(JobStatus.class);
+			for (JobStatus status : JobStatus.values()) {
+				byStatus.put(status, 0L);
+			}
+			long completed = 0;
+			long failed = 0;
+			for (JobStore.StatusCount count : counts.byStatus()) {
+				if (count.workflow().equals(name)) {
+					byStatus.put(count.status(), count.jobs());
+					completed += (count.status() == JobStatus.COMPLETED) ? count.endedSince() : 0;
+					failed += (count.status() == JobStatus.FAILED) ? count.endedSince() : 0;
+				}
+			}
+			List<WorkflowSummary.Minute> minutes = new ArrayList<>(THROUGHPUT_MINUTES);
+			for (int i = 0; i < THROUGHPUT_MINUTES; i++) {
+				Instant minute = firstMinute.plus(Duration.ofMinutes(i));
+				long completedIn = 0;
+				long failedIn = 0;
+				for (JobStore.EndedInMinute ended : counts.perMinute()) {
+					if (ended.workflow().equals(name) && ended.minute().equals(minute)) {
+						completedIn += (ended.status() == JobStatus.COMPLETED) ? ended.jobs() : 0;
+						failedIn += (ended.status() == JobStatus.FAILED) ? ended.jobs() : 0;
+					}
+				}
+				minutes.add(new WorkflowSummary.Minute(minute, completedIn, failedIn));
+			}
+			WorkflowDefinition workflow = registered.get(name);
+			String kind = (workflow == null) ? null : workflow.orchestrated() ? "orchestration" : "pipeline";
+			List<String> steps = (workflow == null) ? List.of()
+					: workflow.steps().stream().map(StepDefinition::name).toList();
+			summaries.add(new WorkflowSummary(name, kind, steps, byStatus, completed, failed, minutes));
+		}
+		return summaries;
+	}
+
+	private static @Nullable JobError error(@Nullable String type, @Nullable String message, @Nullable String stack) {
+		return (type != null) ? new JobError(type, message, stack) : null;
+	}
+
 	private Job toJob(JobEntity entity) {
 		WorkflowJson json = this.engine.json();
-		JobError error = (entity.getErrorType() != null)
-				? new JobError(entity.getErrorType(), entity.getErrorMessage(), entity.getErrorStack()) : null;
+		JobError error = error(entity.getErrorType(), entity.getErrorMessage(), entity.getErrorStack());
 		Map<String, Object> userContext = json.readObject(entity.getUserContext());
 		return new Job(entity.getId(), entity.getWorkflowName(), entity.getStatus(), entity.getCurrentStep(),
 				entity.getStepsCompleted(), entity.getPercentComplete(), userContext,

@@ -12,11 +12,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import dev.workflow.api.StepStatus;
 import dev.workflow.api.WorkflowSerializationException;
 import dev.workflow.api.Workflows;
 import dev.workflow.registry.WorkflowDefinition;
 import dev.workflow.store.StepExecutionEntity;
-import dev.workflow.store.StepStatus;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;

@@ -15,15 +15,18 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.workflow.api.JobEndedException;
 import dev.workflow.api.JobError;
 import dev.workflow.api.JobFailedException;
 import dev.workflow.api.JobInfo;
 import dev.workflow.api.JobNotCancellableException;
 import dev.workflow.api.JobNotFoundException;
+import dev.workflow.api.JobNotRetryableException;
 import dev.workflow.api.JobStatus;
 import dev.workflow.api.StartOptions;
 import dev.workflow.api.StepArgumentResolver;
 import dev.workflow.api.StepOutcome;
+import dev.workflow.api.StepStatus;
 import dev.workflow.api.StepTimeoutException;
 import dev.workflow.api.UnknownWorkflowException;
 import dev.workflow.api.WorkflowEvent;
@@ -37,7 +40,6 @@ import dev.workflow.store.JobEntity;
 import dev.workflow.store.JobStore;
 import dev.workflow.store.OutboxEntity;
 import dev.workflow.store.StepExecutionEntity;
-import dev.workflow.store.StepStatus;
 import dev.workflow.transport.OutboundMessage;
 import dev.workflow.transport.PoisonMessageException;
 import dev.workflow.transport.StepMessage;
@@ -207,6 +209,10 @@ public class WorkflowEngine implements StepMessageHandler {
 
 	TransactionTemplate transactions() {
 		return this.transactions;
+	}
+
+	Clock clock() {
+		return this.clock;
 	}
 
 	/**
@@ -681,7 +687,7 @@ public class WorkflowEngine implements StepMessageHandler {
 				throw new JobNotFoundException("No job with id " + jobId);
 			}
 			if (job.getStatus().isFinal()) {
-				throw new WorkflowException("Job " + jobId + " of workflow '" + job.getWorkflowName()
+				throw new JobEndedException("Job " + jobId + " of workflow '" + job.getWorkflowName()
 						+ "' has already ended " + job.getStatus() + "; it takes no more events");
 			}
 			Instant now = this.clock.instant();
@@ -932,6 +938,54 @@ public class WorkflowEngine implements StepMessageHandler {
 			afterCommit(new WorkflowEvent.JobCancelled(jobId, job.getWorkflowName()));
 			return resumeParent(job, JobStatus.CANCELLED, null, new JobError("cancelled", "Cancelled by a client", null),
 					now);
+		}));
+	}
+
+	/**
+	 * Retries a FAILED job from its failed step: a new attempt of that step, with the same input, and the job RUNNING
+	 * again.
+	 * @param jobId the job
+	 * @throws JobNotFoundException if there is no such job
+	 * @throws JobNotRetryableException if the job is not FAILED, or its last entry is not a step of its own that
+	 * failed
+	 */
+	public void retry(UUID jobId) {
+		publish(this.transactions.execute((status) -> {
+			JobEntity job = this.store.lockJob(jobId);
+			if (job == null) {
+				throw new JobNotFoundException("No job with id " + jobId);
+			}
+			String about = "Job " + jobId + " of workflow '" + job.getWorkflowName() + "'";
+			if (job.getStatus() != JobStatus.FAILED) {
+				throw new JobNotRetryableException(
+						about + " is " + job.getStatus() + "; only FAILED jobs can be retried");
+			}
+			if (registry().find(job.getWorkflowName()) == null) {
+				throw new JobNotRetryableException(about + " cannot be retried here: the workflow is not registered "
+						+ "in this application");
+			}
+			List<StepExecutionEntity> history = latestAttempts(jobId);
+			StepExecutionEntity failed = history.isEmpty() ? null : history.get(history.size() - 1);
+			if (failed == null || (failed.getStatus() != StepStatus.FAILED && failed.getStatus() != StepStatus.TIMED_OUT)
+					|| failed.getStepName().equals(Replay.CHILD_ENTRY)) {
+				throw new JobNotRetryableException(about + " did not fail in a step of its own"
+						+ ((failed != null && failed.getStepName().equals(Replay.CHILD_ENTRY))
+								? " but in a child job; retry that job, then start this one again" : "")
+						+ "; only a failed step can be retried");
+			}
+			Instant now = this.clock.instant();
+			StepExecutionEntity attempt = new StepExecutionEntity(UUID.randomUUID(), jobId, failed.getSequence(),
+					failed.getStepName(), failed.getAttempt() + 1, failed.getInput(), now);
+			this.store.persist(attempt);
+			job.setStatus(JobStatus.RUNNING);
+			job.setFinishedAt(null);
+			job.setError(null, null, null);
+			job.setCurrentStep(failed.getStepName());
+			logger.info(about + " retried from step '" + failed.getStepName() + "' (attempt " + attempt.getAttempt()
+					+ ")");
+			afterCommit(new WorkflowEvent.JobRetried(jobId, job.getWorkflowName(), failed.getStepName(),
+					attempt.getAttempt()));
+			return List.of(outbox(job, contexts(job), attempt, this.json.parse(attempt.getInput()), now));
 		}));
 	}
 

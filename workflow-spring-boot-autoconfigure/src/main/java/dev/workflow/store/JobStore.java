@@ -8,7 +8,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
+import dev.workflow.api.JobQuery;
 import dev.workflow.api.JobStatus;
+import dev.workflow.api.StepStatus;
 import javax.sql.DataSource;
 
 import jakarta.persistence.EntityManager;
@@ -163,53 +165,60 @@ public class JobStore {
 
 	/**
 	 * Finds jobs, newest first.
-	 * @param workflow only jobs of this workflow, if given
-	 * @param status only jobs in this status, if given
+	 * @param query what to look for; its user context is given separately, as JSON
 	 * @param userContextJson only jobs whose user context contains this JSON object, if given
-	 * @param limit at most this many
 	 * @return the jobs
 	 */
 	@SuppressWarnings("unchecked")
-	public List<JobEntity> find(@Nullable String workflow, @Nullable JobStatus status, @Nullable String userContextJson,
-			int limit) {
-		String sql = findSql(workflow != null, status != null, userContextJson != null);
-		Query query = this.entityManager.createNativeQuery(sql, JobEntity.class);
+	public List<JobEntity> find(JobQuery query, @Nullable String userContextJson) {
+		Query found = this.entityManager.createNativeQuery(findSql(query), JobEntity.class);
 		int position = 1;
-		if (workflow != null) {
-			query.setParameter(position++, workflow);
+		if (query.workflow() != null) {
+			found.setParameter(position++, query.workflow());
 		}
-		if (status != null) {
-			query.setParameter(position++, status.name());
+		if (query.status() != null) {
+			found.setParameter(position++, query.status().name());
 		}
-		if (userContextJson != null) {
-			query.setParameter(position++, userContextJson);
+		if (query.userContext() != null) {
+			found.setParameter(position++, userContextJson);
 		}
-		query.setParameter(position, limit);
-		return query.getResultList();
+		if (query.createdAfter() != null) {
+			found.setParameter(position++, time(query.createdAfter()));
+		}
+		if (query.createdBefore() != null) {
+			found.setParameter(position++, time(query.createdBefore()));
+		}
+		found.setParameter(position++, query.limit());
+		found.setParameter(position, query.offset());
+		return found.setHint(HibernateHints.HINT_READ_ONLY, true).getResultList();
 	}
 
 	/**
 	 * Returns the statement {@link #find} runs, with JDBC placeholders in the order workflow, status, user context,
-	 * limit. The user context condition is a JSONB containment ({@code @>}), which the GIN index on
-	 * {@code user_context} serves.
-	 * @param byWorkflow whether a workflow is given
-	 * @param byStatus whether a status is given
-	 * @param byUserContext whether a user context is given
+	 * created after, created before (each only when the query has it), limit, offset. The user context condition is
+	 * a JSONB containment ({@code @>}), which the GIN index on {@code user_context} serves.
+	 * @param query the query
 	 * @return the SQL
 	 */
-	public static String findSql(boolean byWorkflow, boolean byStatus, boolean byUserContext) {
+	public static String findSql(JobQuery query) {
 		List<String> conditions = new ArrayList<>();
-		if (byWorkflow) {
+		if (query.workflow() != null) {
 			conditions.add("workflow_name = ?");
 		}
-		if (byStatus) {
+		if (query.status() != null) {
 			conditions.add("status = ?");
 		}
-		if (byUserContext) {
+		if (query.userContext() != null) {
 			conditions.add("user_context @> cast(? as jsonb)");
 		}
+		if (query.createdAfter() != null) {
+			conditions.add("created_at >= ?");
+		}
+		if (query.createdBefore() != null) {
+			conditions.add("created_at < ?");
+		}
 		return "select * from wf_job" + (conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions))
-				+ " order by created_at desc limit ?";
+				+ " order by created_at desc, id limit ? offset ?";
 	}
 
 	/**
@@ -533,6 +542,56 @@ public class JobStore {
 					select count(*) from jobs""", Integer.class, time(endedBefore), time(endedBefore), limit);
 		});
 		return (deleted != null) ? deleted : 0;
+	}
+
+	/**
+	 * How many jobs of a workflow are in a status.
+	 * @param workflow the workflow
+	 * @param status the status
+	 * @param jobs how many jobs are in it
+	 * @param endedSince of those, how many ended since the time asked for
+	 */
+	public record StatusCount(String workflow, JobStatus status, long jobs, long endedSince) {
+	}
+
+	/**
+	 * Counts the jobs of each workflow in each status, in one scan of the job table.
+	 * @param since the time from which {@link StatusCount#endedSince()} counts
+	 * @return the counts, for the workflows and statuses that have jobs
+	 */
+	public List<StatusCount> countByStatus(Instant since) {
+		return this.jdbc.query("""
+				select workflow_name, status, count(*) as jobs, count(*) filter (where finished_at >= ?) as ended
+				from wf_job group by workflow_name, status""",
+				(row, n) -> new StatusCount(row.getString(1), JobStatus.valueOf(row.getString(2)), row.getLong(3),
+						row.getLong(4)),
+				time(since));
+	}
+
+	/**
+	 * How many jobs of a workflow ended in a status in one minute.
+	 * @param workflow the workflow
+	 * @param minute the minute's start
+	 * @param status COMPLETED or FAILED
+	 * @param jobs how many
+	 */
+	public record EndedInMinute(String workflow, Instant minute, JobStatus status, long jobs) {
+	}
+
+	/**
+	 * Counts the jobs that completed or failed in each minute since a time, by workflow.
+	 * @param since the start of the first minute
+	 * @return the counts, for the minutes in which any ended
+	 */
+	public List<EndedInMinute> countEndedPerMinute(Instant since) {
+		return this.jdbc.query("""
+				select workflow_name, date_trunc('minute', finished_at) as minute, status, count(*)
+				from wf_job where finished_at >= ? and status in ('COMPLETED', 'FAILED')
+				group by workflow_name, minute, status""",
+				(row, n) -> new EndedInMinute(row.getString(1),
+						row.getObject(2, OffsetDateTime.class).toInstant(), JobStatus.valueOf(row.getString(3)),
+						row.getLong(4)),
+				time(since));
 	}
 
 	/**

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.UUID;
 import java.util.function.Function;
 
+import dev.workflow.api.StepStatus;
+
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;

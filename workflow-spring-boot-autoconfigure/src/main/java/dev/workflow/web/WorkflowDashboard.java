@@ -23,7 +23,6 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.security.web.csrf.CsrfToken;
-import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StreamUtils;
 import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry;
@@ -71,19 +70,13 @@ public final class WorkflowDashboard implements WebMvcConfigurer {
 
 	/**
 	 * Creates the dashboard.
-	 * @param path the path of its page, starting with a slash (a trailing slash is ignored)
-	 * @param apiBasePath the base path of the REST API, starting with a slash
+	 * @param path the path of its page: a slash, then segments, no slash at the end
+	 * @param apiBasePath the base path of the REST API, of the same form
 	 * @param refreshInterval how often the page reloads what it shows while live refresh is on
 	 */
 	public WorkflowDashboard(String path, String apiBasePath, Duration refreshInterval) {
-		Assert.isTrue(path.startsWith("/"), () -> "The dashboard's path (workflow.dashboard.path) must start with '/', but is '" + path + "'");
-		Assert.isTrue(apiBasePath.startsWith("/"),
-				() -> "The REST API's base path (workflow.api.base-path) must start with '/', but is '" + apiBasePath
-						+ "'");
-		Assert.isTrue(!refreshInterval.isNegative() && !refreshInterval.isZero(),
-				"The dashboard's refresh interval (workflow.dashboard.refresh-interval) must be positive");
-		this.path = withoutTrailingSlashes(path);
-		this.apiBasePath = withoutTrailingSlashes(apiBasePath);
+		this.path = path;
+		this.apiBasePath = apiBasePath;
 		this.refreshInterval = refreshInterval;
 		this.page = read(new ClassPathResource("dev/workflow/web/dashboard/index.html"));
 		this.assetsVersion = contentHash(LOCATION + "assets/*");
@@ -95,7 +88,7 @@ public final class WorkflowDashboard implements WebMvcConfigurer {
 	 */
 	public RouterFunction<ServerResponse> routes() {
 		return RouterFunctions.route()
-			.GET(this.path.isEmpty() ? "/" : this.path, this::page)
+			.GET(this.path, this::page)
 			.GET(this.path + "/", this::page)
 			.build();
 	}
@@ -131,10 +124,6 @@ public final class WorkflowDashboard implements WebMvcConfigurer {
 			.header("X-Content-Type-Options", "nosniff")
 			.header("Referrer-Policy", "same-origin")
 			.body(html);
-	}
-
-	private static String withoutTrailingSlashes(String path) {
-		return path.replaceAll("/+$", "");
 	}
 
 	private static String read(Resource resource) {

@@ -9,7 +9,9 @@ import dev.workflow.api.Job;
 import dev.workflow.api.JobHandle;
 import dev.workflow.api.JobQuery;
 import dev.workflow.api.StartOptions;
+import dev.workflow.api.StepExecution;
 import dev.workflow.api.WorkflowClient;
+import dev.workflow.api.WorkflowSummary;
 import dev.workflow.engine.Retention;
 import dev.workflow.engine.WorkflowEngine;
 import dev.workflow.engine.WorkflowJson;
@@ -202,6 +204,21 @@ class WorkflowAutoConfigurationTests {
 
 			@Override
 			public List<Job> find(JobQuery query) {
+				return List.of();
+			}
+
+			@Override
+			public void retry(UUID jobId) {
+				throw new IllegalStateException("not for this test");
+			}
+
+			@Override
+			public List<StepExecution> history(UUID jobId) {
+				return List.of();
+			}
+
+			@Override
+			public List<WorkflowSummary> summaries() {
 				return List.of();
 			}
 

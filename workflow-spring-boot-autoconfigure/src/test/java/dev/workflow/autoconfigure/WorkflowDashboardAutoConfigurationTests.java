@@ -80,7 +80,7 @@ class WorkflowDashboardAutoConfigurationTests {
 	@Test
 	void whenPathsAndRefreshIntervalAreConfiguredThenThePageIsServedThereAndCallsTheApiThere() {
 		this.runner
-			.withPropertyValues("workflow.dashboard.enabled=true", "workflow.dashboard.path=/ops/jobs/",
+			.withPropertyValues("workflow.dashboard.enabled=true", "workflow.dashboard.path=/ops/jobs",
 					"workflow.dashboard.refresh-interval=2s", "workflow.api.base-path=/ops/api")
 			.run((context) -> {
 				MockMvcTester mvc = mvc(context);

@@ -8,6 +8,7 @@ import java.util.UUID;
 import dev.workflow.api.JobFailedException;
 import dev.workflow.api.JobHandle;
 import dev.workflow.api.JobStatus;
+import dev.workflow.api.StepStatus;
 import dev.workflow.api.WorkflowClient;
 import dev.workflow.api.WorkflowSerializationException;
 import dev.workflow.store.JobStore;
@@ -235,7 +236,7 @@ class OrchestrationIntegrationTests {
 		CounterSteps.open(key);
 		await().atMost(WAIT).untilAsserted(() -> assertThat(history(job.id()))
 			.extracting(StepExecutionEntity::getStatus)
-			.containsExactly(dev.workflow.store.StepStatus.CANCELLED, dev.workflow.store.StepStatus.COMPLETED));
+			.containsExactly(StepStatus.CANCELLED, StepStatus.COMPLETED));
 		assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
 	}
 
@@ -279,7 +280,7 @@ class OrchestrationIntegrationTests {
 
 		assertThat(job.status()).isEqualTo(JobStatus.CANCELLED);
 		assertThat(history(job.id())).singleElement()
-			.satisfies((entry) -> assertThat(entry.getStatus()).isEqualTo(dev.workflow.store.StepStatus.CANCELLED));
+			.satisfies((entry) -> assertThat(entry.getStatus()).isEqualTo(StepStatus.CANCELLED));
 		assertThatExceptionOfType(dev.workflow.api.WorkflowException.class)
 			.isThrownBy(() -> this.client.sendEvent(job.id(), "approval", "too late"))
 			.withMessageContaining("has already ended CANCELLED");

@@ -2,6 +2,7 @@ package dev.workflow.store;
 
 import java.util.List;
 
+import dev.workflow.api.JobQuery;
 import dev.workflow.devservers.DatabaseServer;
 import dev.workflow.devservers.DevServers;
 import dev.workflow.test.TestDatabases;
@@ -28,12 +29,12 @@ class UserContextIndexIntegrationTests {
 					+ "from generate_series(1, 20000) as n");
 			jdbc.execute("analyze wf_job");
 
-			String sql = JobStore.findSql(false, false, true);
-			List<String> plan = jdbc.queryForList("explain " + sql, String.class, "{\"user\": \"user-4242\"}", 100);
+			String sql = JobStore.findSql(JobQuery.all().userContext("user", "user-4242"));
+			List<String> plan = jdbc.queryForList("explain " + sql, String.class, "{\"user\": \"user-4242\"}", 100, 0);
 
 			assertThat(String.join("\n", plan)).contains("wf_job_user_context_gin");
 			assertThat(jdbc.queryForList(sql.replace("select *", "select user_context ->> 'user'"), String.class,
-					"{\"user\": \"user-4242\"}", 100))
+					"{\"user\": \"user-4242\"}", 100, 0))
 				.containsExactly("user-4242");
 		}
 		finally {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -82,7 +83,8 @@ class DashboardEndToEndTests {
 		}
 		assumeTrue(installed, message);
 
-		application = new SpringApplicationBuilder(DashboardApplication.class).run("--server.port=0",
+		application = new SpringApplicationBuilder(DashboardApplication.class).run(
+				"--spring.main.web-application-type=servlet", "--server.port=0",
 				"--spring.datasource.url=" + TestDatabases.createEmptyDatabase(),
 				"--workflow.broker.exchange=wf-test-dashboard", "--workflow.broker.step-queue=wf-test-dashboard.steps",
 				"--workflow.broker.parking-queue=wf-test-dashboard.parked", "--workflow.api.enabled=true",
@@ -202,7 +204,7 @@ class DashboardEndToEndTests {
 		click(By.id("nav-jobs"));
 		click(By.cssSelector("[data-job-id='" + waiting + "'] [data-testid=job-link]"));
 		waitForText(By.cssSelector("[data-testid=job-status]"), "RUNNING");
-		assertThat(timeline()).containsExactly("price 1 COMPLETED");
+		assertThat(timeline()).containsExactly("price 1 COMPLETED", "workflow.event 1 SCHEDULED");
 		click(By.id("action-cancel"));
 		waitFor(By.cssSelector("[data-testid=confirm-dialog][open]"));
 		click(By.id("confirm-yes"));
@@ -226,43 +228,51 @@ class DashboardEndToEndTests {
 		return client.get(id).orElseThrow().status();
 	}
 
+	private static WebDriverWait waiting() {
+		WebDriverWait wait = new WebDriverWait(browser, WAIT);
+		wait.ignoring(StaleElementReferenceException.class);
+		return wait;
+	}
+
 	private WebElement waitFor(By locator) {
-		return new WebDriverWait(browser, WAIT).until(ExpectedConditions.visibilityOfElementLocated(locator));
+		return waiting().until(ExpectedConditions.visibilityOfElementLocated(locator));
 	}
 
 	private void click(By locator) {
-		new WebDriverWait(browser, WAIT).until(ExpectedConditions.elementToBeClickable(locator)).click();
+		waiting().until(ExpectedConditions.elementToBeClickable(locator)).click();
 	}
 
 	private void waitForText(By locator, String text) {
-		new WebDriverWait(browser, WAIT).until(ExpectedConditions.textToBe(locator, text));
+		waiting().until(ExpectedConditions.textToBe(locator, text));
 	}
 
 	private void waitForText(WebElement parent, By locator, String text) {
-		new WebDriverWait(browser, WAIT)
+		waiting()
 			.until((driver) -> text.equals(parent.findElement(locator).getText()));
 	}
 
 	/** Waits until the list shows exactly these jobs, in this order. */
 	private void waitForRows(List<UUID> jobs) {
 		List<String> expected = jobs.stream().map(UUID::toString).toList();
-		new WebDriverWait(browser, WAIT).withMessage(() -> "rows " + rows() + ", expected " + expected)
+		waiting().withMessage(() -> "rows " + rows() + ", expected " + expected)
 			.until((driver) -> rows().equals(expected));
 	}
 
+	/** The ids of the listed jobs, read in one go: live refresh may replace the rows at any time. */
 	private List<String> rows() {
-		return browser.findElements(By.cssSelector("#view-jobs:not([hidden]) [data-testid=job-row]"))
-			.stream()
-			.map((row) -> row.getDomAttribute("data-job-id"))
-			.toList();
+		return read("#view-jobs:not([hidden]) [data-testid=job-row]", "row.dataset.jobId");
 	}
 
+	/** Each step execution in the timeline as "step attempt status". */
 	private List<String> timeline() {
-		return browser.findElements(By.cssSelector("[data-testid=timeline-item]"))
-			.stream()
-			.map((item) -> item.getDomAttribute("data-step") + " " + item.getDomAttribute("data-attempt") + " "
-					+ item.getDomAttribute("data-status"))
-			.toList();
+		return read("[data-testid=timeline-item]",
+				"row.dataset.step + ' ' + row.dataset.attempt + ' ' + row.dataset.status");
+	}
+
+	@SuppressWarnings("unchecked")
+	private List<String> read(String selector, String expression) {
+		return (List<String>) browser.executeScript("return Array.from(document.querySelectorAll(arguments[0]))"
+				+ ".map((row) => " + expression + ")", selector);
 	}
 
 	private List<String> browserErrors() {
@@ -276,8 +286,16 @@ class DashboardEndToEndTests {
 			.toList();
 	}
 
+	/** Saves the whole page, below the window's height too, as {@code name}.png. */
 	private static void screenshot(String name) throws IOException {
-		Files.write(SCREENSHOTS.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+		Map<String, Object> metrics = browser.executeCdpCommand("Page.getLayoutMetrics", Map.of());
+		@SuppressWarnings("unchecked")
+		Map<String, Number> content = (Map<String, Number>) metrics.get("cssContentSize");
+		Map<String, Object> screenshot = browser.executeCdpCommand("Page.captureScreenshot",
+				Map.of("format", "png", "captureBeyondViewport", true, "clip",
+						Map.of("x", 0, "y", 0, "width", content.get("width"), "height", content.get("height"),
+								"scale", 1)));
+		Files.write(SCREENSHOTS.resolve(name + ".png"), Base64.getDecoder().decode((String) screenshot.get("data")));
 	}
 
 	/**

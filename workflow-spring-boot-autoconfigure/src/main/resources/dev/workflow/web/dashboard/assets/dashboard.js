@@ -9,9 +9,16 @@
 
 	const JOB_STATUSES = ['QUEUED', 'RUNNING', 'COMPLETED', 'FAILED', 'ABORTED', 'CANCELLED'];
 	const CANCELLABLE = ['QUEUED', 'RUNNING'];
+	/** Step executions that have not ended: their bars reach up to now. */
+	const WAITING = ['SCHEDULED', 'QUEUED', 'RUNNING'];
 	const PAGE_SIZE = 20;
 	const CONTEXT_PREFIX = 'userContext.';
 	const LIVE_KEY = 'workflow-dashboard.live';
+	const KINDS = {
+		pipeline: 'Steps run in their declared order',
+		orchestration: 'A workflow method calls the steps',
+		unknown: 'Jobs of this workflow are in the database, but this application does not register it'
+	};
 
 	const api = meta('workflow-api').replace(/\/+$/, '');
 	const refreshMillis = Math.max(1000, parseInt(meta('workflow-refresh-interval'), 10) || 5000);
@@ -43,6 +50,12 @@
 
 	function s(tag, attributes, ...children) {
 		return build(document.createElementNS('http://www.w3.org/2000/svg', tag), attributes, children);
+	}
+
+	/** Replaces an element's children; like {@code h}, it leaves out null, undefined and false. */
+	function fill(element, ...children) {
+		element.replaceChildren();
+		return build(element, null, children);
 	}
 
 	function build(element, attributes, children) {
@@ -187,7 +200,7 @@
 
 	function showNotice(ok, title, detail, errors) {
 		const notice = $('notice');
-		notice.replaceChildren(h('strong', null, title), detail ? h('span', null, detail) : null,
+		fill(notice, h('strong', null, title), detail ? h('span', null, detail) : null,
 			(errors && errors.length) ? h('ul', null, errors.map((e) =>
 				h('li', null, (e.parameter ? e.parameter + ': ' : '') + (e.message || '')))) : null);
 		notice.classList.toggle('ok', ok);
@@ -239,7 +252,8 @@
 
 	async function navigate() {
 		const route = parseRoute();
-		const changed = !state.route || state.route.key !== route.key;
+		const initial = !state.route;
+		const changed = initial || state.route.key !== route.key;
 		state.route = route;
 		if (changed) {
 			state.rendered = '';
@@ -249,9 +263,9 @@
 			show(route.view);
 		}
 		await refresh(changed);
-		if (changed) {
+		if (changed && !initial) {
 			const heading = document.querySelector('#view-' + route.view + ' h1');
-			if (heading && document.activeElement === document.body) {
+			if (heading) {
 				heading.setAttribute('tabindex', '-1');
 				heading.focus({ preventScroll: true });
 			}
@@ -324,10 +338,10 @@
 		const cards = $('workflow-cards');
 		cards.setAttribute('aria-busy', 'false');
 		if (!list.length) {
-			cards.replaceChildren(h('p', { 'class': 'empty' }, 'No workflows are registered in this application.'));
+			fill(cards, h('p', { 'class': 'empty' }, 'No workflows are registered in this application.'));
 			return;
 		}
-		cards.replaceChildren(...list.map(workflowCard));
+		fill(cards, ...list.map(workflowCard));
 	}
 
 	function workflowCard(workflow) {
@@ -336,8 +350,7 @@
 		return h('article', { 'class': 'card', 'data-testid': 'workflow-card', 'data-workflow': workflow.name },
 			h('div', { 'class': 'card-head' },
 				h('h3', null, h('a', { href: jobsOf(''), 'data-testid': 'workflow-link' }, workflow.name)),
-				h('span', { 'class': 'kind', title: workflow.kind === 'pipeline'
-					? 'Steps run in their declared order' : 'A workflow method calls the steps' }, workflow.kind)),
+				h('span', { 'class': 'kind', title: KINDS[workflow.kind] || KINDS.unknown }, workflow.kind || 'not registered')),
 			(workflow.steps && workflow.steps.length)
 				? h('p', { 'class': 'steps-line' }, workflow.steps.join(workflow.kind === 'pipeline' ? ' → ' : ' · '))
 				: null,
@@ -352,7 +365,7 @@
 					' completed'),
 				h('span', { 'data-testid': 'failed-last-hour' }, h('b', null, workflow.failedLastHour || 0), ' failed'),
 				h('span', { 'class': 'muted' }, 'in the last hour')),
-			throughputChart(workflow.throughputPerMinute || []));
+			throughputChart(workflow.throughput || []));
 	}
 
 	function throughputChart(minutes) {
@@ -416,7 +429,7 @@
 		}
 		const current = Array.from(select.options).slice(1).map((o) => o.value);
 		if (current.join('\n') !== names.join('\n')) {
-			select.replaceChildren(select.options[0], ...names.map((name) => h('option', { value: name }, name)));
+			fill(select, select.options[0], ...names.map((name) => h('option', { value: name }, name)));
 		}
 		select.value = wanted;
 		$('filter-status').value = params.get('status') || '';
@@ -453,7 +466,7 @@
 		}
 		const known = state.knownJobs;
 		state.knownJobs = new Set(page.items.map((job) => job.id));
-		$('job-rows').replaceChildren(...page.items.map((job) => jobRow(job, known && !known.has(job.id))));
+		fill($('job-rows'), ...page.items.map((job) => jobRow(job, known && !known.has(job.id))));
 		$('jobs-empty').hidden = page.items.length > 0;
 		const number = page.page || 0;
 		$('page-prev').disabled = number === 0;
@@ -509,14 +522,14 @@
 		status.dataset.status = job.status;
 		status.textContent = job.status;
 		$('job-id').textContent = job.id;
-		$('job-progress').replaceChildren(progress(job));
+		fill($('job-progress'), progress(job));
 		$('action-cancel').hidden = !CANCELLABLE.includes(job.status);
 		$('action-retry').hidden = job.status !== 'FAILED';
 		$('job-back').href = '#/jobs?workflow=' + encodeURIComponent(job.workflow);
 
 		const field = (label, value, testId) => h('div', { 'data-testid': testId }, h('dt', null, label),
 			h('dd', null, value));
-		$('job-fields').replaceChildren(
+		fill($('job-fields'),
 			field('Current step', job.currentStep || '—', 'field-current-step'),
 			field('Progress', job.stepsCompleted + ' steps completed, ' + job.percentComplete + '%', 'field-progress'),
 			field('Created', time(job.createdAt, true), 'field-created'),
@@ -528,12 +541,12 @@
 		const error = $('job-error');
 		error.hidden = !job.error;
 		if (job.error) {
-			error.replaceChildren(h('div', { 'class': 'etype' }, job.error.type || 'Error'),
+			fill(error, h('div', { 'class': 'etype' }, job.error.type || 'Error'),
 				h('p', { 'class': 'emsg', 'data-testid': 'job-error-message' }, job.error.message || ''),
 				job.error.stackTrace ? expandable('Stack trace', job.error.stackTrace, 'job-stack') : null);
 		}
 
-		$('job-data').replaceChildren(
+		fill($('job-data'),
 			h('section', { 'data-testid': 'job-user-context' }, h('h3', null, 'User context'),
 				h('pre', null, json(job.userContext || {}))),
 			(job.output !== null && job.output !== undefined)
@@ -559,7 +572,7 @@
 	function renderTimeline(job, steps) {
 		const now = Date.now();
 		const startOf = (e) => millis(e.startedAt) || millis(e.createdAt);
-		const endOf = (e) => millis(e.finishedAt) || (e.status === 'RUNNING' ? now : (millis(e.dueAt) || startOf(e)));
+		const endOf = (e) => millis(e.finishedAt) || (WAITING.includes(e.status) ? now : startOf(e));
 		const starts = steps.map(startOf).concat(millis(job.startedAt) || millis(job.createdAt)).filter(Number.isFinite);
 		const ends = steps.map(endOf).concat(millis(job.finishedAt) || now).filter(Number.isFinite);
 		const origin = Math.min(...starts);
@@ -567,10 +580,10 @@
 
 		const timeline = $('timeline');
 		if (!steps.length) {
-			timeline.replaceChildren(h('li', { 'class': 'empty' }, 'No step has been scheduled yet.'));
+			fill(timeline, h('li', { 'class': 'empty' }, 'No step has been scheduled yet.'));
 			return;
 		}
-		timeline.replaceChildren(...steps.map((execution) => {
+		fill(timeline, ...steps.map((execution) => {
 			const start = startOf(execution);
 			const end = endOf(execution);
 			const bar = h('div', { 'class': 'tl-bar' });

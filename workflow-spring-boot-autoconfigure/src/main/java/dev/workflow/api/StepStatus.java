@@ -1,4 +1,4 @@
-package dev.workflow.store;
+package dev.workflow.api;
 
 /**
  * Where a step execution is in its life.

@@ -1,0 +1,268 @@
+package dev.workflow.web;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import dev.workflow.api.Job;
+import dev.workflow.api.JobNotFoundException;
+import dev.workflow.api.StartOptions;
+import dev.workflow.api.StepExecution;
+import dev.workflow.api.WorkflowClient;
+import dev.workflow.web.ApiValidationException.InvalidParameter;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+/**
+ * The REST API: list, read, start, cancel and retry jobs, send them events, and summarise workflows, under
+ * {@code workflow.api.base-path}. Its JSON is written and read with a mapper of its own, so that the application's
+ * JSON settings never change its shape; errors are RFC 9457 problem details ({@link WorkflowApiExceptionHandler}).
+ */
+@RestController
+@RequestMapping(path = "${workflow.api.base-path:/workflow/api}", produces = MediaType.APPLICATION_JSON_VALUE)
+public class WorkflowApiController {
+
+	private static final Set<String> START_FIELDS = Set.of("workflow", "input", "userContext", "stepContext",
+			"idempotencyKey");
+
+	private final WorkflowClient client;
+
+	private final JsonMapper json;
+
+	/**
+	 * Creates the API.
+	 * @param client the client it works through
+	 */
+	public WorkflowApiController(WorkflowClient client) {
+		this.client = client;
+		this.json = JsonMapper.builder().build();
+	}
+
+	/**
+	 * Summarises each workflow.
+	 * @return the summaries, by name
+	 */
+	@GetMapping("/workflows")
+	public ResponseEntity<String> workflows() {
+		return ok(this.client.summaries());
+	}
+
+	/**
+	 * Lists jobs, newest first, a page at a time.
+	 * @param parameters filters and the page: see {@link JobListRequest}
+	 * @return the page
+	 */
+	@GetMapping("/jobs")
+	public ResponseEntity<String> jobs(@RequestParam MultiValueMap<String, String> parameters) {
+		JobListRequest request = JobListRequest.of(parameters, this.json);
+		List<Job> found = this.client.find(request.query());
+		boolean hasNext = found.size() > request.size();
+		return ok(new JobPage(hasNext ? found.subList(0, request.size()) : found, request.page(), request.size(),
+				hasNext));
+	}
+
+	/**
+	 * Reads a job with its history.
+	 * @param id the job's id
+	 * @return the job and its step executions
+	 */
+	@GetMapping("/jobs/{id}")
+	public ResponseEntity<String> job(@PathVariable String id) {
+		UUID jobId = jobId(id);
+		Job job = require(jobId);
+		return ok(new JobDetail(job, this.client.history(jobId)));
+	}
+
+	/**
+	 * Starts a job.
+	 * @param body {@code workflow}, and optionally {@code input}, {@code userContext}, {@code stepContext},
+	 * {@code idempotencyKey}
+	 * @return 201 with the job and its location
+	 */
+	@PostMapping("/jobs")
+	public ResponseEntity<String> start(@RequestBody(required = false) @Nullable String body,
+			@RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) @Nullable String contentType)
+			throws HttpMediaTypeNotSupportedException {
+		requireJson(contentType);
+		JsonNode request = body(body);
+		List<InvalidParameter> errors = new ArrayList<>();
+		if (!request.isObject()) {
+			throw new ApiValidationException("body", "must be a JSON object with at least a workflow");
+		}
+		request.propertyNames().forEach((name) -> {
+			if (!START_FIELDS.contains(name)) {
+				errors.add(new InvalidParameter(name, "is not a field of a start request; use workflow, input, "
+						+ "userContext, stepContext or idempotencyKey"));
+			}
+		});
+		JsonNode workflow = request.get("workflow");
+		if (workflow == null || !workflow.isString() || workflow.asString().isBlank()) {
+			errors.add(new InvalidParameter("workflow", "must be the name of a workflow"));
+		}
+		JsonNode userContext = request.get("userContext");
+		if (userContext != null && !userContext.isNull() && !userContext.isObject()) {
+			errors.add(new InvalidParameter("userContext", "must be a JSON object"));
+		}
+		JsonNode key = request.get("idempotencyKey");
+		if (key != null && !key.isNull() && !key.isString()) {
+			errors.add(new InvalidParameter("idempotencyKey", "must be a string"));
+		}
+		if (!errors.isEmpty()) {
+			throw new ApiValidationException(errors);
+		}
+		StartOptions options = StartOptions.defaults();
+		if (userContext != null && !userContext.isNull()) {
+			options = options.userContext(this.json.convertValue(userContext, Map.class));
+		}
+		JsonNode stepContext = request.get("stepContext");
+		if (stepContext != null && !stepContext.isNull()) {
+			options = options.stepContext(stepContext);
+		}
+		if (key != null && !key.isNull()) {
+			options = options.idempotencyKey(key.asString());
+		}
+		JsonNode input = request.get("input");
+		UUID jobId = this.client.start(workflow.asString(), (input == null || input.isNull()) ? null : input, options)
+			.id();
+		Job job = require(jobId);
+		return ResponseEntity.created(ServletUriComponentsBuilder.fromCurrentRequest().path("/{id}").buildAndExpand(jobId).toUri())
+			.body(write(job));
+	}
+
+	/**
+	 * Cancels a job.
+	 * @param id the job's id
+	 * @return the job, now CANCELLED
+	 */
+	@PostMapping("/jobs/{id}/cancel")
+	public ResponseEntity<String> cancel(@PathVariable String id) {
+		UUID jobId = jobId(id);
+		this.client.cancel(jobId);
+		return ok(require(jobId));
+	}
+
+	/**
+	 * Retries a failed job from its failed step.
+	 * @param id the job's id
+	 * @return the job, RUNNING again
+	 */
+	@PostMapping("/jobs/{id}/retry")
+	public ResponseEntity<String> retry(@PathVariable String id) {
+		UUID jobId = jobId(id);
+		this.client.retry(jobId);
+		return ok(require(jobId));
+	}
+
+	/**
+	 * Sends an event to a job.
+	 * @param id the job's id
+	 * @param name the event's name
+	 * @param body the payload, any JSON, or nothing
+	 * @return 202
+	 */
+	@PostMapping("/jobs/{id}/events/{name}")
+	public ResponseEntity<Void> sendEvent(@PathVariable String id, @PathVariable String name,
+			@RequestBody(required = false) @Nullable String body,
+			@RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) @Nullable String contentType)
+			throws HttpMediaTypeNotSupportedException {
+		UUID jobId = jobId(id);
+		if (body != null && !body.isBlank()) {
+			requireJson(contentType);
+		}
+		if (name.isBlank() || name.length() > 200) {
+			throw new ApiValidationException("name", "must have 1 to 200 characters");
+		}
+		JsonNode payload = (body == null || body.isBlank()) ? null : body(body);
+		this.client.sendEvent(jobId, name, (payload == null || payload.isNull()) ? null : payload);
+		return ResponseEntity.accepted().build();
+	}
+
+	private Job require(UUID jobId) {
+		return this.client.get(jobId).orElseThrow(() -> new JobNotFoundException("No job with id " + jobId));
+	}
+
+	private static UUID jobId(String id) {
+		try {
+			return UUID.fromString(id);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ApiValidationException("id", "'" + id + "' is not a job id (a UUID)");
+		}
+	}
+
+	/**
+	 * Checks the body is declared JSON here, rather than in the mapping, so that a wrong type is answered with this
+	 * API's problem details.
+	 */
+	private static void requireJson(@Nullable String contentType) throws HttpMediaTypeNotSupportedException {
+		MediaType type;
+		try {
+			type = (contentType != null) ? MediaType.parseMediaType(contentType) : null;
+		}
+		catch (InvalidMediaTypeException ex) {
+			type = null;
+		}
+		if (type == null || !MediaType.APPLICATION_JSON.isCompatibleWith(type)) {
+			throw new HttpMediaTypeNotSupportedException(type, List.of(MediaType.APPLICATION_JSON));
+		}
+	}
+
+	private JsonNode body(@Nullable String body) {
+		if (body == null || body.isBlank()) {
+			throw new ApiValidationException("body", "is missing");
+		}
+		try {
+			return this.json.readTree(body);
+		}
+		catch (JacksonException ex) {
+			throw new ApiValidationException("body", "is not JSON: " + ex.getOriginalMessage());
+		}
+	}
+
+	private ResponseEntity<String> ok(Object value) {
+		return ResponseEntity.ok(write(value));
+	}
+
+	private String write(Object value) {
+		return this.json.writeValueAsString(value);
+	}
+
+	/**
+	 * A page of jobs.
+	 * @param items the jobs, newest first
+	 * @param page the page, from 0
+	 * @param size the most jobs on a page
+	 * @param hasNext whether another page follows
+	 */
+	record JobPage(List<Job> items, int page, int size, boolean hasNext) {
+	}
+
+	/**
+	 * A job and its history.
+	 * @param job the job
+	 * @param steps every attempt of every entry of its history
+	 */
+	record JobDetail(Job job, List<StepExecution> steps) {
+	}
+
+}

@@ -1,0 +1,62 @@
+package dev.workflow.autoconfigure;
+
+import dev.workflow.web.WorkflowApiController;
+import dev.workflow.web.WorkflowApiExceptionHandler;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * When the REST API is served, and what stops a start with a path it cannot serve.
+ */
+class WorkflowApiAutoConfigurationTests {
+
+	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(WorkflowApiAutoConfiguration.class))
+		.withUserConfiguration(WorkflowAutoConfigurationTests.CustomClientConfiguration.class,
+				PropertiesConfiguration.class);
+
+	@Test
+	void whenNothingIsConfiguredThenThereIsNoApi() {
+		this.runner.run((context) -> assertThat(context).doesNotHaveBean(WorkflowApiController.class));
+	}
+
+	@Test
+	void whenTheApiIsEnabledThenItIsServedWithItsProblemDetails() {
+		this.runner.withPropertyValues("workflow.api.enabled=true").run((context) -> {
+			assertThat(context).hasSingleBean(WorkflowApiController.class);
+			assertThat(context).hasSingleBean(WorkflowApiExceptionHandler.class);
+		});
+	}
+
+	@Test
+	void whenTheApplicationIsNotAWebApplicationThenThereIsNoApi() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(WorkflowApiAutoConfiguration.class))
+			.withUserConfiguration(WorkflowAutoConfigurationTests.CustomClientConfiguration.class,
+					PropertiesConfiguration.class)
+			.withPropertyValues("workflow.api.enabled=true")
+			.run((context) -> assertThat(context).doesNotHaveBean(WorkflowApiController.class));
+	}
+
+	@Test
+	void whenTheBasePathIsNotAPathThenTheStartFailsSayingSo() {
+		this.runner.withPropertyValues("workflow.api.enabled=true", "workflow.api.base-path=workflow/api/")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("workflow.api.base-path")
+				.hasMessageContaining("must start with '/'"));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableConfigurationProperties(WorkflowProperties.class)
+	static class PropertiesConfiguration {
+
+	}
+
+}

@@ -1,0 +1,245 @@
+package dev.workflow.web;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.workflow.api.JobStatus;
+import dev.workflow.api.StartOptions;
+import dev.workflow.api.WorkflowClient;
+import dev.workflow.test.TestApplication;
+import dev.workflow.test.TestDatabases;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The REST API over real HTTP, on real servers and a database of its own: every endpoint, filters and pages, and
+ * problem details for every kind of bad request.
+ */
+class WorkflowApiIntegrationTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private static final HttpClient http = HttpClient.newHttpClient();
+
+	private static ConfigurableApplicationContext context;
+
+	private static String api;
+
+	@BeforeAll
+	static void start() {
+		context = new SpringApplicationBuilder(TestApplication.class).run(
+				"--spring.main.web-application-type=servlet", "--server.port=0",
+				"--spring.datasource.url=" + TestDatabases.createEmptyDatabase(), "--workflow.api.enabled=true",
+				"--workflow.api.base-path=/ops/api", "--workflow.broker.exchange=wf-test-api",
+				"--workflow.broker.step-queue=wf-test-api.steps", "--workflow.broker.parking-queue=wf-test-api.parked");
+		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+		api = "http://localhost:" + port + "/ops/api";
+	}
+
+	@AfterAll
+	static void stop() {
+		context.close();
+	}
+
+	@Test
+	void whenAJobIsStartedOverHttpThenItIsCreatedAndItsDetailShowsItsSteps() throws Exception {
+		String tenant = UUID.randomUUID().toString();
+		HttpResponse<String> created = post("/jobs", """
+				{"workflow": "five_steps", "input": ["a"], "userContext": {"tenant": "%s", "n": 7}}""".formatted(tenant));
+
+		assertThat(created.statusCode()).isEqualTo(201);
+		JsonNode job = json.readTree(created.body());
+		String id = job.get("id").asString();
+		assertThat(created.headers().firstValue("Location")).hasValue(api + "/jobs/" + id);
+		assertThat(job.get("workflow").asString()).isEqualTo("five_steps");
+		assertThat(job.get("userContext").get("tenant").asString()).isEqualTo(tenant);
+		assertThat(Instant.parse(job.get("createdAt").asString())).isBeforeOrEqualTo(Instant.now());
+		await().atMost(WAIT).until(() -> status(id) == JobStatus.COMPLETED);
+
+		JsonNode detail = json.readTree(get("/jobs/" + id).body());
+		assertThat(detail.get("job").get("percentComplete").asInt()).isEqualTo(100);
+		assertThat(detail.get("job").get("output").isNull()).isFalse();
+		JsonNode steps = detail.get("steps");
+		assertThat(steps.size()).isEqualTo(5);
+		assertThat(steps.get(0).get("step").asString()).isEqualTo("s1");
+		assertThat(steps.get(0).get("status").asString()).isEqualTo("COMPLETED");
+		assertThat(steps.get(0).get("input").get(0).asString()).isEqualTo("a");
+		assertThat(steps.get(0).has("startedAt") && steps.get(0).has("finishedAt")).isTrue();
+	}
+
+	@Test
+	void whenJobsAreListedThenFiltersAndPagesApply() throws Exception {
+		String tenant = UUID.randomUUID().toString();
+		WorkflowClient client = context.getBean(WorkflowClient.class);
+		List<UUID> started = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			started.add(client.start("five_steps", List.of("x"),
+					StartOptions.defaults().userContext(Map.of("tenant", tenant, "n", i)))
+				.id());
+		}
+		for (UUID id : started) {
+			client.handle(id, Object.class).await(WAIT);
+		}
+
+		JsonNode first = json.readTree(get("/jobs?workflow=five_steps&status=COMPLETED&size=2&userContext.tenant="
+				+ tenant).body());
+		assertThat(first.get("items").size()).isEqualTo(2);
+		assertThat(first.get("hasNext").asBoolean()).isTrue();
+		assertThat(first.get("items").get(0).get("id").asString()).isEqualTo(started.get(2).toString());
+		JsonNode second = json.readTree(get("/jobs?size=2&page=1&userContext.tenant=" + tenant).body());
+		assertThat(second.get("items").size()).isEqualTo(1);
+		assertThat(second.get("hasNext").asBoolean()).isFalse();
+		assertThat(second.get("items").get(0).get("id").asString()).isEqualTo(started.get(0).toString());
+		JsonNode byNumber = json.readTree(get("/jobs?userContext.n=1&userContext.tenant=" + tenant).body());
+		assertThat(byNumber.get("items").size()).isEqualTo(1);
+		assertThat(byNumber.get("items").get(0).get("id").asString()).isEqualTo(started.get(1).toString());
+		assertThat(json.readTree(get("/jobs?userContext.n=%221%22&userContext.tenant=" + tenant).body())
+			.get("items")
+			.size()).as("a quoted value is a string, which n is not").isZero();
+		assertThat(json.readTree(get("/jobs?status=FAILED&userContext.tenant=" + tenant).body()).get("items").size())
+			.isZero();
+		String future = encode(Instant.now().plus(Duration.ofHours(1)).toString());
+		assertThat(json.readTree(get("/jobs?createdAfter=" + future).body()).get("items").size()).isZero();
+	}
+
+	@Test
+	void whenAJobFailedThenItIsRetriedOverHttpAndAWaitingJobTakesAnEventAndAnotherIsCancelled() throws Exception {
+		String failed = json.readTree(post("/jobs", """
+				{"workflow": "flaky", "input": "fail-3"}""").body()).get("id").asString();
+		await().atMost(WAIT).until(() -> status(failed) == JobStatus.FAILED);
+		assertThat(post("/jobs/" + failed + "/cancel", "").statusCode()).isEqualTo(409);
+
+		HttpResponse<String> retried = post("/jobs/" + failed + "/retry", "");
+		assertThat(retried.statusCode()).isEqualTo(200);
+		assertThat(json.readTree(retried.body()).get("status").asString()).isIn("RUNNING", "COMPLETED");
+		await().atMost(WAIT).until(() -> status(failed) == JobStatus.COMPLETED);
+		assertThat(json.readTree(get("/jobs/" + failed).body()).get("steps").size()).isEqualTo(4);
+
+		String waiting = json.readTree(post("/jobs", """
+				{"workflow": "approval", "input": ["", 60000]}""").body()).get("id").asString();
+		assertThat(post("/jobs/" + waiting + "/events/approval", "\"alice\"").statusCode()).isEqualTo(202);
+		await().atMost(WAIT).until(() -> status(waiting) == JobStatus.COMPLETED);
+		assertThat(json.readTree(get("/jobs/" + waiting).body()).get("job").get("output").asString())
+			.isEqualTo("approved by alice");
+		assertThat(problem(post("/jobs/" + waiting + "/events/approval", "\"bob\""), 409).get("type").asString())
+			.isEqualTo("urn:dev.workflow:problem:job-ended");
+
+		String cancelled = json.readTree(post("/jobs", """
+				{"workflow": "approval", "input": ["", 60000]}""").body()).get("id").asString();
+		HttpResponse<String> cancel = post("/jobs/" + cancelled + "/cancel", "");
+		assertThat(cancel.statusCode()).isEqualTo(200);
+		assertThat(json.readTree(cancel.body()).get("status").asString()).isEqualTo("CANCELLED");
+		assertThat(problem(post("/jobs/" + cancelled + "/retry", ""), 409).get("detail").asString())
+			.contains("is CANCELLED; only FAILED jobs can be retried");
+	}
+
+	@Test
+	void whenWorkflowsAreSummarisedThenEachHasCountsAndThroughput() throws Exception {
+		String id = json.readTree(post("/jobs", """
+				{"workflow": "flaky", "input": "fine"}""").body()).get("id").asString();
+		await().atMost(WAIT).until(() -> status(id) == JobStatus.COMPLETED);
+
+		JsonNode workflows = json.readTree(get("/workflows").body());
+		JsonNode flaky = null;
+		for (JsonNode workflow : workflows) {
+			flaky = workflow.get("name").asString().equals("flaky") ? workflow : flaky;
+		}
+		assertThat(flaky).isNotNull();
+		assertThat(flaky.get("kind").asString()).isEqualTo("pipeline");
+		assertThat(flaky.get("counts").get("COMPLETED").asLong()).isPositive();
+		assertThat(flaky.get("counts").has("CANCELLED")).isTrue();
+		assertThat(flaky.get("completedLastHour").asLong()).isPositive();
+		assertThat(flaky.get("throughput").size()).isEqualTo(15);
+	}
+
+	@Test
+	void whenARequestCannotBeUsedThenTheAnswerIsAProblemDetailSayingWhy() throws Exception {
+		JsonNode badId = problem(get("/jobs/not-a-uuid"), 400);
+		assertThat(badId.get("type").asString()).isEqualTo("urn:dev.workflow:problem:invalid-request");
+		assertThat(badId.get("instance").asString()).isEqualTo("/ops/api/jobs/not-a-uuid");
+		assertThat(badId.get("errors").get(0).get("parameter").asString()).isEqualTo("id");
+
+		assertThat(problem(get("/jobs/" + UUID.randomUUID()), 404).get("type").asString())
+			.isEqualTo("urn:dev.workflow:problem:job-not-found");
+		assertThat(problem(post("/jobs/" + UUID.randomUUID() + "/retry", ""), 404).get("title").asString())
+			.isEqualTo("Job not found");
+
+		JsonNode badList = problem(get("/jobs?status=DONE&size=0&page=-1&createdAfter=yesterday&sort=id"), 400);
+		List<String> parameters = new ArrayList<>();
+		badList.get("errors").forEach((error) -> parameters.add(error.get("parameter").asString()));
+		assertThat(parameters).containsExactlyInAnyOrder("status", "size", "page", "createdAfter", "sort");
+		assertThat(badList.get("detail").asString()).contains("'DONE' is not one of [QUEUED, RUNNING, COMPLETED");
+
+		assertThat(problem(post("/jobs", """
+				{"workflow": "no_such_workflow"}"""), 400).get("type").asString())
+			.isEqualTo("urn:dev.workflow:problem:unknown-workflow");
+		JsonNode badStart = problem(post("/jobs", """
+				{"input": 1, "userContext": [1], "colour": "red"}"""), 400);
+		List<String> fields = new ArrayList<>();
+		badStart.get("errors").forEach((error) -> fields.add(error.get("parameter").asString()));
+		assertThat(fields).containsExactlyInAnyOrder("workflow", "userContext", "colour");
+		assertThat(problem(post("/jobs", "{not json"), 400).get("detail").asString()).startsWith("body: is not JSON");
+		assertThat(problem(post("/jobs", """
+				{"workflow": "looping", "input": "not a number"}"""), 400).get("type").asString())
+			.isEqualTo("urn:dev.workflow:problem:unusable-value");
+
+		HttpResponse<String> wrongType = http.send(HttpRequest.newBuilder(URI.create(api + "/jobs"))
+			.header("Content-Type", "text/plain")
+			.POST(HttpRequest.BodyPublishers.ofString("{}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(wrongType.statusCode()).isEqualTo(415);
+		assertThat(wrongType.headers().firstValue("Content-Type")).hasValueSatisfying(
+				(type) -> assertThat(type).startsWith("application/problem+json"));
+	}
+
+	private static JobStatus status(String id) throws Exception {
+		return JobStatus.valueOf(json.readTree(get("/jobs/" + id).body()).get("job").get("status").asString());
+	}
+
+	private static JsonNode problem(HttpResponse<String> response, int status) {
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+		JsonNode problem = json.readTree(response.body());
+		assertThat(problem.get("status").asInt()).isEqualTo(status);
+		return problem;
+	}
+
+	private static HttpResponse<String> get(String path) throws Exception {
+		return http.send(HttpRequest.newBuilder(URI.create(api + path)).GET().build(),
+				HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static HttpResponse<String> post(String path, String body) throws Exception {
+		return http.send(HttpRequest.newBuilder(URI.create(api + path))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static String encode(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8);
+	}
+
+}
