@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.logging.Level;
+import java.util.stream.Stream;
 
 import dev.workflow.api.JobStatus;
 import dev.workflow.api.StartOptions;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -103,6 +105,11 @@ class DashboardEndToEndTests {
 		options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
 		browser = new ChromeDriver(service, options);
 		Files.createDirectories(SCREENSHOTS);
+		try (Stream<Path> old = Files.list(SCREENSHOTS)) {
+			for (Path screenshot : old.toList()) {
+				Files.delete(screenshot);
+			}
+		}
 	}
 
 	@AfterAll
@@ -238,8 +245,16 @@ class DashboardEndToEndTests {
 		return waiting().until(ExpectedConditions.visibilityOfElementLocated(locator));
 	}
 
+	/** Clicks an element once it can be clicked, again if live refresh replaced it in between. */
 	private void click(By locator) {
-		waiting().until(ExpectedConditions.elementToBeClickable(locator)).click();
+		waiting().until((driver) -> {
+			WebElement element = ExpectedConditions.elementToBeClickable(locator).apply(driver);
+			if (element == null) {
+				return false;
+			}
+			element.click();
+			return true;
+		});
 	}
 
 	private void waitForText(By locator, String text) {
@@ -286,8 +301,12 @@ class DashboardEndToEndTests {
 			.toList();
 	}
 
-	/** Saves the whole page, below the window's height too, as {@code name}.png. */
+	/** Saves the whole page, below the window's height too, as {@code name}.png; with a dialog open, the window. */
 	private static void screenshot(String name) throws IOException {
+		if (!browser.findElements(By.cssSelector("dialog[open]")).isEmpty()) {
+			Files.write(SCREENSHOTS.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+			return;
+		}
 		Map<String, Object> metrics = browser.executeCdpCommand("Page.getLayoutMetrics", Map.of());
 		@SuppressWarnings("unchecked")
 		Map<String, Number> content = (Map<String, Number>) metrics.get("cssContentSize");

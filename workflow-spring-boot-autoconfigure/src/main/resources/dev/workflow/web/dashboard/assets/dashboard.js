@@ -486,7 +486,8 @@
 		h('td', null, job.workflow),
 		h('td', null, badge(job.status, 'job-row-status')),
 		h('td', null, job.currentStep || h('span', { 'class': 'muted' }, '—')),
-		h('td', { title: job.stepsCompleted + ' steps completed' }, progress(job)),
+		h('td', { title: job.stepsCompleted + (job.stepsCompleted === 1 ? ' step' : ' steps') + ' completed' },
+			progress(job)),
 		h('td', null, h('div', { 'class': 'ctx', title: context }, context || '—')),
 		h('td', { 'class': 'nowrap' }, time(job.createdAt)),
 		h('td', { 'class': 'nowrap' }, jobDuration(job)));
@@ -531,7 +532,8 @@
 			h('dd', null, value));
 		fill($('job-fields'),
 			field('Current step', job.currentStep || '—', 'field-current-step'),
-			field('Progress', job.stepsCompleted + ' steps completed, ' + job.percentComplete + '%', 'field-progress'),
+			field('Progress', job.stepsCompleted + (job.stepsCompleted === 1 ? ' step' : ' steps') + ' completed, '
+				+ job.percentComplete + '%', 'field-progress'),
 			field('Created', time(job.createdAt, true), 'field-created'),
 			field('Started', time(job.startedAt, true), 'field-started'),
 			field('Finished', time(job.finishedAt, true), 'field-finished'),
@@ -540,6 +542,7 @@
 
 		const error = $('job-error');
 		error.hidden = !job.error;
+		error.dataset.status = job.status;
 		if (job.error) {
 			fill(error, h('div', { 'class': 'etype' }, job.error.type || 'Error'),
 				h('p', { 'class': 'emsg', 'data-testid': 'job-error-message' }, job.error.message || ''),
