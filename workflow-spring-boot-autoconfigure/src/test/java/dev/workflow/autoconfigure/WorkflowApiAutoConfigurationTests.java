@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
+import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
@@ -13,7 +15,7 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * When the REST API is served, and what stops a start with a path it cannot serve.
+ * When the REST API is served and secured, and what stops a start with a path or role it cannot use.
  */
 class WorkflowApiAutoConfigurationTests {
 
@@ -51,6 +53,22 @@ class WorkflowApiAutoConfigurationTests {
 				.rootCause()
 				.hasMessageContaining("workflow.api.base-path")
 				.hasMessageContaining("must start with '/'"));
+	}
+
+	@Test
+	void whenSpringSecurityIsPresentThenTheApiHasAChainOfItsOwnUnlessSwitchedOff() {
+		WebApplicationContextRunner secured = this.runner
+			.withConfiguration(AutoConfigurations.of(WorkflowSecurityAutoConfiguration.class,
+					SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class))
+			.withPropertyValues("workflow.api.enabled=true");
+		secured.run((context) -> assertThat(context).hasBean("workflowSecurityFilterChain"));
+		secured.withPropertyValues("workflow.security.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean("workflowSecurityFilterChain"));
+		secured.withPropertyValues("workflow.security.act-role=ROLE_ADMIN")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("workflow.security.act-role")
+				.hasMessageContaining("without the ROLE_ prefix"));
 	}
 
 	@Configuration(proxyBeanMethods = false)

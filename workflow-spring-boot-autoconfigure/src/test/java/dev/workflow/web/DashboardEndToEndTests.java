@@ -2,6 +2,12 @@ package dev.workflow.web;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +55,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The dashboard in a real headless Chromium, on the real application, REST API, PostgreSQL and RabbitMQ: an operator
  * looks at the overview, lists and filters jobs, opens a failed job's timeline, retries it, and cancels a job that
- * waits. Each stage leaves a screenshot in {@code target/dashboard-screenshots}.
+ * waits, signed in through the workflow filter chain of Spring Security, with its CSRF protection. Each stage leaves
+ * a screenshot in {@code target/dashboard-screenshots}.
  */
 class DashboardEndToEndTests {
 
@@ -60,6 +67,11 @@ class DashboardEndToEndTests {
 	private static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	/** Spring Security is on the tests' class path: the dashboard is used as an operator who may act. */
+	private static final String OPERATOR = "operator";
+
+	private static final String PASSWORD = UUID.randomUUID().toString();
 
 	private static ConfigurableApplicationContext application;
 
@@ -90,7 +102,9 @@ class DashboardEndToEndTests {
 				"--spring.datasource.url=" + TestDatabases.createEmptyDatabase(),
 				"--workflow.broker.exchange=wf-test-dashboard", "--workflow.broker.step-queue=wf-test-dashboard.steps",
 				"--workflow.broker.parking-queue=wf-test-dashboard.parked", "--workflow.api.enabled=true",
-				"--workflow.dashboard.enabled=true", "--workflow.dashboard.refresh-interval=1s");
+				"--workflow.dashboard.enabled=true", "--workflow.dashboard.refresh-interval=1s",
+				"--spring.security.user.name=" + OPERATOR, "--spring.security.user.password=" + PASSWORD,
+				"--spring.security.user.roles=WORKFLOW_ACT");
 		int port = ((WebServerApplicationContext) application).getWebServer().getPort();
 		dashboard = "http://localhost:" + port + "/workflow";
 
@@ -104,6 +118,10 @@ class DashboardEndToEndTests {
 				"--disable-sync", "--window-size=1400,1000", "--lang=en-US");
 		options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
 		browser = new ChromeDriver(service, options);
+		// The operator's credentials on every request, as a browser sends them once its user has signed in
+		browser.executeCdpCommand("Network.enable", Map.of());
+		browser.executeCdpCommand("Network.setExtraHTTPHeaders", Map.of("headers", Map.of("Authorization", "Basic "
+				+ Base64.getEncoder().encodeToString((OPERATOR + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)))));
 		Files.createDirectories(SCREENSHOTS);
 		try (Stream<Path> old = Files.list(SCREENSHOTS)) {
 			for (Path screenshot : old.toList()) {
@@ -123,7 +141,7 @@ class DashboardEndToEndTests {
 	}
 
 	@Test
-	void whenAnOperatorClicksThroughTheDashboardThenTheyFindInspectRetryAndCancelJobs() throws IOException {
+	void whenAnOperatorClicksThroughTheDashboardThenTheyFindInspectRetryAndCancelJobs() throws Exception {
 		WorkflowClient client = application.getBean(WorkflowClient.class);
 		UUID acme1 = completedOrder(client, "A-1001", "acme");
 		UUID globex = completedOrder(client, "A-1002", "globex");
@@ -136,6 +154,11 @@ class DashboardEndToEndTests {
 				StartOptions.defaults().userContext(Map.of("customer", "acme"))).id();
 		await().atMost(WAIT).until(() -> status(client, failed) == JobStatus.FAILED);
 		await().atMost(WAIT).until(() -> client.get(waiting).orElseThrow().stepsCompleted() == 1);
+
+		// Without credentials, the workflow filter chain refuses the page
+		HttpResponse<String> anonymous = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create(dashboard)).build(), BodyHandlers.ofString());
+		assertThat(anonymous.statusCode()).isEqualTo(401);
 
 		// Overview: counts by status and the last hour per workflow
 		browser.get(dashboard);

@@ -37,6 +37,10 @@ import static org.awaitility.Awaitility.await;
  */
 class WorkflowApiIntegrationTests {
 
+	/** Spring Security is on the tests' class path; this test looks at the API alone (see the security tests). */
+	static final String WITHOUT_WEB_SECURITY = "org.springframework.boot.security.autoconfigure.web.servlet."
+			+ "ServletWebSecurityAutoConfiguration";
+
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
 	private static final JsonMapper json = JsonMapper.builder().build();
@@ -53,7 +57,8 @@ class WorkflowApiIntegrationTests {
 				"--spring.main.web-application-type=servlet", "--server.port=0",
 				"--spring.datasource.url=" + TestDatabases.createEmptyDatabase(), "--workflow.api.enabled=true",
 				"--workflow.api.base-path=/ops/api", "--workflow.broker.exchange=wf-test-api",
-				"--workflow.broker.step-queue=wf-test-api.steps", "--workflow.broker.parking-queue=wf-test-api.parked");
+				"--workflow.broker.step-queue=wf-test-api.steps", "--workflow.broker.parking-queue=wf-test-api.parked",
+				"--spring.autoconfigure.exclude=" + WITHOUT_WEB_SECURITY);
 		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 		api = "http://localhost:" + port + "/ops/api";
 	}

@@ -170,13 +170,29 @@
 		}
 	}
 
+	/**
+	 * The CSRF token to send with an action. Spring Security's single-page-application setup (the starter's own
+	 * filter chain) sets the raw token in the XSRF-TOKEN cookie and wants it back in X-XSRF-TOKEN; another chain
+	 * leaves its token in the page's meta tags.
+	 */
+	function csrfToken() {
+		const cookie = document.cookie.split(/;\s*/).find((c) => c.startsWith('XSRF-TOKEN='));
+		if (cookie) {
+			return { header: 'X-XSRF-TOKEN', value: decodeURIComponent(cookie.slice('XSRF-TOKEN='.length)) };
+		}
+		return (csrf.token && csrf.header) ? { header: csrf.header, value: csrf.token } : null;
+	}
+
 	async function call(path, method, body) {
 		const headers = { 'Accept': 'application/json, application/problem+json' };
 		if (body !== undefined) {
 			headers['Content-Type'] = 'application/json';
 		}
-		if (method && method !== 'GET' && csrf.token && csrf.header) {
-			headers[csrf.header] = csrf.token;
+		if (method && method !== 'GET') {
+			const token = csrfToken();
+			if (token) {
+				headers[token.header] = token.value;
+			}
 		}
 		let response;
 		try {
