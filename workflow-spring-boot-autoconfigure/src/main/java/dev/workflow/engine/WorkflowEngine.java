@@ -272,7 +272,8 @@ public class WorkflowEngine implements StepMessageHandler {
 					&& decision.dispatches().stream().allMatch(Decision.Dispatch::plain))
 							? insertNewJob(workflow, jobId, inputNode, userContext, stepContext, key, decision, trace)
 							: this.transactions.execute((status) -> createJob(workflow, jobId, inputNode, userContext,
-									stepContext, key, null, decision, this.clock.instant(), this.json.writeTrace(trace)));
+									stepContext, key, null, decision, this.clock.instant(),
+									this.json.writeTrace(trace)));
 		}
 		catch (DataIntegrityViolationException ex) {
 			UUID existing = (key != null) ? existingJob(key) : null;

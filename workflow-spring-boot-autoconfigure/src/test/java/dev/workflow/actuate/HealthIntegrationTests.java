@@ -88,7 +88,8 @@ class HealthIntegrationTests {
 
 	private static String[] arguments(String database, String name, String... more) {
 		String[] base = { "--spring.datasource.url=" + database, "--workflow.broker.exchange=" + name,
-				"--workflow.broker.step-queue=" + name + ".steps", "--workflow.broker.parking-queue=" + name + ".parked" };
+				"--workflow.broker.step-queue=" + name + ".steps",
+				"--workflow.broker.parking-queue=" + name + ".parked" };
 		String[] all = Arrays.copyOf(base, base.length + more.length);
 		System.arraycopy(more, 0, all, base.length, more.length);
 		return all;
