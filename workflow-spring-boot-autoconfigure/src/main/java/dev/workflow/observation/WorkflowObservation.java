@@ -17,7 +17,8 @@ public enum WorkflowObservation implements ObservationDocumentation {
 	 * {@code workflow.job.start}: a client starts a job, from the call of {@code WorkflowClient.start} until its first
 	 * steps are handed to the broker. Its count is the number of starts per workflow. Its context is a sender context:
 	 * the trace context it is given (a {@code traceparent}, say) is stored with the job and travels in every step
-	 * message of the job, so that each step continues the trace that started it.
+	 * message of the job, so that each step continues the trace that started it. A child job started by a workflow
+	 * method is not a start of its own: it continues its parent's trace.
 	 */
 	JOB_START {
 
