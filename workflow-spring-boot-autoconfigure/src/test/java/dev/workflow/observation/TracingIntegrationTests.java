@@ -13,6 +13,7 @@ import brave.sampler.Sampler;
 import dev.workflow.api.JobHandle;
 import dev.workflow.api.WorkflowClient;
 import dev.workflow.test.TestApplication;
+import dev.workflow.test.TestDatabases;
 import dev.workflow.test.workflows.TracedWorkflows;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
@@ -51,13 +52,16 @@ class TracingIntegrationTests {
 	/** The spans Brave finished, in the order they ended. */
 	private static final List<MutableSpan> spans = new CopyOnWriteArrayList<>();
 
+	// A database of its own: the background work of any instance on a database dispatches its due retries, and an
+	// application without these workflows (another test run) would park them.
 	@ParameterizedTest(name = "Spring AMQP observation on: {0}")
 	@ValueSource(booleans = { false, true })
 	void whenAJobIsStartedInsideASpanThenEveryStepRunsInItsTrace(boolean springAmqpObservation) throws Exception {
 		String name = "wf-test-tracing-" + springAmqpObservation;
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class,
 				TracingConfiguration.class)
-			.run("--workflow.broker.exchange=" + name, "--workflow.broker.step-queue=" + name + ".steps",
+			.run("--spring.datasource.url=" + TestDatabases.createEmptyDatabase(),
+					"--workflow.broker.exchange=" + name, "--workflow.broker.step-queue=" + name + ".steps",
 					"--workflow.broker.parking-queue=" + name + ".parked",
 					"--spring.rabbitmq.listener.simple.observation-enabled=" + springAmqpObservation,
 					"--spring.rabbitmq.template.observation-enabled=" + springAmqpObservation)) {
