@@ -25,6 +25,7 @@ import dev.workflow.transport.TopologyInitializer;
 import dev.workflow.transport.WorkflowTopology;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.observation.ObservationRegistry;
 import jakarta.persistence.EntityManagerFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -50,9 +51,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.orm.jpa.EntityManagerFactoryInfo;
 import org.springframework.orm.jpa.SharedEntityManagerCreator;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -149,16 +152,25 @@ public final class WorkflowAutoConfiguration {
 			};
 		}
 
+		/**
+		 * Spring AMQP's observation of the engine's publishing follows Boot's
+		 * {@code spring.rabbitmq.template.observation-enabled}.
+		 */
 		@Bean
 		@ConditionalOnMissingBean
-		StepPublisher workflowStepPublisher(ConnectionFactory connectionFactory, WorkflowProperties properties) {
+		StepPublisher workflowStepPublisher(ConnectionFactory connectionFactory, WorkflowProperties properties,
+				ApplicationContext applicationContext) {
 			if (!connectionFactory.isPublisherConfirms()) {
 				throw new IllegalStateException("The workflow engine needs publisher confirms, but the RabbitMQ "
 						+ "connection factory (" + connectionFactory.getClass().getName() + ") does not have them: "
 						+ "set spring.rabbitmq.publisher-confirm-type=correlated, or enable correlated confirms on "
 						+ "your own connection factory.");
 			}
-			return new StepPublisher(workflowRabbitTemplate(connectionFactory), properties.getBroker().getConfirmTimeout());
+			RabbitTemplate template = workflowRabbitTemplate(connectionFactory);
+			template.setObservationEnabled(applicationContext.getEnvironment()
+				.getProperty("spring.rabbitmq.template.observation-enabled", Boolean.class, false));
+			template.setApplicationContext(applicationContext);
+			return new StepPublisher(template, properties.getBroker().getConfirmTimeout());
 		}
 
 	}
@@ -177,7 +189,7 @@ public final class WorkflowAutoConfiguration {
 		WorkflowEngine workflowEngine(ListableBeanFactory beanFactory, JobStore store,
 				PlatformTransactionManager transactionManager, StepPublisher publisher, WorkflowTopology topology,
 				WorkflowJson json, ApplicationEventPublisher events, ObjectProvider<StepArgumentResolver> resolvers,
-				WorkflowProperties properties) {
+				WorkflowProperties properties, ObjectProvider<ObservationRegistry> observationRegistry) {
 			WorkflowProperties.Worker worker = properties.getWorker();
 			WorkflowProperties.Retry retry = properties.getRetry();
 			WorkflowProperties.Scheduler scheduler = properties.getScheduler();
@@ -187,7 +199,8 @@ public final class WorkflowAutoConfiguration {
 					retry.getNonRetryableExceptions(), worker.getStepTimeout(), worker.getLeaseDuration(),
 					scheduler.getBatchSize(), scheduler.getOutboxRelayAfter(), worker.getHistoryCacheJobs());
 			return new WorkflowEngine(beanFactory, store, new TransactionTemplate(transactionManager), publisher,
-					topology, json, events, resolvers.orderedStream().toList(), settings, Clock.systemUTC());
+					topology, json, events, resolvers.orderedStream().toList(), settings, Clock.systemUTC(),
+					observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 		}
 
 		@Bean
@@ -245,11 +258,16 @@ public final class WorkflowAutoConfiguration {
 	@ConditionalOnBooleanProperty(name = "workflow.worker.enabled", matchIfMissing = true)
 	static class WorkerConfiguration {
 
+		/**
+		 * Spring AMQP's observation of the engine's consumers follows Boot's
+		 * {@code spring.rabbitmq.listener.simple.observation-enabled}. Steps continue their job's trace either way:
+		 * its context travels in the step message.
+		 */
 		@Bean
 		@ConditionalOnMissingBean(name = "workflowStepListenerContainer")
 		SimpleMessageListenerContainer workflowStepListenerContainer(ConnectionFactory connectionFactory,
 				WorkflowEngine engine, StepPublisher publisher, WorkflowTopology topology,
-				WorkflowProperties properties) {
+				WorkflowProperties properties, Environment environment) {
 			WorkflowProperties.Worker worker = properties.getWorker();
 			SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
 			container.setQueueNames(topology.stepQueue());
@@ -257,6 +275,8 @@ public final class WorkflowAutoConfiguration {
 			container.setConcurrentConsumers(worker.getConcurrency());
 			container.setPrefetchCount(worker.getPrefetch());
 			container.setShutdownTimeout(worker.getShutdownTimeout().toMillis());
+			container.setObservationEnabled(environment
+				.getProperty("spring.rabbitmq.listener.simple.observation-enabled", Boolean.class, false));
 			container.setMessageListener(new StepListener(engine, publisher,
 					topology.parkingQueue(), worker.getErrorBackoff()));
 			return container;

@@ -37,6 +37,10 @@ public class WorkflowProperties {
 
 	private final Dashboard dashboard = new Dashboard();
 
+	private final Health health = new Health();
+
+	private final Backlog backlog = new Backlog();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -79,6 +83,14 @@ public class WorkflowProperties {
 
 	public Dashboard getDashboard() {
 		return this.dashboard;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	public Backlog getBacklog() {
+		return this.backlog;
 	}
 
 	/**
@@ -627,6 +639,50 @@ public class WorkflowProperties {
 		public void setPath(String path) {
 			this.path = path;
 		}
+
+		public Duration getRefreshInterval() {
+			return this.refreshInterval;
+		}
+
+		public void setRefreshInterval(Duration refreshInterval) {
+			this.refreshInterval = refreshInterval;
+		}
+
+	}
+
+	/**
+	 * The engine's health indicator, named "workflow", when the application has Spring Boot's health support
+	 * (management.health.workflow.enabled=false turns it off).
+	 */
+	public static class Health {
+
+		/**
+		 * How long due work (a retry, timer or timeout whose time has come, or a running step whose lease has lapsed)
+		 * may wait to be dispatched before the engine's health is DOWN.
+		 */
+		private Duration maxDueAge = Duration.ofMinutes(5);
+
+		public Duration getMaxDueAge() {
+			return this.maxDueAge;
+		}
+
+		public void setMaxDueAge(Duration maxDueAge) {
+			this.maxDueAge = maxDueAge;
+		}
+
+	}
+
+	/**
+	 * What waits for the background work (outbox rows, due work), as the backlog gauges and the health indicator
+	 * report it.
+	 */
+	public static class Backlog {
+
+		/**
+		 * How long the backlog read from the database is reused before it is read again, however often gauges and
+		 * health checks ask.
+		 */
+		private Duration refreshInterval = Duration.ofSeconds(5);
 
 		public Duration getRefreshInterval() {
 			return this.refreshInterval;

@@ -32,6 +32,7 @@ import dev.workflow.api.UnknownWorkflowException;
 import dev.workflow.api.WorkflowEvent;
 import dev.workflow.api.WorkflowException;
 import dev.workflow.api.WorkflowSerializationException;
+import dev.workflow.observation.StepObservationContext;
 import dev.workflow.registry.StepDefinition;
 import dev.workflow.registry.WorkflowDefinition;
 import dev.workflow.registry.WorkflowRegistry;
@@ -46,6 +47,7 @@ import dev.workflow.transport.StepMessage;
 import dev.workflow.transport.StepMessageHandler;
 import dev.workflow.transport.StepPublisher;
 import dev.workflow.transport.WorkflowTopology;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -102,6 +104,8 @@ public class WorkflowEngine implements StepMessageHandler {
 
 	private final OutboxDeletes outboxDeletes;
 
+	private final EngineObservations observations;
+
 	private volatile boolean stopping;
 
 	/** The completed, unchangeable start of each recent orchestrated job's history, decoded. */
@@ -120,9 +124,25 @@ public class WorkflowEngine implements StepMessageHandler {
 
 	private volatile Map<String, Map<String, StepInvoker>> invokers = Map.of();
 
+	/**
+	 * Creates the engine.
+	 * @param beanFactory the bean factory whose workflows it runs
+	 * @param store the store
+	 * @param transactions the transactions of the store
+	 * @param publisher publishes step messages
+	 * @param topology the broker's exchange and queues
+	 * @param json the engine's JSON
+	 * @param events receives the engine's events
+	 * @param resolvers the application's argument resolvers, in order
+	 * @param settings the settings
+	 * @param clock the clock
+	 * @param observationRegistry observes job starts, steps and job ends (see
+	 * {@link dev.workflow.observation.WorkflowObservation}); {@link ObservationRegistry#NOOP} for none
+	 */
 	public WorkflowEngine(ListableBeanFactory beanFactory, JobStore store, TransactionTemplate transactions,
 			StepPublisher publisher, WorkflowTopology topology, WorkflowJson json, ApplicationEventPublisher events,
-			List<StepArgumentResolver> resolvers, EngineSettings settings, Clock clock) {
+			List<StepArgumentResolver> resolvers, EngineSettings settings, Clock clock,
+			ObservationRegistry observationRegistry) {
 		this.beanFactory = beanFactory;
 		this.store = store;
 		this.transactions = transactions;
@@ -142,6 +162,7 @@ public class WorkflowEngine implements StepMessageHandler {
 		});
 		this.orchestration = new OrchestrationDecider(json, (step) -> this.callableInvokers.get(step));
 		this.outboxDeletes = new OutboxDeletes(store::deleteOutbox);
+		this.observations = new EngineObservations(observationRegistry, () -> this.stopping);
 	}
 
 	/**
@@ -224,6 +245,15 @@ public class WorkflowEngine implements StepMessageHandler {
 	 */
 	public UUID start(String workflowName, @Nullable Object input, StartOptions options) {
 		WorkflowDefinition workflow = registry().require(workflowName);
+		return this.observations.observeStart(workflowName, (trace) -> start(workflow, input, options, trace));
+	}
+
+	/**
+	 * Starts a job whose steps carry a trace context.
+	 */
+	private UUID start(WorkflowDefinition workflow, @Nullable Object input, StartOptions options,
+			@Nullable Map<String, String> trace) {
+		String workflowName = workflow.name();
 		JsonNode inputNode = this.json.toTree(input, () -> "input of workflow '" + workflowName + "'");
 		JsonNode userContext = userContext(workflowName, options.userContext());
 		JsonNode stepContext = stepContext(workflow, options.stepContext(), () -> "step context given to start it");
@@ -246,9 +276,10 @@ public class WorkflowEngine implements StepMessageHandler {
 		try {
 			outbound = (decision.end() == null && decision.stepContext() == null
 					&& decision.dispatches().stream().allMatch(Decision.Dispatch::plain))
-							? insertNewJob(workflow, jobId, inputNode, userContext, stepContext, key, decision)
+							? insertNewJob(workflow, jobId, inputNode, userContext, stepContext, key, decision, trace)
 							: this.transactions.execute((status) -> createJob(workflow, jobId, inputNode, userContext,
-									stepContext, key, null, decision, this.clock.instant()));
+									stepContext, key, null, decision, this.clock.instant(),
+									this.json.writeTrace(trace)));
 		}
 		catch (DataIntegrityViolationException ex) {
 			UUID existing = (key != null) ? existingJob(key) : null;
@@ -276,8 +307,8 @@ public class WorkflowEngine implements StepMessageHandler {
 	 */
 	private List<OutboundMessage> createJob(WorkflowDefinition workflow, UUID jobId, @Nullable JsonNode inputNode,
 			JsonNode userContext, @Nullable JsonNode stepContext, @Nullable String key, @Nullable UUID parentEntryId,
-			Decision decision, Instant now) {
-		JobEntity job = newJob(workflow, jobId, inputNode, userContext, stepContext, key, now);
+			Decision decision, Instant now, @Nullable String traceContext) {
+		JobEntity job = newJob(workflow, jobId, inputNode, userContext, stepContext, key, now, traceContext);
 		job.setParentEntryId(parentEntryId);
 		this.store.persist(job);
 		List<OutboundMessage> messages = apply(workflow, job, decision, 0, now);
@@ -290,11 +321,13 @@ public class WorkflowEngine implements StepMessageHandler {
 	 * common start.
 	 */
 	private List<OutboundMessage> insertNewJob(WorkflowDefinition workflow, UUID jobId, @Nullable JsonNode inputNode,
-			JsonNode userContext, @Nullable JsonNode stepContext, @Nullable String key, Decision decision) {
+			JsonNode userContext, @Nullable JsonNode stepContext, @Nullable String key, Decision decision,
+			@Nullable Map<String, String> trace) {
 		Instant now = this.clock.instant();
-		JobEntity job = newJob(workflow, jobId, inputNode, userContext, stepContext, key, now);
+		JobEntity job = newJob(workflow, jobId, inputNode, userContext, stepContext, key, now,
+				this.json.writeTrace(trace));
 		job.setPercentComplete(decision.percentComplete());
-		JobContexts contexts = new JobContexts(stepContext, userContext);
+		JobContexts contexts = new JobContexts(stepContext, userContext, trace);
 		List<StepExecutionEntity> steps = new ArrayList<>(decision.dispatches().size());
 		List<OutboxEntity> rows = new ArrayList<>(decision.dispatches().size());
 		for (Decision.Dispatch dispatch : decision.dispatches()) {
@@ -310,8 +343,10 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	private JobEntity newJob(WorkflowDefinition workflow, UUID jobId, @Nullable JsonNode inputNode,
-			JsonNode userContext, @Nullable JsonNode stepContext, @Nullable String key, Instant now) {
+			JsonNode userContext, @Nullable JsonNode stepContext, @Nullable String key, Instant now,
+			@Nullable String traceContext) {
 		JobEntity job = new JobEntity(jobId, workflow.name(), JobStatus.QUEUED, now);
+		job.setTraceContext(traceContext);
 		job.setInput(this.json.write(inputNode));
 		job.setUserContext(this.json.write(userContext));
 		job.setStepContext(this.json.write(stepContext));
@@ -386,6 +421,15 @@ public class WorkflowEngine implements StepMessageHandler {
 		if (!claim(message)) {
 			return;
 		}
+		this.observations.observeStep(message, () -> runClaimed(workflow, invoker, message));
+	}
+
+	/**
+	 * Runs a claimed step and records its outcome.
+	 * @return what happened, for the step's observation
+	 */
+	private StepObservationContext.Outcome runClaimed(WorkflowDefinition workflow, StepInvoker invoker,
+			StepMessage message) {
 		JobInfo info = new JobInfo(message.jobId(), message.workflow(), message.step(), message.attempt(),
 				message.stepExecutionId());
 		StepCall call = new StepCall(info, message.input(), message.stepContext(), message.userContext());
@@ -405,8 +449,11 @@ public class WorkflowEngine implements StepMessageHandler {
 			if (ex instanceof Error && !(ex instanceof AssertionError)) {
 				logger.error("Step '" + message.step() + "' of job " + message.jobId() + " failed", ex);
 			}
-			publish(this.transactions.execute((status) -> failOrRetry(message, invoker, ex)));
-			return;
+			Duration delay = invoker.retryPolicy().retryDelay(message.attempt(), ex);
+			publish(this.transactions.execute((status) -> failOrRetry(message, ex, delay)));
+			return (delay != null) ? StepObservationContext.Outcome.RETRIED
+					: (ex instanceof StepTimeoutException) ? StepObservationContext.Outcome.TIMED_OUT
+							: StepObservationContext.Outcome.FAILED;
 		}
 		List<OutboundMessage> outbound;
 		try {
@@ -427,9 +474,10 @@ public class WorkflowEngine implements StepMessageHandler {
 		}
 		catch (WorkflowException ex) {
 			publish(this.transactions.execute((status) -> fail(message, error(ex), StepStatus.FAILED)));
-			return;
+			return StepObservationContext.Outcome.FAILED;
 		}
 		publish(outbound);
+		return StepObservationContext.Outcome.COMPLETED;
 	}
 
 	/**
@@ -566,7 +614,7 @@ public class WorkflowEngine implements StepMessageHandler {
 		Instant now = this.clock.instant();
 		UUID nextId = UUID.randomUUID();
 		StepMessage nextMessage = new StepMessage(message.jobId(), nextId, message.workflow(), next.step(), 1,
-				next.input(), message.stepContext(), message.userContext());
+				next.input(), message.stepContext(), message.userContext(), message.trace());
 		OutboxEntity row = new OutboxEntity(UUID.randomUUID(), this.topology.exchange(), this.topology.stepRoutingKey(),
 				this.json.encode(nextMessage), now);
 		JobStore.Completion completion = this.store.completeAndQueue(message.stepExecutionId(), message.attempt(),
@@ -623,7 +671,8 @@ public class WorkflowEngine implements StepMessageHandler {
 				return List.<OutboundMessage>of();
 			}
 			JobContexts contexts = decision.dispatches().isEmpty() ? null
-					: new JobContexts(this.json.parse(job.stepContext()), this.json.parse(job.userContext()));
+					: new JobContexts(this.json.parse(job.stepContext()), this.json.parse(job.userContext()),
+							this.json.readTrace(job.traceContext()));
 			List<StepExecutionEntity> steps = new ArrayList<>(decision.dispatches().size());
 			List<OutboxEntity> rows = new ArrayList<>(decision.dispatches().size());
 			for (Decision.Dispatch dispatch : decision.dispatches()) {
@@ -753,9 +802,11 @@ public class WorkflowEngine implements StepMessageHandler {
 		});
 	}
 
-	private List<OutboundMessage> failOrRetry(StepMessage message, StepInvoker invoker, Throwable failure) {
+	/**
+	 * Records a failed attempt and schedules the next one after a delay, or, without a delay, fails the job.
+	 */
+	private List<OutboundMessage> failOrRetry(StepMessage message, Throwable failure, @Nullable Duration delay) {
 		StepStatus outcome = (failure instanceof StepTimeoutException) ? StepStatus.TIMED_OUT : StepStatus.FAILED;
-		Duration delay = invoker.retryPolicy().retryDelay(message.attempt(), failure);
 		if (delay == null) {
 			return fail(message, error(failure), outcome);
 		}
@@ -850,8 +901,10 @@ public class WorkflowEngine implements StepMessageHandler {
 							null)), now);
 				}
 				JsonNode childInput = dispatch.input().get("input");
+				// A child continues its parent's trace.
 				outbound.addAll(createJob(child, UUID.randomUUID(), childInput, this.json.parse(job.getUserContext()),
-						null, null, execution.getId(), startDecision(child, childInput, null), now));
+						null, null, execution.getId(), startDecision(child, childInput, null), now,
+						job.getTraceContext()));
 			}
 			else if (!dispatch.recorded() && dueAt == null) {
 				if (contexts == null) {
@@ -881,13 +934,16 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	/**
-	 * The contexts every message of a job carries, read once for all the messages of one decision.
+	 * The contexts every message of a job carries, read once for all the messages of one decision: the step and user
+	 * contexts and the trace context of the job's start.
 	 */
-	private record JobContexts(@Nullable JsonNode stepContext, @Nullable JsonNode userContext) {
+	private record JobContexts(@Nullable JsonNode stepContext, @Nullable JsonNode userContext,
+			@Nullable Map<String, String> trace) {
 	}
 
 	private JobContexts contexts(JobEntity job) {
-		return new JobContexts(this.json.parse(job.getStepContext()), this.json.parse(job.getUserContext()));
+		return new JobContexts(this.json.parse(job.getStepContext()), this.json.parse(job.getUserContext()),
+				this.json.readTrace(job.getTraceContext()));
 	}
 
 	private OutboundMessage outbox(JobEntity job, JobContexts contexts, StepExecutionEntity execution,
@@ -905,7 +961,8 @@ public class WorkflowEngine implements StepMessageHandler {
 	private OutboxEntity outboxRow(String workflow, JobContexts contexts, StepExecutionEntity execution,
 			@Nullable JsonNode input, Instant now) {
 		StepMessage message = new StepMessage(execution.getJobId(), execution.getId(), workflow,
-				execution.getStepName(), execution.getAttempt(), input, contexts.stepContext(), contexts.userContext());
+				execution.getStepName(), execution.getAttempt(), input, contexts.stepContext(), contexts.userContext(),
+				contexts.trace());
 		return new OutboxEntity(UUID.randomUUID(), this.topology.exchange(), this.topology.stepRoutingKey(),
 				this.json.encode(message), now);
 	}
@@ -1145,6 +1202,7 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	private void publishEvent(WorkflowEvent event) {
+		this.observations.jobEnded(event);
 		try {
 			this.events.publishEvent(event);
 		}

@@ -17,6 +17,7 @@ import dev.workflow.transport.PoisonMessageException;
 import dev.workflow.transport.StepMessage;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
@@ -29,6 +30,9 @@ import tools.jackson.databind.node.NullNode;
  * converted, so that a user sees which value of which workflow failed.
  */
 public final class WorkflowJson {
+
+	private static final TypeReference<Map<String, String>> TRACE_TYPE = new TypeReference<>() {
+	};
 
 	private final JsonMapper mapper;
 
@@ -107,6 +111,20 @@ public final class WorkflowJson {
 
 	String encode(StepMessage message) {
 		return this.envelope.writeValueAsString(message);
+	}
+
+	/**
+	 * Writes a job's trace context for its row, in the engine's own format.
+	 */
+	@Nullable String writeTrace(@Nullable Map<String, String> trace) {
+		return (trace == null || trace.isEmpty()) ? null : this.envelope.writeValueAsString(trace);
+	}
+
+	/**
+	 * Reads a job's trace context from its row.
+	 */
+	@Nullable Map<String, String> readTrace(@Nullable String json) {
+		return (json == null) ? null : this.envelope.readValue(json, TRACE_TYPE);
 	}
 
 	StepMessage decode(byte[] body) {

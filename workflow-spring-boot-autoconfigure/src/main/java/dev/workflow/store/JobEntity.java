@@ -85,6 +85,10 @@ public class JobEntity {
 	@Column(name = "parent_entry_id")
 	private @Nullable UUID parentEntryId;
 
+	@JdbcTypeCode(SqlTypes.JSON)
+	@Column(name = "trace_context", updatable = false)
+	private @Nullable String traceContext;
+
 	@Version
 	private long version;
 
@@ -235,6 +239,18 @@ public class JobEntity {
 
 	public void setParentEntryId(@Nullable UUID parentEntryId) {
 		this.parentEntryId = parentEntryId;
+	}
+
+	/**
+	 * Returns the trace context of the observation that started the job, as a JSON object of propagation fields.
+	 * @return the trace context, or {@code null} if the job was started without tracing
+	 */
+	public @Nullable String getTraceContext() {
+		return this.traceContext;
+	}
+
+	public void setTraceContext(@Nullable String traceContext) {
+		this.traceContext = traceContext;
 	}
 
 	public long getVersion() {

@@ -48,8 +48,8 @@ public class JobStore {
 	/** Inserts a job; parameters: those of {@link #jobValues}. */
 	private static final String INSERT_JOB = """
 			insert into wf_job (id, workflow_name, status, input, user_context, step_context, current_step, step_count,
-			  percent_complete, idempotency_key, created_at, version)
-			values (?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, 0)""";
+			  percent_complete, idempotency_key, created_at, trace_context, version)
+			values (?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb, 0)""";
 
 	/** Counts a completed step on its job; parameters: progress, current step (or null to keep it), job id. */
 	private static final String COUNT_STEP = """
@@ -595,6 +595,36 @@ public class JobStore {
 	}
 
 	/**
+	 * What waits for the engine's background work, at one moment.
+	 *
+	 * @param outboxRows outbox rows not yet published (or not yet deleted after publishing)
+	 * @param dueSteps step executions whose time has come and that wait to be dispatched: retries, timers and
+	 * timeouts due, and running steps whose lease has lapsed
+	 * @param oldestDue since when the one that waits longest is due, or {@code null} if none is
+	 */
+	public record Backlog(long outboxRows, long dueSteps, @Nullable Instant oldestDue) {
+	}
+
+	/**
+	 * Reads what waits for the background work, in one statement on the partial indexes of due and leased steps.
+	 * @param now the current time, as the background work sees it
+	 * @return the backlog
+	 */
+	public Backlog backlog(Instant now) {
+		OffsetDateTime time = time(now);
+		return this.jdbc.queryForObject("""
+				with due as (select due_at as since from wf_step_execution where status = 'SCHEDULED' and due_at <= ?),
+				lapsed as (
+				  select lease_expires_at as since from wf_step_execution
+				  where status = 'RUNNING' and lease_expires_at < ?)
+				select (select count(*) from wf_outbox), (select count(*) from due) + (select count(*) from lapsed),
+				  least((select min(since) from due), (select min(since) from lapsed))""",
+				(rows, row) -> new Backlog(rows.getLong(1), rows.getLong(2),
+						instant(rows.getObject(3, OffsetDateTime.class))),
+				time, time);
+	}
+
+	/**
 	 * Runs work in a plain JDBC transaction of its own (no persistence context), for the store's plain SQL methods.
 	 * @param <T> the result type
 	 * @param work the work
@@ -612,9 +642,10 @@ public class JobStore {
 	 * @param stepContext its step context as JSON
 	 * @param userContext its user context as JSON
 	 * @param child whether it is the child of another job
+	 * @param traceContext the trace context of its start as JSON, if it has one
 	 */
 	public record LockedJob(JobStatus status, @Nullable String input, @Nullable String stepContext,
-			@Nullable String userContext, boolean child) {
+			@Nullable String userContext, boolean child, @Nullable String traceContext) {
 	}
 
 	/**
@@ -624,9 +655,10 @@ public class JobStore {
 	 */
 	public @Nullable LockedJob lockJobRow(UUID jobId) {
 		List<LockedJob> found = this.jdbc.query(
-				"select status, input, step_context, user_context, parent_entry_id from wf_job where id = ? for update",
+				"select status, input, step_context, user_context, parent_entry_id, trace_context from wf_job "
+						+ "where id = ? for update",
 				(rows, row) -> new LockedJob(JobStatus.valueOf(rows.getString(1)), rows.getString(2),
-						rows.getString(3), rows.getString(4), rows.getObject(5) != null),
+						rows.getString(3), rows.getString(4), rows.getObject(5) != null, rows.getString(6)),
 				jobId);
 		return found.isEmpty() ? null : found.get(0);
 	}
@@ -708,7 +740,7 @@ public class JobStore {
 	private static Object[] jobValues(JobEntity job) {
 		return new Object[] { job.getId(), job.getWorkflowName(), job.getStatus().name(), job.getInput(),
 				job.getUserContext(), job.getStepContext(), job.getCurrentStep(), job.getStepCount(),
-				job.getPercentComplete(), job.getIdempotencyKey(), time(job.getCreatedAt()) };
+				job.getPercentComplete(), job.getIdempotencyKey(), time(job.getCreatedAt()), job.getTraceContext() };
 	}
 
 	private static Object[] stepValues(StepExecutionEntity step) {

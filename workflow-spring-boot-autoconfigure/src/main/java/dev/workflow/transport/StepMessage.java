@@ -1,13 +1,16 @@
 package dev.workflow.transport;
 
+import java.util.Map;
 import java.util.UUID;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The message that asks a worker to run one step execution. It carries the contexts, so the worker needs no extra
- * read to build the step's arguments.
+ * read to build the step's arguments, and the trace context of the job's start, so that the step continues the job's
+ * trace whichever thread or instance published the message.
  *
  * @param jobId the job
  * @param stepExecutionId the step execution, stable across redeliveries
@@ -17,8 +20,11 @@ import tools.jackson.databind.JsonNode;
  * @param input the step's input
  * @param stepContext the job's step context, if it has one
  * @param userContext the job's user context
+ * @param trace the propagation fields of the job's trace (a {@code traceparent}, say), left out of the message when
+ * the job has none
  */
 public record StepMessage(UUID jobId, UUID stepExecutionId, String workflow, String step, int attempt,
-		@Nullable JsonNode input, @Nullable JsonNode stepContext, @Nullable JsonNode userContext) {
+		@Nullable JsonNode input, @Nullable JsonNode stepContext, @Nullable JsonNode userContext,
+		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Map<String, String> trace) {
 
 }

@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.workflow.actuate.WorkflowBacklog;
+import dev.workflow.actuate.WorkflowBacklogMetrics;
+import dev.workflow.actuate.WorkflowHealthIndicator;
 import dev.workflow.api.Job;
 import dev.workflow.api.JobHandle;
 import dev.workflow.api.JobQuery;
@@ -24,6 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -170,6 +174,64 @@ class WorkflowAutoConfigurationTests {
 		assertThat(properties.getDashboard().isEnabled()).isFalse();
 		assertThat(properties.getDashboard().getPath()).isEqualTo("/workflow");
 		assertThat(properties.getDashboard().getRefreshInterval()).isEqualTo(Duration.ofSeconds(5));
+		assertThat(properties.getHealth().getMaxDueAge()).isEqualTo(Duration.ofMinutes(5));
+		assertThat(properties.getBacklog().getRefreshInterval()).isEqualTo(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void whenHealthSupportAndMicrometerArePresentThenTheHealthIndicatorAndBacklogGaugesAreThere() {
+		this.runner.withConfiguration(AutoConfigurations.of(WorkflowObservabilityAutoConfiguration.class,
+					WorkflowHealthContributorAutoConfiguration.class))
+			.withPropertyValues("workflow.health.max-due-age=2m")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(WorkflowBacklogMetrics.class);
+				assertThat(context).hasSingleBean(WorkflowHealthIndicator.class);
+				assertThat(context.getBean(WorkflowHealthIndicator.class).maxDueAge()).isEqualTo(Duration.ofMinutes(2));
+			});
+	}
+
+	@Test
+	void whenTheWorkflowHealthIndicatorIsSwitchedOffThenOnlyTheGaugesAreThere() {
+		this.runner.withConfiguration(AutoConfigurations.of(WorkflowObservabilityAutoConfiguration.class,
+					WorkflowHealthContributorAutoConfiguration.class))
+			.withPropertyValues("management.health.workflow.enabled=false")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(WorkflowHealthIndicator.class);
+				assertThat(context).hasSingleBean(WorkflowBacklogMetrics.class);
+			});
+	}
+
+	@Test
+	void whenMicrometerIsMissingThenTheHealthIndicatorIsThereWithoutTheGauges() {
+		this.runner.withConfiguration(AutoConfigurations.of(WorkflowObservabilityAutoConfiguration.class,
+					WorkflowHealthContributorAutoConfiguration.class))
+			.withClassLoader(new FilteredClassLoader("io.micrometer.core"))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context).hasSingleBean(WorkflowHealthIndicator.class);
+				assertThat(context).doesNotHaveBean(WorkflowBacklogMetrics.class);
+			});
+	}
+
+	@Test
+	void whenTheEngineIsDisabledThenNoHealthIndicatorOrGaugesAreConfigured() {
+		this.runner.withConfiguration(AutoConfigurations.of(WorkflowObservabilityAutoConfiguration.class,
+					WorkflowHealthContributorAutoConfiguration.class))
+			.withPropertyValues("workflow.enabled=false")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(WorkflowBacklog.class);
+				assertThat(context).doesNotHaveBean(WorkflowHealthIndicator.class);
+			});
+	}
+
+	@Test
+	void whenTheMaximumDueAgeIsNotPositiveThenTheStartFailsSayingSo() {
+		this.runner.withConfiguration(AutoConfigurations.of(WorkflowObservabilityAutoConfiguration.class,
+					WorkflowHealthContributorAutoConfiguration.class))
+			.withPropertyValues("workflow.health.max-due-age=0s")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("workflow.health.max-due-age must be positive"));
 	}
 
 	@Configuration(proxyBeanMethods = false)

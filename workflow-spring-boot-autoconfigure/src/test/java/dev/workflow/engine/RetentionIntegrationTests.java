@@ -86,8 +86,8 @@ class RetentionIntegrationTests {
 
 			SimpleMeterRegistry firstMeters = new SimpleMeterRegistry();
 			SimpleMeterRegistry secondMeters = new SimpleMeterRegistry();
-			first.getBean(MeterBinder.class).bindTo(firstMeters);
-			second.getBean(MeterBinder.class).bindTo(secondMeters);
+			first.getBean("workflowRetentionMetrics", MeterBinder.class).bindTo(firstMeters);
+			second.getBean("workflowRetentionMetrics", MeterBinder.class).bindTo(secondMeters);
 			assertThat(firstMeters.get("workflow.jobs.deleted").functionCounter().count()
 					+ secondMeters.get("workflow.jobs.deleted").functionCounter().count())
 				.as("the meters of both instances")

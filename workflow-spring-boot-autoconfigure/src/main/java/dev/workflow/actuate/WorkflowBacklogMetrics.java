@@ -1,0 +1,69 @@
+package dev.workflow.actuate;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
+
+import dev.workflow.store.JobStore;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+/**
+ * Gauges of the engine's backlog, shared by all instances (each instance reports the same values, read from the
+ * database at most once per refresh interval):
+ * <ul>
+ * <li>{@code workflow.outbox.backlog}: outbox rows waiting to be published;</li>
+ * <li>{@code workflow.due.backlog}: due work waiting to be dispatched (retries, timers and timeouts whose time has
+ * come, running steps whose lease has lapsed);</li>
+ * <li>{@code workflow.due.oldest.age}: how long the due work that waits longest has waited, in seconds.</li>
+ * </ul>
+ * A gauge has no value (NaN) while the database cannot be read.
+ */
+public class WorkflowBacklogMetrics implements MeterBinder {
+
+	/** The gauge of outbox rows waiting. */
+	public static final String OUTBOX_BACKLOG = "workflow.outbox.backlog";
+
+	/** The gauge of due work waiting. */
+	public static final String DUE_BACKLOG = "workflow.due.backlog";
+
+	/** The gauge of the age of the oldest due work. */
+	public static final String DUE_OLDEST_AGE = "workflow.due.oldest.age";
+
+	private final WorkflowBacklog backlog;
+
+	/**
+	 * Creates the gauges.
+	 * @param backlog the backlog they read
+	 */
+	public WorkflowBacklogMetrics(WorkflowBacklog backlog) {
+		this.backlog = backlog;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		Gauge.builder(OUTBOX_BACKLOG, this.backlog, (backlog) -> count(backlog, JobStore.Backlog::outboxRows))
+			.description("Outbox rows waiting to be published to the broker")
+			.baseUnit("messages")
+			.register(registry);
+		Gauge.builder(DUE_BACKLOG, this.backlog, (backlog) -> count(backlog, JobStore.Backlog::dueSteps))
+			.description("Due work waiting to be dispatched: retries, timers and timeouts whose time has come, and "
+					+ "running steps whose lease has lapsed")
+			.baseUnit("steps")
+			.register(registry);
+		TimeGauge
+			.builder(DUE_OLDEST_AGE, this.backlog, TimeUnit.SECONDS, (backlog) -> {
+				WorkflowBacklog.Reading reading = backlog.read();
+				return (reading.backlog() != null) ? reading.oldestDueAge().toMillis() / 1000.0 : Double.NaN;
+			})
+			.description("How long the due work that waits longest has waited")
+			.register(registry);
+	}
+
+	private static double count(WorkflowBacklog backlog, ToLongFunction<JobStore.Backlog> value) {
+		JobStore.Backlog current = backlog.read().backlog();
+		return (current != null) ? value.applyAsLong(current) : Double.NaN;
+	}
+
+}

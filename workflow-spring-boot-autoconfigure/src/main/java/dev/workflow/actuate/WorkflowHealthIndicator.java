@@ -1,0 +1,119 @@
+package dev.workflow.actuate;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+import com.rabbitmq.client.Channel;
+import dev.workflow.store.JobStore;
+
+import org.springframework.amqp.rabbit.connection.Connection;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+
+/**
+ * The health of the engine on this instance, named {@code workflow}: whether its database and its broker can be
+ * reached, and whether its background work keeps up. It is DOWN when the database cannot be read, when no channel can
+ * be opened on the broker, or when due work has waited longer than {@code workflow.health.max-due-age} (no instance
+ * runs the background work, say). Details: {@code database}, {@code broker}, {@code outboxBacklog},
+ * {@code dueBacklog}, {@code oldestDueAge} and {@code maxDueAge}; {@code reason} says why it is DOWN.
+ * <p>
+ * The database part comes from the {@link WorkflowBacklog}, read at most once per refresh interval; the broker is asked
+ * on every check.
+ */
+public class WorkflowHealthIndicator implements HealthIndicator {
+
+	private final WorkflowBacklog backlog;
+
+	private final ConnectionFactory connectionFactory;
+
+	private final Duration maxDueAge;
+
+	/**
+	 * Creates the health indicator.
+	 * @param backlog the backlog
+	 * @param connectionFactory the connection factory the engine's workers use
+	 * @param maxDueAge how long due work may wait before the engine counts as DOWN
+	 */
+	public WorkflowHealthIndicator(WorkflowBacklog backlog, ConnectionFactory connectionFactory, Duration maxDueAge) {
+		if (maxDueAge.isNegative() || maxDueAge.isZero()) {
+			throw new IllegalArgumentException("workflow.health.max-due-age must be positive, not " + maxDueAge);
+		}
+		this.backlog = backlog;
+		this.connectionFactory = connectionFactory;
+		this.maxDueAge = maxDueAge;
+	}
+
+	@Override
+	public Health health() {
+		Health.Builder health = Health.up();
+		List<String> problems = new ArrayList<>();
+		WorkflowBacklog.Reading reading = this.backlog.read();
+		JobStore.Backlog backlog = reading.backlog();
+		if (backlog != null) {
+			health.withDetail("database", "reachable")
+				.withDetail("outboxBacklog", backlog.outboxRows())
+				.withDetail("dueBacklog", backlog.dueSteps())
+				.withDetail("oldestDueAge", reading.oldestDueAge().toString());
+			if (reading.oldestDueAge().compareTo(this.maxDueAge) > 0) {
+				problems.add("due work has waited for " + reading.oldestDueAge()
+						+ ", longer than workflow.health.max-due-age (" + this.maxDueAge
+						+ "): is the background work (workflow.scheduler.enabled) running on some instance, "
+						+ "and can it keep up?");
+			}
+		}
+		else {
+			health.withDetail("database", "unreachable: " + reading.failure());
+			problems.add("the database cannot be read: " + reading.failure());
+		}
+		try {
+			health.withDetail("broker", "reachable" + brokerVersion());
+		}
+		catch (RuntimeException ex) {
+			health.withDetail("broker", "unreachable: " + rootCause(ex));
+			problems.add("the broker at " + this.connectionFactory.getHost() + ":" + this.connectionFactory.getPort()
+					+ " cannot be reached: " + rootCause(ex));
+		}
+		health.withDetail("maxDueAge", this.maxDueAge.toString());
+		if (!problems.isEmpty()) {
+			health.down().withDetail("reason", String.join("; ", problems));
+		}
+		return health.build();
+	}
+
+	/**
+	 * Opens a channel on the broker and returns its version, for the details.
+	 */
+	private String brokerVersion() {
+		try (Connection connection = this.connectionFactory.createConnection();
+				Channel channel = connection.createChannel(false)) {
+			Map<String, Object> server = channel.getConnection().getServerProperties();
+			return (server.get("version") != null)
+					? " (" + server.getOrDefault("product", "broker") + " " + server.get("version") + ")" : "";
+		}
+		catch (IOException | TimeoutException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static String rootCause(Throwable ex) {
+		Throwable cause = ex;
+		while (cause.getCause() != null && cause.getCause() != cause) {
+			cause = cause.getCause();
+		}
+		return cause.toString();
+	}
+
+	/**
+	 * Returns how long due work may wait.
+	 * @return the age
+	 */
+	public Duration maxDueAge() {
+		return this.maxDueAge;
+	}
+
+}

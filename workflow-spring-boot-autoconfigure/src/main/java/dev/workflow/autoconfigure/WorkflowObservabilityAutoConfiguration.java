@@ -1,0 +1,44 @@
+package dev.workflow.autoconfigure;
+
+import java.time.Clock;
+
+import dev.workflow.actuate.WorkflowBacklog;
+import dev.workflow.actuate.WorkflowBacklogMetrics;
+import dev.workflow.engine.WorkflowEngine;
+import dev.workflow.store.JobStore;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Auto-configuration of the engine's backlog, read by its gauges, when the application has Micrometer, and by its
+ * health indicator ({@link WorkflowHealthContributorAutoConfiguration}). The engine's observations need no
+ * configuration here: the engine uses the application's {@code ObservationRegistry}.
+ */
+@AutoConfiguration(after = WorkflowAutoConfiguration.class)
+@ConditionalOnBean(WorkflowEngine.class)
+public final class WorkflowObservabilityAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	WorkflowBacklog workflowBacklog(JobStore store, WorkflowProperties properties) {
+		return new WorkflowBacklog(store, properties.getBacklog().getRefreshInterval(), Clock.systemUTC());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+	static class BacklogMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		WorkflowBacklogMetrics workflowBacklogMetrics(WorkflowBacklog backlog) {
+			return new WorkflowBacklogMetrics(backlog);
+		}
+
+	}
+
+}
