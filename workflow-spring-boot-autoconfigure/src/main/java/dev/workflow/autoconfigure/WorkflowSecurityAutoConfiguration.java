@@ -1,8 +1,6 @@
 package dev.workflow.autoconfigure;
 
-import java.util.ArrayList;
-import java.util.List;
-
+import dev.workflow.web.WorkflowApiController;
 import dev.workflow.web.WorkflowSecurity;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -19,22 +17,23 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * A security filter chain of its own for the REST API and the dashboard, when the application has Spring Security
- * and serves them, unless {@code workflow.security.enabled} is {@code false}. It comes after Spring Boot's web
- * security, so an application that relies on Boot's default chain keeps it for everything else, and it takes
- * precedence over the chains of the application for the workflow paths only.
+ * and serves them, unless {@code workflow.security.enabled} is {@code false}. It matches the workflow paths only
+ * and comes first for them; an application that relies on Boot's default chain keeps it for everything else.
  */
 @AutoConfiguration(after = WorkflowApiAutoConfiguration.class,
 		afterName = { "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
 				"org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration" })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({ SecurityFilterChain.class, HttpSecurity.class })
-@ConditionalOnBean(HttpSecurity.class)
-@ConditionalOnBooleanProperty("workflow.api.enabled")
+@ConditionalOnBean({ HttpSecurity.class, WorkflowApiController.class })
 @ConditionalOnBooleanProperty(name = "workflow.security.enabled", matchIfMissing = true)
 public final class WorkflowSecurityAutoConfiguration {
 
-	/** Before the chains of applications, which are ordered last unless they say otherwise. */
-	private static final int ORDER = Ordered.LOWEST_PRECEDENCE - 100;
+	/**
+	 * Early: the chain matches the workflow paths only, and an application chain for any request ordered before it
+	 * would make it unreachable, which Spring Security refuses at start-up.
+	 */
+	private static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
 
 	@Bean
 	@Order(ORDER)
@@ -43,12 +42,9 @@ public final class WorkflowSecurityAutoConfiguration {
 		WorkflowProperties.Security security = properties.getSecurity();
 		checkRole("workflow.security.read-role", security.getReadRole());
 		checkRole("workflow.security.act-role", security.getActRole());
-		List<String> paths = new ArrayList<>();
-		paths.add(properties.getApi().getBasePath());
-		if (properties.getDashboard().isEnabled()) {
-			paths.add(properties.getDashboard().getPath());
-		}
-		return WorkflowSecurity.filterChain(http, paths, security.getReadRole(), security.getActRole());
+		return WorkflowSecurity.filterChain(http, properties.getApi().getBasePath(),
+				properties.getDashboard().isEnabled() ? properties.getDashboard().getPath() : null,
+				security.getReadRole(), security.getActRole());
 	}
 
 	private static void checkRole(String property, String role) {

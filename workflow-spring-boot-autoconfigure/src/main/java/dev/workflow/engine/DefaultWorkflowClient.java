@@ -108,7 +108,7 @@ public class DefaultWorkflowClient implements WorkflowClient {
 				throw new JobNotFoundException("No job with id " + jobId);
 			}
 			return this.engine.store()
-				.history(jobId)
+				.history(jobId, 0)
 				.stream()
 				.map((entry) -> new StepExecution(entry.getId(), entry.getSequence(), entry.getStepName(),
 						entry.getAttempt(), entry.getStatus(), json.read(entry.getInput(), Object.class),

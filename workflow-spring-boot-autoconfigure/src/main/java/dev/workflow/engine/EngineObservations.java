@@ -83,7 +83,7 @@ final class EngineObservations {
 		try (Observation.Scope scope = observation.openScope()) {
 			context.setOutcome(run.get());
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | Error ex) {
 			context.setOutcome((ex instanceof PoisonMessageException) ? StepObservationContext.Outcome.FAILED
 					: this.stopping.getAsBoolean() ? StepObservationContext.Outcome.INTERRUPTED
 							: StepObservationContext.Outcome.ERROR);

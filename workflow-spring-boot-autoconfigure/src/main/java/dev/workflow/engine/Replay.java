@@ -60,6 +60,9 @@ final class Replay implements Workflows.Runtime {
 		return (a.isNumber() && b.isNumber() && a.decimalValue().compareTo(b.decimalValue()) == 0) ? 0 : 1;
 	};
 
+	/** What the names of the entries the engine records itself start with. */
+	static final String ENGINE_PREFIX = "workflow.";
+
 	/** The built-in step whose executions are the timers of durable sleeps. */
 	static final String SLEEP_STEP = "workflow.sleep";
 

@@ -999,12 +999,12 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	/**
-	 * Retries a FAILED job from its failed step: a new attempt of that step, with the same input, and the job RUNNING
-	 * again.
+	 * Retries a FAILED job from its failed step: a new attempt of that step, with the same input, and of the parallel
+	 * steps its failure cancelled, and the job RUNNING again.
 	 * @param jobId the job
 	 * @throws JobNotFoundException if there is no such job
-	 * @throws JobNotRetryableException if the job is not FAILED, or its last entry is not a step of its own that
-	 * failed
+	 * @throws JobNotRetryableException if the job is not FAILED, did not fail in a step, or an entry that did not
+	 * complete is not a step (a child workflow, a sleep, an event wait)
 	 */
 	public void retry(UUID jobId) {
 		publish(this.transactions.execute((status) -> {
@@ -1021,28 +1021,46 @@ public class WorkflowEngine implements StepMessageHandler {
 				throw new JobNotRetryableException(about + " cannot be retried here: the workflow is not registered "
 						+ "in this application");
 			}
-			List<StepExecutionEntity> history = latestAttempts(jobId);
-			StepExecutionEntity failed = history.isEmpty() ? null : history.get(history.size() - 1);
-			if (failed == null || (failed.getStatus() != StepStatus.FAILED && failed.getStatus() != StepStatus.TIMED_OUT)
-					|| failed.getStepName().equals(Replay.CHILD_ENTRY)) {
-				throw new JobNotRetryableException(about + " did not fail in a step of its own"
-						+ ((failed != null && failed.getStepName().equals(Replay.CHILD_ENTRY))
-								? " but in a child job; retry that job, then start this one again" : "")
-						+ "; only a failed step can be retried");
+			// The failed step, and the parallel steps the failure cancelled: each gets a new attempt.
+			List<StepExecutionEntity> again = latestAttempts(jobId).stream()
+				.filter((entry) -> entry.getStatus() == StepStatus.FAILED || entry.getStatus() == StepStatus.TIMED_OUT
+						|| entry.getStatus() == StepStatus.CANCELLED)
+				.toList();
+			StepExecutionEntity failed = again.stream()
+				.filter((entry) -> entry.getStatus() != StepStatus.CANCELLED)
+				.reduce((first, second) -> second)
+				.orElse(null);
+			if (failed == null) {
+				throw new JobNotRetryableException(about + " did not fail in a step; only a failed step can be retried");
+			}
+			for (StepExecutionEntity entry : again) {
+				if (entry.getStepName().startsWith(Replay.ENGINE_PREFIX)) {
+					throw new JobNotRetryableException(about + " cannot be retried: its entry " + entry.getSequence()
+							+ " is '" + entry.getStepName() + "', which ended "
+							+ entry.getStatus() + ((entry.getStepName().equals(Replay.CHILD_ENTRY))
+									? " with its child job; retry that job, then start this one again" : "")
+							+ "; only steps can run again");
+				}
 			}
 			Instant now = this.clock.instant();
-			StepExecutionEntity attempt = new StepExecutionEntity(UUID.randomUUID(), jobId, failed.getSequence(),
-					failed.getStepName(), failed.getAttempt() + 1, failed.getInput(), now);
-			this.store.persist(attempt);
+			JobContexts contexts = contexts(job);
+			List<OutboundMessage> outbound = new ArrayList<>(again.size());
+			for (StepExecutionEntity entry : again) {
+				StepExecutionEntity attempt = new StepExecutionEntity(UUID.randomUUID(), jobId, entry.getSequence(),
+						entry.getStepName(), entry.getAttempt() + 1, entry.getInput(), now);
+				this.store.persist(attempt);
+				outbound.add(outbox(job, contexts, attempt, this.json.parse(attempt.getInput()), now));
+			}
 			job.setStatus(JobStatus.RUNNING);
 			job.setFinishedAt(null);
 			job.setError(null, null, null);
 			job.setCurrentStep(failed.getStepName());
-			logger.info(about + " retried from step '" + failed.getStepName() + "' (attempt " + attempt.getAttempt()
+			logger.info(about + " retried from step '" + failed.getStepName() + "' (attempt " + (failed.getAttempt() + 1)
+					+ ((again.size() > 1) ? ", with " + (again.size() - 1) + " more step(s) it had cancelled" : "")
 					+ ")");
 			afterCommit(new WorkflowEvent.JobRetried(jobId, job.getWorkflowName(), failed.getStepName(),
-					attempt.getAttempt()));
-			return List.of(outbox(job, contexts(job), attempt, this.json.parse(attempt.getInput()), now));
+					failed.getAttempt() + 1));
+			return outbound;
 		}));
 	}
 

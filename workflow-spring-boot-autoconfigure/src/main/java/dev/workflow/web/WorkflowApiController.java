@@ -1,5 +1,6 @@
 package dev.workflow.web;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +98,8 @@ public class WorkflowApiController {
 	 * Starts a job.
 	 * @param body {@code workflow}, and optionally {@code input}, {@code userContext}, {@code stepContext},
 	 * {@code idempotencyKey}
-	 * @return 201 with the job and its location
+	 * @return 201 with the job and its location; 200 with the job an earlier start with the same idempotency key
+	 * started
 	 */
 	@PostMapping("/jobs")
 	public ResponseEntity<String> start(@RequestBody(required = false) @Nullable String body,
@@ -124,8 +126,8 @@ public class WorkflowApiController {
 			errors.add(new InvalidParameter("userContext", "must be a JSON object"));
 		}
 		JsonNode key = request.get("idempotencyKey");
-		if (key != null && !key.isNull() && !key.isString()) {
-			errors.add(new InvalidParameter("idempotencyKey", "must be a string"));
+		if (key != null && !key.isNull() && (!key.isString() || key.asString().isBlank() || key.asString().length() > 200)) {
+			errors.add(new InvalidParameter("idempotencyKey", "must be a string of 1 to 200 characters"));
 		}
 		if (!errors.isEmpty()) {
 			throw new ApiValidationException(errors);
@@ -142,10 +144,16 @@ public class WorkflowApiController {
 			options = options.idempotencyKey(key.asString());
 		}
 		JsonNode input = request.get("input");
+		Instant requested = Instant.now();
 		UUID jobId = this.client.start(workflow.asString(), (input == null || input.isNull()) ? null : input, options)
 			.id();
 		Job job = require(jobId);
-		return ResponseEntity.created(ServletUriComponentsBuilder.fromCurrentRequest().path("/{id}").buildAndExpand(jobId).toUri())
+		if (options.idempotencyKey() != null && job.createdAt().isBefore(requested)) {
+			// The key was used before: this is that job, not a new one.
+			return ok(job);
+		}
+		return ResponseEntity
+			.created(ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}").buildAndExpand(jobId).toUri())
 			.body(write(job));
 	}
 

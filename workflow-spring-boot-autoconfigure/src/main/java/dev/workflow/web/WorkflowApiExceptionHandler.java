@@ -67,11 +67,6 @@ public class WorkflowApiExceptionHandler extends ResponseEntityExceptionHandler 
 	}
 
 	@ExceptionHandler
-	ResponseEntity<ProblemDetail> illegalArgument(IllegalArgumentException ex, HttpServletRequest request) {
-		return answer(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", ex, request);
-	}
-
-	@ExceptionHandler
 	ResponseEntity<ProblemDetail> notCancellable(JobNotCancellableException ex, HttpServletRequest request) {
 		return answer(HttpStatus.CONFLICT, "job-not-cancellable", "Job not cancellable", ex, request);
 	}
@@ -119,7 +114,10 @@ public class WorkflowApiExceptionHandler extends ResponseEntityExceptionHandler 
 		return ResponseEntity.of(problem(status, type, title, ex.getMessage(), request)).build();
 	}
 
-	private static ProblemDetail problem(HttpStatus status, String type, String title, String detail,
+	/**
+	 * Builds a problem of this API: its type is a URN that names it.
+	 */
+	static ProblemDetail problem(HttpStatus status, String type, String title, String detail,
 			HttpServletRequest request) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
 		problem.setType(URI.create(TYPE_PREFIX + type));

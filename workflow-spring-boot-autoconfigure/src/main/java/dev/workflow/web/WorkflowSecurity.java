@@ -2,17 +2,20 @@ package dev.workflow.web;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
@@ -32,18 +35,23 @@ public final class WorkflowSecurity {
 	}
 
 	/**
-	 * Builds the filter chain for the given paths.
+	 * Builds the filter chain for the workflow paths: the API's, and the dashboard's page and assets, nothing else of
+	 * the application.
 	 * @param http the builder
-	 * @param paths the paths it serves, each with what lies below it
+	 * @param apiPath the API's base path
+	 * @param dashboardPath the dashboard's path, if it is served
 	 * @param readRole the role that may read (without {@code ROLE_})
 	 * @param actRole the role that may also act (without {@code ROLE_})
 	 * @return the filter chain
 	 * @throws Exception if the builder fails
 	 */
-	public static SecurityFilterChain filterChain(HttpSecurity http, List<String> paths, String readRole,
-			String actRole) throws Exception {
-		String[] patterns = paths.stream().flatMap((path) -> List.of(path, path + "/**").stream()).toArray(String[]::new);
-		return http.securityMatcher(patterns)
+	public static SecurityFilterChain filterChain(HttpSecurity http, String apiPath, @Nullable String dashboardPath,
+			String readRole, String actRole) throws Exception {
+		List<String> patterns = new ArrayList<>(List.of(apiPath, apiPath + "/**"));
+		if (dashboardPath != null) {
+			patterns.addAll(List.of(dashboardPath, dashboardPath + "/", dashboardPath + "/assets/**"));
+		}
+		return http.securityMatcher(patterns.toArray(String[]::new))
 			.authorizeHttpRequests((requests) -> requests.requestMatchers(HttpMethod.GET)
 				.hasAnyRole(readRole, actRole)
 				.requestMatchers(HttpMethod.HEAD)
@@ -77,13 +85,14 @@ public final class WorkflowSecurity {
 		response.setStatus(status.value());
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 		response.setCharacterEncoding(StandardCharsets.UTF_8);
-		Map<String, Object> problem = new LinkedHashMap<>();
-		problem.put("type", "urn:dev.workflow:problem:" + type);
-		problem.put("title", title);
-		problem.put("status", status.value());
-		problem.put("detail", detail);
-		problem.put("instance", request.getRequestURI());
-		json.writeValue(response.getWriter(), problem);
+		ProblemDetail problem = WorkflowApiExceptionHandler.problem(status, type, title, detail, request);
+		Map<String, Object> fields = new LinkedHashMap<>();
+		fields.put("type", problem.getType().toString());
+		fields.put("title", problem.getTitle());
+		fields.put("status", problem.getStatus());
+		fields.put("detail", problem.getDetail());
+		fields.put("instance", String.valueOf(problem.getInstance()));
+		json.writeValue(response.getWriter(), fields);
 	}
 
 }

@@ -23,6 +23,7 @@ import dev.workflow.api.WorkflowClient;
 import dev.workflow.api.WorkflowSummary;
 import dev.workflow.test.TestApplication;
 import dev.workflow.test.TestDatabases;
+import dev.workflow.test.workflows.CounterSteps;
 import dev.workflow.test.workflows.RepairableWorkflow;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +37,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What an operator does with jobs, on real servers and a database of its own: read a job's history, retry a failed
@@ -113,6 +115,27 @@ class JobOperationsIntegrationTests {
 			.containsExactly(tuple(0, "add", 1, StepStatus.COMPLETED),
 					tuple(1, "fragile", 1, StepStatus.FAILED),
 					tuple(1, "fragile", 2, StepStatus.COMPLETED));
+	}
+
+	@Test
+	void whenAParallelStepFailedThenARetryRunsItAgainWithTheSiblingItsFailureCancelled() {
+		String key = UUID.randomUUID().toString();
+		JobHandle<Object> job = this.client.start("repairable_parallel", key);
+		assertThatExceptionOfType(JobFailedException.class).isThrownBy(() -> job.await(WAIT));
+		CounterSteps.open(key);
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(this.client.history(job.id()))
+				.extracting(StepExecution::step, StepExecution::status)
+				.containsExactly(tuple("fragile", StepStatus.FAILED), tuple("gate", StepStatus.CANCELLED)));
+
+		RepairableWorkflow.repair(key);
+		this.client.retry(job.id());
+
+		assertThat(job.await(WAIT)).isEqualTo(List.of("repaired " + key, "passed " + key));
+		assertThat(this.client.history(job.id()))
+			.extracting(StepExecution::step, StepExecution::attempt, StepExecution::status)
+			.containsExactly(tuple("fragile", 1, StepStatus.FAILED), tuple("fragile", 2, StepStatus.COMPLETED),
+					tuple("gate", 1, StepStatus.CANCELLED), tuple("gate", 2, StepStatus.COMPLETED));
 	}
 
 	@Test

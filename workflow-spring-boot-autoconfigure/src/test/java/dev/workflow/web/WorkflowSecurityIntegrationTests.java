@@ -45,7 +45,7 @@ class WorkflowSecurityIntegrationTests {
 		context = new SpringApplicationBuilder(TestApplication.class, Users.class).run(
 				"--spring.main.web-application-type=servlet", "--server.port=0",
 				"--spring.datasource.url=" + TestDatabases.createEmptyDatabase(), "--workflow.api.enabled=true",
-				"--workflow.security.read-role=OPS_READ", "--workflow.broker.exchange=wf-test-security",
+				"--workflow.dashboard.enabled=true", "--workflow.security.read-role=OPS_READ", "--workflow.broker.exchange=wf-test-security",
 				"--workflow.broker.step-queue=wf-test-security.steps",
 				"--workflow.broker.parking-queue=wf-test-security.parked");
 		base = "http://localhost:" + ((WebServerApplicationContext) context).getWebServer().getPort();
@@ -73,6 +73,14 @@ class WorkflowSecurityIntegrationTests {
 		assertThat(send("POST", "/workflow/api/jobs", null, csrfToken("reader:secret"), action).statusCode())
 			.isEqualTo(401);
 		assertThat(send("GET", "/workflow/api/jobs", "reader:wrong", null, null).statusCode()).isEqualTo(401);
+	}
+
+	@Test
+	void whenTheDashboardIsAskedForWithoutCredentialsThenItIsRefusedWith401() throws Exception {
+		assertThat(send("GET", "/workflow", null, null, null).statusCode()).isEqualTo(401);
+		assertThat(send("GET", "/workflow/", null, null, null).statusCode()).isEqualTo(401);
+		assertThat(send("GET", "/workflow", "reader:secret", null, null).statusCode()).isEqualTo(200);
+		assertThat(send("GET", "/workflow", "stranger:secret", null, null).statusCode()).isEqualTo(403);
 	}
 
 	@Test
@@ -121,6 +129,9 @@ class WorkflowSecurityIntegrationTests {
 		HttpResponse<String> other = send("GET", "/somewhere-else", "reader:secret", null, null);
 		assertThat(other.statusCode()).as("Boot's default chain: authenticated, then not found").isEqualTo(404);
 		assertThat(send("GET", "/somewhere-else", null, null, null).statusCode()).isEqualTo(401);
+		assertThat(send("GET", "/workflow/reports", "stranger:secret", null, null).statusCode())
+			.as("an application path below the dashboard's is the application's, not the workflow roles'")
+			.isEqualTo(404);
 	}
 
 	/**

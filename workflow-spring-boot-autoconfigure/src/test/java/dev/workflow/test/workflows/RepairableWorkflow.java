@@ -1,17 +1,20 @@
 package dev.workflow.test.workflows;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import dev.workflow.annotation.Step;
 import dev.workflow.annotation.Workflow;
 import dev.workflow.annotation.WorkflowMethod;
+import dev.workflow.api.Workflows;
 
 import org.springframework.stereotype.Component;
 
 /**
- * An orchestrated workflow whose second step fails, with no retries, until the test repairs its key: a job to retry
- * from its failed step.
+ * Orchestrated workflows with a step that fails, with no retries, until the test repairs its key: jobs to retry from
+ * their failed step.
  */
 @Component
 @Workflow(name = "repairable")
@@ -40,6 +43,40 @@ public class RepairableWorkflow {
 	public String run(String key) {
 		int sum = this.counter.add(1, 2);
 		return this.parts.fragile(key) + " " + sum;
+	}
+
+	/**
+	 * The fragile step and a gate in parallel: when the fragile one fails, the job fails, and the gate's result, once
+	 * the test opens it, is cancelled.
+	 */
+	@Component
+	@Workflow(name = "repairable_parallel")
+	public static class InParallel {
+
+		private final CounterSteps counter;
+
+		private final Parts parts;
+
+		InParallel(CounterSteps counter, Parts parts) {
+			this.counter = counter;
+			this.parts = parts;
+		}
+
+		@WorkflowMethod
+		public List<String> run(String key) {
+			return Workflows.all(List.<Supplier<String>>of(() -> this.parts.fragile(key), () -> gate(key)));
+		}
+
+		private String gate(String key) {
+			try {
+				return this.counter.gate(key);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+		}
+
 	}
 
 	/**

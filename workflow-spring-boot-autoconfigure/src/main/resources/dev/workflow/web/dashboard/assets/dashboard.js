@@ -172,15 +172,15 @@
 
 	/**
 	 * The CSRF token to send with an action. Spring Security's single-page-application setup (the starter's own
-	 * filter chain) sets the raw token in the XSRF-TOKEN cookie and wants it back in X-XSRF-TOKEN; another chain
-	 * leaves its token in the page's meta tags.
+	 * filter chain, whose header is X-XSRF-TOKEN) wants the raw token of the XSRF-TOKEN cookie back in that header;
+	 * another chain wants the token of the page's meta tags in its own header.
 	 */
 	function csrfToken() {
-		const cookie = document.cookie.split(/;\s*/).find((c) => c.startsWith('XSRF-TOKEN='));
-		if (cookie) {
-			return { header: 'X-XSRF-TOKEN', value: decodeURIComponent(cookie.slice('XSRF-TOKEN='.length)) };
+		if (csrf.token && csrf.header && csrf.header !== 'X-XSRF-TOKEN') {
+			return { header: csrf.header, value: csrf.token };
 		}
-		return (csrf.token && csrf.header) ? { header: csrf.header, value: csrf.token } : null;
+		const cookie = document.cookie.split(/;\s*/).find((c) => c.startsWith('XSRF-TOKEN='));
+		return cookie ? { header: 'X-XSRF-TOKEN', value: decodeURIComponent(cookie.slice('XSRF-TOKEN='.length)) } : null;
 	}
 
 	async function call(path, method, body) {
