@@ -18,6 +18,9 @@ import dev.workflow.benchmarks.harness.BrokerCounters;
 import dev.workflow.benchmarks.harness.CountingDriver;
 import dev.workflow.benchmarks.harness.Scenario;
 import dev.workflow.benchmarks.harness.Servers;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -33,7 +36,8 @@ import org.springframework.context.annotation.Import;
 /**
  * Our engine, as a user runs it: a Spring Boot application with the starter, one instance that both starts jobs and
  * runs their steps. Settings are the defaults except where {@link #PROPERTIES} says; more can be given with the system
- * property {@code bench.ours.properties} (comma-separated {@code name=value}).
+ * property {@code bench.ours.properties} (comma-separated {@code name=value}); with {@code bench.ours.observed=true}
+ * the engine's observations are timed, as with Actuator.
  */
 public class OursSystem implements BenchSystem {
 
@@ -85,9 +89,14 @@ public class OursSystem implements BenchSystem {
 			}
 		}
 		properties.forEach((name, value) -> arguments.add("--" + name + "=" + value));
-		this.context = new SpringApplicationBuilder(Application.class).web(WebApplicationType.NONE)
-			.bannerMode(Banner.Mode.OFF)
-			.run(arguments.toArray(String[]::new));
+		SpringApplicationBuilder application = new SpringApplicationBuilder(Application.class)
+			.web(WebApplicationType.NONE)
+			.bannerMode(Banner.Mode.OFF);
+		if (Boolean.getBoolean("bench.ours.observed")) {
+			application.initializers((context) -> context.getBeanFactory()
+				.registerSingleton("benchObservationRegistry", observedRegistry()));
+		}
+		this.context = application.run(arguments.toArray(String[]::new));
 		this.client = this.context.getBean(WorkflowClient.class);
 	}
 
@@ -101,6 +110,16 @@ public class OursSystem implements BenchSystem {
 		if (this.context != null) {
 			this.context.close();
 		}
+	}
+
+	/**
+	 * An observation registry that times every observation, as an application with Actuator has: for measuring what
+	 * the engine's observations cost ({@code -Dbench.ours.observed=true}).
+	 */
+	private static ObservationRegistry observedRegistry() {
+		ObservationRegistry registry = ObservationRegistry.create();
+		registry.observationConfig().observationHandler(new DefaultMeterObservationHandler(new SimpleMeterRegistry()));
+		return registry;
 	}
 
 	/** Empties the engine's tables and queues, so that every run starts alike. */
