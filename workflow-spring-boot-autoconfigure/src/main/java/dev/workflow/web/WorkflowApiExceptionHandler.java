@@ -52,38 +52,31 @@ public class WorkflowApiExceptionHandler extends ResponseEntityExceptionHandler 
 	}
 
 	@ExceptionHandler
-	ResponseEntity<ProblemDetail> notFound(JobNotFoundException ex, HttpServletRequest request) {
-		return answer(HttpStatus.NOT_FOUND, "job-not-found", "Job not found", ex, request);
-	}
-
-	@ExceptionHandler
-	ResponseEntity<ProblemDetail> unknownWorkflow(UnknownWorkflowException ex, HttpServletRequest request) {
-		return answer(HttpStatus.BAD_REQUEST, "unknown-workflow", "Unknown workflow", ex, request);
-	}
-
-	@ExceptionHandler
-	ResponseEntity<ProblemDetail> unusableValue(WorkflowSerializationException ex, HttpServletRequest request) {
-		return answer(HttpStatus.BAD_REQUEST, "unusable-value", "Value not usable", ex, request);
-	}
-
-	@ExceptionHandler
-	ResponseEntity<ProblemDetail> notCancellable(JobNotCancellableException ex, HttpServletRequest request) {
-		return answer(HttpStatus.CONFLICT, "job-not-cancellable", "Job not cancellable", ex, request);
-	}
-
-	@ExceptionHandler
-	ResponseEntity<ProblemDetail> notRetryable(JobNotRetryableException ex, HttpServletRequest request) {
-		return answer(HttpStatus.CONFLICT, "job-not-retryable", "Job not retryable", ex, request);
-	}
-
-	@ExceptionHandler
-	ResponseEntity<ProblemDetail> ended(JobEndedException ex, HttpServletRequest request) {
-		return answer(HttpStatus.CONFLICT, "job-ended", "Job ended", ex, request);
-	}
-
-	@ExceptionHandler
 	ResponseEntity<ProblemDetail> workflow(WorkflowException ex, HttpServletRequest request) {
-		return answer(HttpStatus.CONFLICT, "workflow-error", "Workflow error", ex, request);
+		Kind kind = kind(ex);
+		return ResponseEntity.of(problem(kind.status(), kind.type(), kind.title(), ex.getMessage(), request)).build();
+	}
+
+	private static Kind kind(WorkflowException ex) {
+		if (ex instanceof JobNotFoundException) {
+			return new Kind(HttpStatus.NOT_FOUND, "job-not-found", "Job not found");
+		}
+		if (ex instanceof UnknownWorkflowException) {
+			return new Kind(HttpStatus.BAD_REQUEST, "unknown-workflow", "Unknown workflow");
+		}
+		if (ex instanceof WorkflowSerializationException) {
+			return new Kind(HttpStatus.BAD_REQUEST, "unusable-value", "Value not usable");
+		}
+		if (ex instanceof JobNotCancellableException) {
+			return new Kind(HttpStatus.CONFLICT, "job-not-cancellable", "Job not cancellable");
+		}
+		if (ex instanceof JobNotRetryableException) {
+			return new Kind(HttpStatus.CONFLICT, "job-not-retryable", "Job not retryable");
+		}
+		if (ex instanceof JobEndedException) {
+			return new Kind(HttpStatus.CONFLICT, "job-ended", "Job ended");
+		}
+		return new Kind(HttpStatus.CONFLICT, "workflow-error", "Workflow error");
 	}
 
 	@ExceptionHandler
@@ -109,11 +102,6 @@ public class WorkflowApiExceptionHandler extends ResponseEntityExceptionHandler 
 		return new ResponseEntity<>(body, problemHeaders, statusCode);
 	}
 
-	private static ResponseEntity<ProblemDetail> answer(HttpStatus status, String type, String title,
-			RuntimeException ex, HttpServletRequest request) {
-		return ResponseEntity.of(problem(status, type, title, ex.getMessage(), request)).build();
-	}
-
 	/**
 	 * Builds a problem of this API: its type is a URN that names it.
 	 */
@@ -124,6 +112,12 @@ public class WorkflowApiExceptionHandler extends ResponseEntityExceptionHandler 
 		problem.setTitle(title);
 		problem.setInstance(URI.create(request.getRequestURI()));
 		return problem;
+	}
+
+	/**
+	 * What a workflow exception answers.
+	 */
+	private record Kind(HttpStatus status, String type, String title) {
 	}
 
 }
