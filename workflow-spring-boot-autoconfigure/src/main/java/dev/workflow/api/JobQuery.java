@@ -24,6 +24,9 @@ import org.jspecify.annotations.Nullable;
 public record JobQuery(@Nullable String workflow, @Nullable JobStatus status, @Nullable Map<String, Object> userContext,
 		@Nullable Instant createdAfter, @Nullable Instant createdBefore, int offset, int limit) {
 
+	/** The most jobs a query may skip. */
+	public static final int MAX_OFFSET = 1_000_000;
+
 	/**
 	 * Returns a query for all jobs, at most 100.
 	 * @return the query
@@ -108,12 +111,12 @@ public record JobQuery(@Nullable String workflow, @Nullable JobStatus status, @N
 	/**
 	 * Returns a copy that skips the first jobs found, newest first: {@code offset(page * size).limit(size)} reads a
 	 * page.
-	 * @param offset from 0 to 1,000,000
+	 * @param offset from 0 to {@link #MAX_OFFSET}
 	 * @return the copy
 	 */
 	public JobQuery offset(int offset) {
-		if (offset < 0 || offset > 1_000_000) {
-			throw new IllegalArgumentException("offset must be from 0 to 1000000, not " + offset);
+		if (offset < 0 || offset > MAX_OFFSET) {
+			throw new IllegalArgumentException("offset must be from 0 to " + MAX_OFFSET + ", not " + offset);
 		}
 		return new JobQuery(this.workflow, this.status, this.userContext, this.createdAfter, this.createdBefore,
 				offset, this.limit);

@@ -64,22 +64,22 @@ final class Replay implements Workflows.Runtime {
 	static final String ENGINE_PREFIX = "workflow.";
 
 	/** The built-in step whose executions are the timers of durable sleeps. */
-	static final String SLEEP_STEP = "workflow.sleep";
+	static final String SLEEP_STEP = ENGINE_PREFIX + "sleep";
 
 	/** The built-in step whose executions wait for events; they fire (empty) when the timeout passes. */
-	static final String EVENT_STEP = "workflow.event";
+	static final String EVENT_STEP = ENGINE_PREFIX + "event";
 
 	/** The entry that waits for a child job. */
-	static final String CHILD_ENTRY = "workflow.child";
+	static final String CHILD_ENTRY = ENGINE_PREFIX + "child";
 
 	/** The entry that records a step context the workflow set. */
-	static final String CONTEXT_ENTRY = "workflow.setStepContext";
+	static final String CONTEXT_ENTRY = ENGINE_PREFIX + "setStepContext";
 
 	/** The entry that records the current time the workflow read. */
-	static final String TIME_ENTRY = "workflow.currentTime";
+	static final String TIME_ENTRY = ENGINE_PREFIX + "currentTime";
 
 	/** The entry that records a random number the workflow drew. */
-	static final String RANDOM_ENTRY = "workflow.random";
+	static final String RANDOM_ENTRY = ENGINE_PREFIX + "random";
 
 	Replay(WorkflowDefinition workflow, List<StepExecutionEntity> history, @Nullable JsonNode stepContext,
 			WorkflowJson json, Function<String, @Nullable StepInvoker> steps,

@@ -30,9 +30,6 @@ record JobListRequest(JobQuery query, int page, int size) {
 	/** The most jobs on one page. */
 	static final int MAX_SIZE = 200;
 
-	/** The most jobs skipped to reach a page. */
-	static final int MAX_OFFSET = 1_000_000;
-
 	/** Prefix of the parameters that filter on a field of the user context. */
 	static final String USER_CONTEXT_PREFIX = "userContext.";
 
@@ -96,10 +93,10 @@ record JobListRequest(JobQuery query, int page, int size) {
 		query = (after != null) ? query.createdAfter(after) : query;
 		query = (before != null) ? query.createdBefore(before) : query;
 		query = userContext.isEmpty() ? query : query.userContextContains(userContext);
-		int page = integer(parameters.getFirst("page"), "page", 0, 0, MAX_OFFSET, errors);
+		int page = integer(parameters.getFirst("page"), "page", 0, 0, JobQuery.MAX_OFFSET, errors);
 		int size = integer(parameters.getFirst("size"), "size", 20, 1, MAX_SIZE, errors);
-		if ((long) page * size > MAX_OFFSET) {
-			errors.add(new InvalidParameter("page", "page times size must be at most " + MAX_OFFSET
+		if ((long) page * size > JobQuery.MAX_OFFSET) {
+			errors.add(new InvalidParameter("page", "page times size must be at most " + JobQuery.MAX_OFFSET
 					+ "; narrow the search instead"));
 		}
 		if (!errors.isEmpty()) {
