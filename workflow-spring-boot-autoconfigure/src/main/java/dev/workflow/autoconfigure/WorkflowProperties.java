@@ -239,6 +239,20 @@ public class WorkflowProperties {
 		private Duration leaseDuration = Duration.ofSeconds(30);
 
 		/**
+		 * How many times one attempt of a step may lose its lease (its worker crashed, hung, or could not record the
+		 * outcome) and be dispatched again. The next lapse ends the attempt as failed, and the step's retry policy
+		 * decides whether another attempt follows, so that no attempt runs again without bound.
+		 */
+		private int maxLeaseLapses = 3;
+
+		/**
+		 * How long a queued step may wait for a worker to claim its message. Past it the message is taken as lost
+		 * (a purged or deleted queue, say) and the step is dispatched again; a duplicate of a message that was only
+		 * slow is discarded by the claim. Set it above the longest time work waits in the queue.
+		 */
+		private Duration claimTimeout = Duration.ofMinutes(15);
+
+		/**
 		 * How long shutdown waits for steps in flight to finish before their messages go back to the broker.
 		 */
 		private Duration shutdownTimeout = Duration.ofSeconds(30);
@@ -301,6 +315,22 @@ public class WorkflowProperties {
 
 		public void setLeaseDuration(Duration leaseDuration) {
 			this.leaseDuration = leaseDuration;
+		}
+
+		public int getMaxLeaseLapses() {
+			return this.maxLeaseLapses;
+		}
+
+		public void setMaxLeaseLapses(int maxLeaseLapses) {
+			this.maxLeaseLapses = maxLeaseLapses;
+		}
+
+		public Duration getClaimTimeout() {
+			return this.claimTimeout;
+		}
+
+		public void setClaimTimeout(Duration claimTimeout) {
+			this.claimTimeout = claimTimeout;
 		}
 
 		public Duration getShutdownTimeout() {

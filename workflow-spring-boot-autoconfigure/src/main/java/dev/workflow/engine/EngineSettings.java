@@ -18,10 +18,23 @@ import java.util.List;
  * @param batchSize most items claimed in one round of background work
  * @param outboxRelayAfter age after which an outbox row counts as left behind
  * @param historyCacheJobs how many jobs' completed history a worker keeps decoded between replays
+ * @param claimTimeout how long a queued step waits for a claim before its message is taken as lost
+ * @param maxLeaseLapses how many times an attempt may lose its lease and be dispatched again
  */
 public record EngineSettings(String workerId, int maxAttempts, Duration initialDelay, double multiplier,
 		Duration maxDelay, double jitter, List<Class<? extends Throwable>> nonRetryable, Duration stepTimeout,
-		Duration leaseDuration, int batchSize, Duration outboxRelayAfter, int historyCacheJobs) {
+		Duration leaseDuration, int batchSize, Duration outboxRelayAfter, int historyCacheJobs, Duration claimTimeout,
+		int maxLeaseLapses) {
+
+	public EngineSettings {
+		if (maxLeaseLapses < 0) {
+			throw new IllegalArgumentException(
+					"workflow.worker.max-lease-lapses must be 0 or more, not " + maxLeaseLapses);
+		}
+		if (claimTimeout.isNegative() || claimTimeout.isZero()) {
+			throw new IllegalArgumentException("workflow.worker.claim-timeout must be positive, not " + claimTimeout);
+		}
+	}
 
 	RetryPolicy defaultRetryPolicy() {
 		return new RetryPolicy(this.maxAttempts, this.initialDelay, this.multiplier, this.maxDelay, this.jitter,

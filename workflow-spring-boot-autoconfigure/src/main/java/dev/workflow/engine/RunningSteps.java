@@ -1,9 +1,8 @@
 package dev.workflow.engine;
 
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -25,7 +24,9 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  * {@value #WATCH_INTERVAL_MILLIS} ms).
  * <p>
  * A step that ignores the interrupt keeps its thread until it returns, and its result is then discarded; its lease is no
- * longer renewed, so it lapses and the step runs again elsewhere.
+ * longer renewed, so it lapses and the step runs again elsewhere. That may be on this instance, under the same id:
+ * each run is its own entry, which only the run that made it removes, and leases are renewed by claim epoch, so a
+ * late run never stops the renewals of the one that took its place.
  */
 final class RunningSteps {
 
@@ -51,15 +52,16 @@ final class RunningSteps {
 	/**
 	 * Runs a step on the calling thread, interrupting it if it overruns its timeout.
 	 * @param executionId the step execution
+	 * @param epoch the epoch of the claim it runs under
 	 * @param invoker the step
 	 * @param call its arguments
 	 * @return what the step returned
 	 * @throws StepTimeoutException if the step was interrupted, by its timeout or because this instance stops
 	 * @throws Throwable what the step threw
 	 */
-	@Nullable Object run(UUID executionId, StepInvoker invoker, StepCall call) throws Throwable {
+	@Nullable Object run(UUID executionId, int epoch, StepInvoker invoker, StepCall call) throws Throwable {
 		long timeout = Math.min(invoker.timeout().toNanos(), MAX_TIMEOUT_NANOS);
-		Running step = new Running(Thread.currentThread(), System.nanoTime() + timeout);
+		Running step = new Running(Thread.currentThread(), System.nanoTime() + timeout, epoch);
 		this.steps.put(executionId, step);
 		Object result = null;
 		Throwable failure = null;
@@ -70,7 +72,7 @@ final class RunningSteps {
 			failure = ex;
 		}
 		finally {
-			this.steps.remove(executionId);
+			this.steps.remove(executionId, step);
 		}
 		boolean inTime = step.finish();
 		// What follows is the engine's own I/O, which an interrupt left by the step would break.
@@ -89,16 +91,16 @@ final class RunningSteps {
 	/**
 	 * Returns the step executions running now whose leases are to be renewed: not those interrupted, so that a step
 	 * that ignores its interrupt loses its lease and runs again elsewhere.
-	 * @return their ids
+	 * @return their ids, each with the epoch of the claim it runs under
 	 */
-	Set<UUID> leased() {
-		Set<UUID> ids = new HashSet<>();
+	Map<UUID, Integer> leased() {
+		Map<UUID, Integer> claims = new HashMap<>();
 		this.steps.forEach((id, step) -> {
 			if (step.state.get() == Running.RUNNING) {
-				ids.add(id);
+				claims.put(id, step.epoch);
 			}
 		});
-		return ids;
+		return claims;
 	}
 
 	/**
@@ -136,11 +138,14 @@ final class RunningSteps {
 
 		private final long deadline;
 
+		private final int epoch;
+
 		private final AtomicInteger state = new AtomicInteger(RUNNING);
 
-		Running(Thread thread, long deadline) {
+		Running(Thread thread, long deadline, int epoch) {
 			this.thread = thread;
 			this.deadline = deadline;
+			this.epoch = epoch;
 		}
 
 		/**

@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,6 +25,7 @@ import dev.workflow.api.JobStatus;
 import dev.workflow.api.StartOptions;
 import dev.workflow.api.StepArgumentResolver;
 import dev.workflow.api.StepOutcome;
+import dev.workflow.api.StepOutcomeNotRecordedException;
 import dev.workflow.api.StepStatus;
 import dev.workflow.api.StepTimeoutException;
 import dev.workflow.api.UnknownWorkflowException;
@@ -57,7 +57,10 @@ import tools.jackson.databind.node.JsonNodeFactory;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -333,12 +336,13 @@ public class WorkflowEngine implements StepMessageHandler {
 		for (Decision.Dispatch dispatch : decision.dispatches()) {
 			StepExecutionEntity execution = new StepExecutionEntity(UUID.randomUUID(), jobId, steps.size(),
 					dispatch.step(), 1, this.json.write(dispatch.input()), now, null);
+			execution.setLeaseExpiresAt(claimDeadline(now));
 			steps.add(execution);
 			rows.add(outboxRow(job, contexts, execution, dispatch.input(), now));
 			job.setCurrentStep(dispatch.step());
 		}
 		this.store.insertNewJob(job, steps, rows);
-		publishEvent(new WorkflowEvent.JobStarted(jobId, workflow.name()));
+		afterCommit(new WorkflowEvent.JobStarted(jobId, workflow.name()));
 		return rows.stream().map(WorkflowEngine::outbound).toList();
 	}
 
@@ -408,9 +412,7 @@ public class WorkflowEngine implements StepMessageHandler {
 
 	private void handle(StepMessage message) {
 		WorkflowDefinition workflow = registry().find(message.workflow());
-		StepInvoker invoker = (workflow == null) ? null
-				: workflow.orchestrated() ? this.callableInvokers.get(message.step())
-						: this.invokers.get(workflow.name()).get(message.step());
+		StepInvoker invoker = invoker(message.workflow(), message.step());
 		if (invoker == null) {
 			String problem = (workflow == null)
 					? "No workflow named '" + message.workflow() + "' is registered on this application"
@@ -418,27 +420,30 @@ public class WorkflowEngine implements StepMessageHandler {
 			failUnrunnable(message, new JobError(PoisonMessageException.class.getName(), problem, null));
 			throw new PoisonMessageException(problem + " (job " + message.jobId() + ")");
 		}
-		if (!claim(message)) {
+		int epoch = claim(message);
+		if (epoch == 0) {
 			return;
 		}
-		this.observations.observeStep(message, () -> runClaimed(workflow, invoker, message));
+		this.observations.observeStep(message, () -> runClaimed(workflow, invoker, message, epoch));
 	}
 
 	/**
-	 * Runs a claimed step and records its outcome.
+	 * Runs a claimed step and records its outcome under the claim's epoch: an outcome whose claim has been lost
+	 * meanwhile changes nothing. An outcome the database refuses (while it answers) fails the attempt, so that the
+	 * retry policy bounds how often the step runs; while the database is away the message goes back to the broker.
 	 * @return what happened, for the step's observation
 	 */
 	private StepObservationContext.Outcome runClaimed(WorkflowDefinition workflow, StepInvoker invoker,
-			StepMessage message) {
+			StepMessage message, int epoch) {
 		JobInfo info = new JobInfo(message.jobId(), message.workflow(), message.step(), message.attempt(),
 				message.stepExecutionId());
 		StepCall call = new StepCall(info, message.input(), message.stepContext(), message.userContext());
 		Object returned;
 		try {
-			returned = this.running.run(message.stepExecutionId(), invoker, call);
+			returned = this.running.run(message.stepExecutionId(), epoch, invoker, call);
 		}
 		catch (StepInputException ex) {
-			failUnrunnable(message, error(ex));
+			publish(this.transactions.execute((status) -> fail(message, error(ex), StepStatus.FAILED, epoch)));
 			throw new PoisonMessageException(ex.getMessage() + " (job " + message.jobId() + ")", ex);
 		}
 		catch (Throwable ex) {
@@ -449,50 +454,87 @@ public class WorkflowEngine implements StepMessageHandler {
 			if (ex instanceof Error && !(ex instanceof AssertionError)) {
 				logger.error("Step '" + message.step() + "' of job " + message.jobId() + " failed", ex);
 			}
-			Duration delay = invoker.retryPolicy().retryDelay(message.attempt(), ex);
-			publish(this.transactions.execute((status) -> failOrRetry(message, ex, delay)));
-			return (delay != null) ? StepObservationContext.Outcome.RETRIED
-					: (ex instanceof StepTimeoutException) ? StepObservationContext.Outcome.TIMED_OUT
-							: StepObservationContext.Outcome.FAILED;
+			return failAttempt(invoker, message, epoch, ex);
 		}
 		List<OutboundMessage> outbound;
 		try {
 			StepResult result = result(workflow, message.step(), returned);
 			Decision next = workflow.orchestrated() ? null : this.decider.afterStep(workflow, message.step(), result);
 			if (next != null && isPlainNextStep(next, result)) {
-				outbound = completeAndQueue(message, result, next.dispatches().get(0), next.percentComplete());
+				outbound = completeAndQueue(message, epoch, result, next.dispatches().get(0), next.percentComplete());
 			}
-			else if (next != null && isPlainCompletion(next, result) && completeLastStep(message, result, next)) {
+			else if (next != null && isPlainCompletion(next, result)
+					&& completeLastStep(message, epoch, result, next)) {
 				outbound = List.of();
 			}
 			else {
-				List<OutboundMessage> replayed = workflow.orchestrated() ? completeAndReplay(workflow, message, result)
-						: null;
+				List<OutboundMessage> replayed = workflow.orchestrated()
+						? completeAndReplay(workflow, message, epoch, result) : null;
 				outbound = (replayed != null) ? replayed
-						: this.transactions.execute((status) -> complete(workflow, message, result));
+						: this.transactions.execute((status) -> complete(workflow, message, epoch, result));
 			}
 		}
 		catch (WorkflowException ex) {
-			publish(this.transactions.execute((status) -> fail(message, error(ex), StepStatus.FAILED)));
+			publish(this.transactions.execute((status) -> fail(message, error(ex), StepStatus.FAILED, epoch)));
 			return StepObservationContext.Outcome.FAILED;
+		}
+		catch (RuntimeException ex) {
+			if (transientFailure(ex)) {
+				throw ex;
+			}
+			return failAttempt(invoker, message, epoch, new StepOutcomeNotRecordedException("The result of step '"
+					+ message.step() + "' of job " + message.jobId() + " (attempt " + message.attempt()
+					+ ") could not be stored: " + NestedExceptionUtils.getMostSpecificCause(ex).getMessage(), ex));
 		}
 		publish(outbound);
 		return StepObservationContext.Outcome.COMPLETED;
 	}
 
 	/**
+	 * Records a failed attempt: a retry after the delay its step's policy gives, or the job's failure.
+	 * @return what happened, for the step's observation
+	 */
+	private StepObservationContext.Outcome failAttempt(StepInvoker invoker, StepMessage message, int epoch,
+			Throwable failure) {
+		Duration delay = invoker.retryPolicy().retryDelay(message.attempt(), failure);
+		publish(this.transactions.execute((status) -> failOrRetry(message, failure, delay, epoch)));
+		return (delay != null) ? StepObservationContext.Outcome.RETRIED
+				: (failure instanceof StepTimeoutException) ? StepObservationContext.Outcome.TIMED_OUT
+						: StepObservationContext.Outcome.FAILED;
+	}
+
+	/**
+	 * Whether a failure to record an outcome may pass: a conflict with another transaction, or a database that does
+	 * not answer. Anything else the database said about this outcome, and it would say it again.
+	 */
+	private boolean transientFailure(RuntimeException ex) {
+		if (ex instanceof TransientDataAccessException || ex instanceof RecoverableDataAccessException) {
+			return true;
+		}
+		try {
+			this.store.ping();
+			return false;
+		}
+		catch (RuntimeException away) {
+			return true;
+		}
+	}
+
+	/**
 	 * Claims the step execution of a message in one statement that commits on its own: the claim only guards
 	 * against a second delivery running the step at the same time, and a lost claim is taken again by the
 	 * redelivery.
+	 * @return the epoch of the claim, or 0 if the step is not to run here
 	 */
-	private boolean claim(StepMessage message) {
+	private int claim(StepMessage message) {
 		Instant now = this.clock.instant();
-		JobStore.Claim claim = this.store.claim(message.stepExecutionId(), message.attempt(), message.step(),
+		JobStore.Claimed claimed = this.store.claim(message.stepExecutionId(), message.attempt(), message.step(),
 				this.settings.workerId(), now, now.plus(this.settings.leaseDuration()));
+		JobStore.Claim claim = claimed.outcome();
 		if (claim == JobStore.Claim.NOT_CLAIMABLE) {
 			logger.debug("Ignoring a delivery of step execution " + message.stepExecutionId() + " attempt "
 					+ message.attempt() + ": it has ended, or runs on a worker whose lease holds");
-			return false;
+			return 0;
 		}
 		if (claim == JobStore.Claim.JOB_ENDED) {
 			this.transactions.executeWithoutResult((status) -> {
@@ -501,11 +543,21 @@ public class WorkflowEngine implements StepMessageHandler {
 					cancelIfJobEnded(this.store.findJob(message.jobId()), execution, now);
 				}
 			});
-			return false;
+			return 0;
 		}
 		publishEvent(new WorkflowEvent.StepStarted(message.jobId(), message.workflow(), message.step(),
 				message.attempt(), message.stepExecutionId()));
-		return true;
+		return claimed.epoch();
+	}
+
+	/**
+	 * Logs the outcome of a step whose claim this worker has lost (its lease lapsed and the step was dispatched
+	 * again, or the attempt ended otherwise): the outcome is discarded.
+	 */
+	private static void lostClaim(StepMessage message, int epoch) {
+		logger.warn("Discarding the outcome of step '" + message.step() + "' of job " + message.jobId() + " (attempt "
+				+ message.attempt() + "): this worker's claim (epoch " + epoch + ") is no longer the latest; its lease "
+				+ "lapsed and the step was dispatched again, or the attempt has ended");
 	}
 
 	/**
@@ -535,13 +587,14 @@ public class WorkflowEngine implements StepMessageHandler {
 		return new StepResult(StepOutcome.Kind.NEXT, value, null, null, false);
 	}
 
-	private List<OutboundMessage> complete(WorkflowDefinition workflow, StepMessage message, StepResult result) {
+	private List<OutboundMessage> complete(WorkflowDefinition workflow, StepMessage message, int epoch,
+			StepResult result) {
 		// Parallel steps of one job complete one after the other, so that each replay sees the others' results.
 		JobEntity locked = workflow.orchestrated() ? this.store.lockJob(message.jobId()) : null;
 		// Read before anything changes, so that no change is flushed early; it holds the running execution, which
 		// the lookup below then finds without a query.
 		List<StepExecutionEntity> history = workflow.orchestrated() ? latestAttempts(message.jobId()) : null;
-		StepExecutionEntity execution = runningExecution(message);
+		StepExecutionEntity execution = runningExecution(message, epoch);
 		if (execution == null) {
 			return List.of();
 		}
@@ -589,12 +642,15 @@ public class WorkflowEngine implements StepMessageHandler {
 	 * with it.
 	 * @return {@code false} if the job is a child, which must end with its parent in the general way
 	 */
-	private boolean completeLastStep(StepMessage message, StepResult result, Decision decision) {
+	private boolean completeLastStep(StepMessage message, int epoch, StepResult result, Decision decision) {
 		JobStore.Completion completion = this.store.completeLastStep(message.stepExecutionId(), message.attempt(),
-				this.json.write(result.value()), this.clock.instant(), message.jobId(),
+				epoch, this.json.write(result.value()), this.clock.instant(), message.jobId(),
 				this.json.write(decision.end().output()));
 		if (completion == JobStore.Completion.HAS_PARENT) {
 			return false;
+		}
+		if (completion == JobStore.Completion.NOT_RUNNING) {
+			lostClaim(message, epoch);
 		}
 		if (completion == JobStore.Completion.DONE) {
 			this.historyCache.remove(message.jobId());
@@ -609,8 +665,8 @@ public class WorkflowEngine implements StepMessageHandler {
 	 * The common transition of a pipeline, in plain SQL and a transaction of its own: the step completes and the next
 	 * one is queued. The job's contexts are unchanged, so the next message carries the contexts this one brought.
 	 */
-	private List<OutboundMessage> completeAndQueue(StepMessage message, StepResult result, Decision.Dispatch next,
-			int percentComplete) {
+	private List<OutboundMessage> completeAndQueue(StepMessage message, int epoch, StepResult result,
+			Decision.Dispatch next, int percentComplete) {
 		Instant now = this.clock.instant();
 		UUID nextId = UUID.randomUUID();
 		StepMessage nextMessage = new StepMessage(message.jobId(), nextId, message.workflow(), next.step(), 1,
@@ -618,8 +674,11 @@ public class WorkflowEngine implements StepMessageHandler {
 		OutboxEntity row = new OutboxEntity(UUID.randomUUID(), this.topology.exchange(), this.topology.stepRoutingKey(),
 				this.json.encode(nextMessage), now);
 		JobStore.Completion completion = this.store.completeAndQueue(message.stepExecutionId(), message.attempt(),
-				this.json.write(result.value()), now, message.jobId(), percentComplete, nextId, next.step(),
-				this.json.write(next.input()), row);
+				epoch, this.json.write(result.value()), now, message.jobId(), percentComplete, nextId, next.step(),
+				this.json.write(next.input()), claimDeadline(now), row);
+		if (completion == JobStore.Completion.NOT_RUNNING) {
+			lostClaim(message, epoch);
+		}
 		if (completion != JobStore.Completion.DONE) {
 			return List.of();
 		}
@@ -637,7 +696,7 @@ public class WorkflowEngine implements StepMessageHandler {
 	 * @return the messages to publish, or {@code null} if the general path must decide
 	 */
 	private @Nullable List<OutboundMessage> completeAndReplay(WorkflowDefinition workflow, StepMessage message,
-			StepResult result) {
+			int epoch, StepResult result) {
 		if (result.replacesStepContext()) {
 			return null;
 		}
@@ -647,7 +706,7 @@ public class WorkflowEngine implements StepMessageHandler {
 			// Read after the lock, so that completion times follow the order of completions (Workflows.any).
 			Instant now = this.clock.instant();
 			if (job == null || job.status().isFinal()
-					|| this.store.completeRunning(message.stepExecutionId(), message.attempt(),
+					|| this.store.completeRunning(message.stepExecutionId(), message.attempt(), epoch,
 							this.json.write(result.value()), now) == null) {
 				status.setRollbackOnly();
 				return null;
@@ -678,6 +737,7 @@ public class WorkflowEngine implements StepMessageHandler {
 			for (Decision.Dispatch dispatch : decision.dispatches()) {
 				StepExecutionEntity execution = new StepExecutionEntity(UUID.randomUUID(), message.jobId(),
 						history.size() + steps.size(), dispatch.step(), 1, this.json.write(dispatch.input()), now);
+				execution.setLeaseExpiresAt(claimDeadline(now));
 				steps.add(execution);
 				rows.add(outboxRow(workflow.name(), contexts, execution, dispatch.input(), now));
 			}
@@ -803,14 +863,12 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	/**
-	 * Records a failed attempt and schedules the next one after a delay, or, without a delay, fails the job.
+	 * Records a failed attempt of a claimed step and schedules the next one after a delay, or, without a delay, fails
+	 * the job.
 	 */
-	private List<OutboundMessage> failOrRetry(StepMessage message, Throwable failure, @Nullable Duration delay) {
-		StepStatus outcome = (failure instanceof StepTimeoutException) ? StepStatus.TIMED_OUT : StepStatus.FAILED;
-		if (delay == null) {
-			return fail(message, error(failure), outcome);
-		}
-		StepExecutionEntity execution = runningExecution(message);
+	private List<OutboundMessage> failOrRetry(StepMessage message, Throwable failure, @Nullable Duration delay,
+			int epoch) {
+		StepExecutionEntity execution = runningExecution(message, epoch);
 		if (execution == null) {
 			return List.of();
 		}
@@ -819,21 +877,18 @@ public class WorkflowEngine implements StepMessageHandler {
 		if (cancelIfJobEnded(job, execution, now)) {
 			return List.of();
 		}
-		JobError error = error(failure);
-		finish(execution, message.workflow(), outcome, error, now);
-		StepExecutionEntity retry = new StepExecutionEntity(UUID.randomUUID(), job.getId(), execution.getSequence(),
-				execution.getStepName(), execution.getAttempt() + 1, execution.getInput(), now, now.plus(delay));
-		this.store.persist(retry);
-		logger.info("Step '" + message.step() + "' of job " + message.jobId() + " failed on attempt "
-				+ message.attempt() + " (" + error.type() + ": " + error.message() + "); attempt "
-				+ retry.getAttempt() + " in " + delay.toMillis() + " ms");
-		return List.of();
+		StepStatus outcome = (failure instanceof StepTimeoutException) ? StepStatus.TIMED_OUT : StepStatus.FAILED;
+		return endAttempt(job, execution, message.workflow(), outcome, error(failure), delay, now);
 	}
 
-	private List<OutboundMessage> fail(StepMessage message, JobError error, StepStatus outcome) {
-		StepExecutionEntity execution = this.store.findStepExecution(message.stepExecutionId());
-		if (execution == null || execution.getAttempt() != message.attempt()
-				|| execution.getStatus() != StepStatus.RUNNING && execution.getStatus() != StepStatus.QUEUED) {
+	/**
+	 * Fails the job of a step: a claimed one (a positive epoch), or a queued one that cannot run at all.
+	 */
+	private List<OutboundMessage> fail(StepMessage message, JobError error, StepStatus outcome, int epoch) {
+		StepExecutionEntity execution = (epoch > 0) ? runningExecution(message, epoch)
+				: this.store.findStepExecution(message.stepExecutionId());
+		if (execution == null || epoch == 0
+				&& (execution.getAttempt() != message.attempt() || execution.getStatus() != StepStatus.QUEUED)) {
 			return List.of();
 		}
 		JobEntity job = this.store.findJob(message.jobId());
@@ -841,15 +896,39 @@ public class WorkflowEngine implements StepMessageHandler {
 		if (cancelIfJobEnded(job, execution, now)) {
 			return List.of();
 		}
-		finish(execution, message.workflow(), outcome, error, now);
-		job.setCurrentStep(message.step());
-		return end(job, new Decision.End(JobStatus.FAILED, null, error), now);
+		return endAttempt(job, execution, message.workflow(), outcome, error, null, now);
 	}
 
-	private @Nullable StepExecutionEntity runningExecution(StepMessage message) {
+	/**
+	 * Ends an attempt that failed: the next attempt after a delay, or, without one, the job's failure.
+	 */
+	private List<OutboundMessage> endAttempt(JobEntity job, StepExecutionEntity execution, String workflow,
+			StepStatus outcome, JobError error, @Nullable Duration delay, Instant now) {
+		finish(execution, workflow, outcome, error, now);
+		if (delay == null) {
+			job.setCurrentStep(execution.getStepName());
+			return end(job, new Decision.End(JobStatus.FAILED, null, error), now);
+		}
+		StepExecutionEntity retry = new StepExecutionEntity(UUID.randomUUID(), job.getId(), execution.getSequence(),
+				execution.getStepName(), execution.getAttempt() + 1, execution.getInput(), now, now.plus(delay));
+		this.store.persist(retry);
+		logger.info("Step '" + execution.getStepName() + "' of job " + job.getId() + " failed on attempt "
+				+ execution.getAttempt() + " (" + error.type() + ": " + error.message() + "); attempt "
+				+ retry.getAttempt() + " in " + delay.toMillis() + " ms");
+		return List.of();
+	}
+
+	/**
+	 * Returns the step execution of a message if it still runs under the given claim; logs a lost claim otherwise.
+	 */
+	private @Nullable StepExecutionEntity runningExecution(StepMessage message, int epoch) {
 		StepExecutionEntity execution = this.store.findStepExecution(message.stepExecutionId());
-		return (execution != null && execution.getStatus() == StepStatus.RUNNING
-				&& execution.getAttempt() == message.attempt()) ? execution : null;
+		if (execution != null && execution.getStatus() == StepStatus.RUNNING
+				&& execution.getAttempt() == message.attempt() && execution.getClaimEpoch() == epoch) {
+			return execution;
+		}
+		lostClaim(message, epoch);
+		return null;
 	}
 
 	private void finish(StepExecutionEntity execution, String workflow, StepStatus outcome, JobError error,
@@ -863,7 +942,7 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	private void failUnrunnable(StepMessage message, JobError error) {
-		publish(this.transactions.execute((status) -> fail(message, error, StepStatus.FAILED)));
+		publish(this.transactions.execute((status) -> fail(message, error, StepStatus.FAILED, 0)));
 	}
 
 	private List<OutboundMessage> apply(WorkflowDefinition workflow, JobEntity job, Decision decision, int sequence,
@@ -888,6 +967,9 @@ public class WorkflowEngine implements StepMessageHandler {
 			}
 			else if (dispatch.child()) {
 				execution.waitForChild();
+			}
+			else if (dueAt == null) {
+				execution.setLeaseExpiresAt(claimDeadline(now));
 			}
 			this.store.persist(execution);
 			if (dispatch.child()) {
@@ -1048,6 +1130,7 @@ public class WorkflowEngine implements StepMessageHandler {
 			for (StepExecutionEntity entry : again) {
 				StepExecutionEntity attempt = new StepExecutionEntity(UUID.randomUUID(), jobId, entry.getSequence(),
 						entry.getStepName(), entry.getAttempt() + 1, entry.getInput(), now);
+				attempt.setLeaseExpiresAt(claimDeadline(now));
 				this.store.persist(attempt);
 				outbound.add(outbox(job, contexts, attempt, this.json.parse(attempt.getInput()), now));
 			}
@@ -1073,7 +1156,10 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	/**
-	 * Dispatches again the running steps whose worker stopped renewing their lease.
+	 * Dispatches again the running steps whose worker stopped renewing their lease, and the queued ones no worker
+	 * claimed within the claim timeout (their message is taken as lost). An attempt whose lease has lapsed more often
+	 * than {@link EngineSettings#maxLeaseLapses()} allows fails instead, and its step's retry policy decides what
+	 * follows.
 	 * @return how many were dispatched
 	 */
 	public int dispatchExpiredLeases() {
@@ -1089,18 +1175,62 @@ public class WorkflowEngine implements StepMessageHandler {
 				if (cancelIfJobEnded(job, execution, now)) {
 					continue;
 				}
-				if (why.equals("lease")) {
-					logger.warn("Step '" + execution.getStepName() + "' of job " + execution.getJobId() + " ran on "
-							+ execution.getWorkerId() + ", whose lease lapsed; dispatching it again");
+				String about = "Step '" + execution.getStepName() + "' of job " + execution.getJobId() + " (attempt "
+						+ execution.getAttempt() + ")";
+				if (why.equals("lease") && execution.getStatus() == StepStatus.RUNNING) {
+					if (execution.getClaimEpoch() > this.settings.maxLeaseLapses()) {
+						messages.addAll(abandon(job, execution, about, now));
+						continue;
+					}
+					logger.warn(about + " ran on " + execution.getWorkerId() + ", whose lease lapsed; dispatching it "
+							+ "again (lapse " + execution.getClaimEpoch() + " of at most "
+							+ this.settings.maxLeaseLapses() + ")");
+				}
+				else if (why.equals("lease")) {
+					logger.warn(about + " was not claimed by any worker within " + this.settings.claimTimeout()
+							+ " (workflow.worker.claim-timeout); its message is taken as lost and it is dispatched again");
 				}
 				execution.setStatus(StepStatus.QUEUED);
-				execution.setLeaseExpiresAt(null);
+				execution.setLeaseExpiresAt(claimDeadline(now));
 				messages.add(outbox(job, contexts(job), execution, this.json.parse(execution.getInput()), now));
 			}
 			return messages;
 		});
 		publish(outbound);
 		return (outbound != null) ? outbound.size() : 0;
+	}
+
+	/**
+	 * Ends an attempt whose lease has lapsed too often as failed, with its step's retry policy deciding what follows.
+	 */
+	private List<OutboundMessage> abandon(JobEntity job, StepExecutionEntity execution, String about, Instant now) {
+		StepOutcomeNotRecordedException failure = new StepOutcomeNotRecordedException(about + " lost its worker's "
+				+ "lease " + execution.getClaimEpoch() + " times without recording an outcome (last on "
+				+ execution.getWorkerId() + "; more than workflow.worker.max-lease-lapses="
+				+ this.settings.maxLeaseLapses() + "): its worker crashed, hung or could not store the outcome each "
+				+ "time; see that worker's log");
+		StepInvoker invoker = invoker(job.getWorkflowName(), execution.getStepName());
+		Duration delay = (invoker != null) ? invoker.retryPolicy().retryDelay(execution.getAttempt(), failure) : null;
+		logger.error(failure.getMessage() + ((delay != null) ? "; the attempt counts as failed and is retried"
+				: "; the attempt counts as failed, and the job fails"));
+		return endAttempt(job, execution, job.getWorkflowName(), StepStatus.FAILED, error(failure), delay, now);
+	}
+
+	/**
+	 * Returns the invoker of a step of a workflow on this instance, or {@code null} if it has none.
+	 */
+	private @Nullable StepInvoker invoker(String workflowName, String step) {
+		WorkflowDefinition workflow = registry().find(workflowName);
+		return (workflow == null) ? null
+				: workflow.orchestrated() ? this.callableInvokers.get(step)
+						: this.invokers.get(workflow.name()).get(step);
+	}
+
+	/**
+	 * Returns when a step queued now counts as lost unless a worker has claimed it.
+	 */
+	private Instant claimDeadline(Instant now) {
+		return now.plus(this.settings.claimTimeout());
 	}
 
 	/**
@@ -1127,10 +1257,9 @@ public class WorkflowEngine implements StepMessageHandler {
 	 * Extends the leases of the steps this instance is running.
 	 */
 	public void renewLeases() {
-		Set<UUID> ids = this.running.leased();
-		if (!ids.isEmpty()) {
-			this.transactions.executeWithoutResult(
-					(status) -> this.store.renewLeases(ids, this.clock.instant().plus(this.settings.leaseDuration())));
+		Map<UUID, Integer> claims = this.running.leased();
+		if (!claims.isEmpty()) {
+			this.store.renewLeases(claims, this.clock.instant().plus(this.settings.leaseDuration()));
 		}
 	}
 
@@ -1203,18 +1332,35 @@ public class WorkflowEngine implements StepMessageHandler {
 		return end(parent, new Decision.End(JobStatus.FAILED, null, childError), now);
 	}
 
+	/**
+	 * Publishes the messages of outbox rows: once the transaction that wrote them has committed, if the engine call
+	 * joined the caller's transaction (a start in a {@code @Transactional} method, say), so that no worker receives
+	 * a message for rows it cannot see yet, and none at all if that transaction rolls back; else at once.
+	 */
 	private void publish(@Nullable List<OutboundMessage> outbound) {
 		if (outbound == null || outbound.isEmpty()) {
 			return;
 		}
-		this.publisher.publishAsync(outbound, this.outboxDeletes::add);
+		afterCommit(() -> this.publisher.publishAsync(outbound, this.outboxDeletes::add));
 	}
 
 	private void afterCommit(WorkflowEvent event) {
+		afterCommit(() -> publishEvent(event));
+	}
+
+	/**
+	 * Runs work after the current transaction commits, or at once outside a transaction.
+	 */
+	private static void afterCommit(Runnable work) {
+		if (!TransactionSynchronizationManager.isActualTransactionActive()
+				|| !TransactionSynchronizationManager.isSynchronizationActive()) {
+			work.run();
+			return;
+		}
 		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 			@Override
 			public void afterCommit() {
-				publishEvent(event);
+				work.run();
 			}
 		});
 	}

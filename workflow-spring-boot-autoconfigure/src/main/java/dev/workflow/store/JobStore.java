@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import dev.workflow.api.JobQuery;
@@ -38,11 +39,14 @@ public class JobStore {
 
 	private static final String FINAL_STATUSES = "('COMPLETED', 'FAILED', 'ABORTED', 'CANCELLED')";
 
-	/** Marks a running step execution completed; parameters: output, finished at, id, attempt. */
+	/**
+	 * Marks a running step execution completed, if its latest claim is the caller's; parameters: output, finished at,
+	 * id, attempt, claim epoch.
+	 */
 	private static final String COMPLETE_RUNNING = """
 			update wf_step_execution set status = 'COMPLETED', output = ?::jsonb, finished_at = ?,
 			  lease_expires_at = null, version = version + 1
-			where id = ? and attempt = ? and status = 'RUNNING'
+			where id = ? and attempt = ? and status = 'RUNNING' and claim_epoch = ?
 			returning sequence""";
 
 	/** Inserts a job; parameters: those of {@link #jobValues}. */
@@ -59,8 +63,9 @@ public class JobStore {
 
 	/** Inserts a step execution; parameters: those of {@link #stepValues}. */
 	private static final String INSERT_STEP = """
-			insert into wf_step_execution (id, job_id, sequence, step_name, attempt, status, input, created_at, version)
-			values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, 0)""";
+			insert into wf_step_execution (id, job_id, sequence, step_name, attempt, status, input, created_at,
+			  lease_expires_at, version)
+			values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, 0)""";
 
 	/** Inserts an outbox row; parameters: those of {@link #outboxValues}. */
 	private static final String INSERT_OUTBOX = """
@@ -81,6 +86,14 @@ public class JobStore {
 		this.entityManager = entityManager;
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.jdbcTransactions = new TransactionTemplate(new JdbcTransactionManager(dataSource));
+	}
+
+	/**
+	 * Asks the database whether it answers.
+	 * @throws org.springframework.dao.DataAccessException if it does not
+	 */
+	public void ping() {
+		this.jdbc.queryForObject("select 1", Integer.class);
 	}
 
 	public void persist(Object entity) {
@@ -233,13 +246,14 @@ public class JobStore {
 	}
 
 	/**
-	 * Claims running step executions whose worker has stopped renewing their lease.
+	 * Claims the step executions whose deadline has passed: running ones whose worker has stopped renewing their
+	 * lease, and queued ones that no worker has claimed in time (their message is taken as lost).
 	 * @param now the current time
 	 * @param limit the most to claim
 	 * @return the claimed step executions, locked until the transaction ends
 	 */
 	public List<StepExecutionEntity> claimExpiredLeases(Instant now, int limit) {
-		return claim("select * from wf_step_execution where status = 'RUNNING' and lease_expires_at < ? "
+		return claim("select * from wf_step_execution where status in ('QUEUED', 'RUNNING') and lease_expires_at < ? "
 				+ "order by lease_expires_at limit ? for update skip locked", now, limit);
 	}
 
@@ -268,22 +282,28 @@ public class JobStore {
 	}
 
 	/**
-	 * Extends the leases of step executions a worker is running.
-	 * @param ids the step executions
+	 * Extends the leases of step executions a worker is running, each only while the claim the worker holds is the
+	 * latest, in one statement.
+	 * @param claims the step executions, each with the epoch of the worker's claim
 	 * @param until the new expiry
-	 * @return how many were still running
+	 * @return how many were still running under those claims
 	 */
-	public int renewLeases(Collection<UUID> ids, Instant until) {
-		if (ids.isEmpty()) {
+	public int renewLeases(Map<UUID, Integer> claims, Instant until) {
+		if (claims.isEmpty()) {
 			return 0;
 		}
-		return this.entityManager
-			.createQuery("update StepExecutionEntity s set s.leaseExpiresAt = :until "
-					+ "where s.id in :ids and s.status = :running")
-			.setParameter("until", until)
-			.setParameter("ids", ids)
-			.setParameter("running", StepStatus.RUNNING)
-			.executeUpdate();
+		UUID[] ids = new UUID[claims.size()];
+		Integer[] epochs = new Integer[claims.size()];
+		int i = 0;
+		for (Map.Entry<UUID, Integer> claim : claims.entrySet()) {
+			ids[i] = claim.getKey();
+			epochs[i++] = claim.getValue();
+		}
+		return this.jdbc.update("""
+				update wf_step_execution s set lease_expires_at = ?
+				from unnest(?::uuid[], ?::int[]) as held (id, epoch)
+				where s.id = held.id and s.claim_epoch = held.epoch and s.status = 'RUNNING'""", time(until), ids,
+				epochs);
 	}
 
 	/**
@@ -357,9 +377,19 @@ public class JobStore {
 	}
 
 	/**
+	 * What a claim found, and the epoch of the claim if it took one.
+	 *
+	 * @param outcome what the claim found
+	 * @param epoch the claim's fencing token: the execution's claim epoch after it, which every statement that ends the
+	 * attempt or renews its lease names
+	 */
+	public record Claimed(Claim outcome, int epoch) {
+	}
+
+	/**
 	 * Claims a queued step execution (or one whose lease has lapsed) for a worker and, if the job is still queued,
 	 * marks it running, in one statement. A running job's row is left alone: its current step was set when the step
-	 * was queued.
+	 * was queued. Each claim takes the next claim epoch of the execution.
 	 * <p>
 	 * The claim commits without waiting for its WAL to reach the disk ({@code synchronous_commit} off for this
 	 * transaction only): a claim lost in a database crash leaves the step queued, and the broker's redelivery claims
@@ -372,20 +402,21 @@ public class JobStore {
 	 * @param leaseUntil when the lease lapses unless renewed
 	 * @return what the claim found
 	 */
-	public Claim claim(UUID id, int attempt, String step, String workerId, Instant now, Instant leaseUntil) {
+	public Claimed claim(UUID id, int attempt, String step, String workerId, Instant now, Instant leaseUntil) {
 		return this.jdbc.queryForObject("""
 				with claimed as (
 				  update wf_step_execution set status = 'RUNNING', started_at = ?, worker_id = ?, lease_expires_at = ?,
-				    version = version + 1
+				    claim_epoch = claim_epoch + 1, version = version + 1
 				  where id = ? and attempt = ? and (status = 'QUEUED' or (status = 'RUNNING' and lease_expires_at < ?))
-				  returning job_id),
+				  returning job_id, claim_epoch),
 				started as (
 				  update wf_job j set status = 'RUNNING', started_at = ?, current_step = ?, version = j.version + 1
 				  from claimed where j.id = claimed.job_id and j.status = 'QUEUED')
 				select (select count(*) from claimed), (select count(*) from wf_job j join claimed on j.id = claimed.job_id
-				  where j.status in ('QUEUED', 'RUNNING')), set_config('synchronous_commit', 'off', true)""",
-				(rows, row) -> (rows.getInt(1) == 0) ? Claim.NOT_CLAIMABLE
-						: (rows.getInt(2) == 0) ? Claim.JOB_ENDED : Claim.CLAIMED,
+				  where j.status in ('QUEUED', 'RUNNING')), (select claim_epoch from claimed),
+				  set_config('synchronous_commit', 'off', true)""",
+				(rows, row) -> new Claimed((rows.getInt(1) == 0) ? Claim.NOT_CLAIMABLE
+						: (rows.getInt(2) == 0) ? Claim.JOB_ENDED : Claim.CLAIMED, rows.getInt(3)),
 				time(now), workerId, time(leaseUntil), id, attempt, time(now), time(now), step);
 	}
 
@@ -434,6 +465,7 @@ public class JobStore {
 	 * open, flush and close).
 	 * @param execution the running step execution
 	 * @param attempt its attempt
+	 * @param epoch the epoch of the caller's claim
 	 * @param output the step's output as JSON
 	 * @param now the current time
 	 * @param jobId the job
@@ -441,11 +473,13 @@ public class JobStore {
 	 * @param nextId the id of the next step execution
 	 * @param nextStep the next step's name
 	 * @param nextInput the next step's input as JSON
+	 * @param nextDeadline when the next step execution counts as lost unless a worker has claimed it
 	 * @param outbox the message that dispatches the next step
 	 * @return what was found
 	 */
-	public Completion completeAndQueue(UUID execution, int attempt, @Nullable String output, Instant now, UUID jobId,
-			int percentComplete, UUID nextId, String nextStep, @Nullable String nextInput, OutboxEntity outbox) {
+	public Completion completeAndQueue(UUID execution, int attempt, int epoch, @Nullable String output, Instant now,
+			UUID jobId, int percentComplete, UUID nextId, String nextStep, @Nullable String nextInput,
+			Instant nextDeadline, OutboxEntity outbox) {
 		return this.jdbcTransactions.execute((status) -> {
 			Completion completion = this.jdbc.queryForObject("with done as (" + COMPLETE_RUNNING + "), " + """
 					job as (
@@ -456,8 +490,8 @@ public class JobStore {
 					  returning id),
 					next as (
 					  insert into wf_step_execution (id, job_id, sequence, step_name, attempt, status, input,
-					    created_at, version)
-					  select ?, job.id, done.sequence + 1, ?, 1, 'QUEUED', ?::jsonb, ?, 0 from job, done
+					    created_at, lease_expires_at, version)
+					  select ?, job.id, done.sequence + 1, ?, 1, 'QUEUED', ?::jsonb, ?, ?, 0 from job, done
 					  returning id),
 					message as (
 					  insert into wf_outbox (id, exchange, routing_key, payload, created_at)
@@ -465,8 +499,8 @@ public class JobStore {
 					select (select count(*) from done), (select count(*) from job)""",
 					(rows, row) -> (rows.getInt(1) == 0) ? Completion.NOT_RUNNING
 							: (rows.getInt(2) == 0) ? Completion.JOB_ENDED : Completion.DONE,
-					output, time(now), execution, attempt, percentComplete, nextStep, jobId, nextId, nextStep,
-					nextInput, time(now), outbox.getId(), outbox.getExchange(), outbox.getRoutingKey(),
+					output, time(now), execution, attempt, epoch, percentComplete, nextStep, jobId, nextId, nextStep,
+					nextInput, time(now), time(nextDeadline), outbox.getId(), outbox.getExchange(), outbox.getRoutingKey(),
 					outbox.getPayload(), time(now));
 			if (completion == Completion.JOB_ENDED) {
 				cancel(execution);
@@ -480,14 +514,15 @@ public class JobStore {
 	 * (a plain JDBC one) — unless the job is a child, whose end concerns its parent too.
 	 * @param execution the running step execution
 	 * @param attempt its attempt
+	 * @param epoch the epoch of the caller's claim
 	 * @param output the step's output as JSON
 	 * @param now the current time
 	 * @param jobId the job
 	 * @param jobOutput the job's result as JSON
 	 * @return what was found
 	 */
-	public Completion completeLastStep(UUID execution, int attempt, @Nullable String output, Instant now, UUID jobId,
-			@Nullable String jobOutput) {
+	public Completion completeLastStep(UUID execution, int attempt, int epoch, @Nullable String output, Instant now,
+			UUID jobId, @Nullable String jobOutput) {
 		return this.jdbcTransactions.execute((status) -> {
 			Completion completion = this.jdbc.queryForObject("with done as (" + COMPLETE_RUNNING + "), " + """
 					job as (
@@ -502,7 +537,7 @@ public class JobStore {
 					(rows, row) -> (rows.getInt(1) == 0) ? Completion.NOT_RUNNING
 							: (rows.getInt(2) == 1) ? Completion.DONE
 									: rows.getBoolean(3) ? Completion.HAS_PARENT : Completion.JOB_ENDED,
-					output, time(now), execution, attempt, jobOutput, time(now), jobId, jobId);
+					output, time(now), execution, attempt, epoch, jobOutput, time(now), jobId, jobId);
 			if (completion == Completion.HAS_PARENT) {
 				status.setRollbackOnly();
 			}
@@ -599,7 +634,7 @@ public class JobStore {
 	 *
 	 * @param outboxRows outbox rows not yet published (or not yet deleted after publishing)
 	 * @param dueSteps step executions whose time has come and that wait to be dispatched: retries, timers and
-	 * timeouts due, and running steps whose lease has lapsed
+	 * timeouts due, running steps whose lease has lapsed and queued ones no worker claimed in time
 	 * @param oldestDue since when the one that waits longest is due, or {@code null} if none is
 	 */
 	public record Backlog(long outboxRows, long dueSteps, @Nullable Instant oldestDue) {
@@ -616,7 +651,7 @@ public class JobStore {
 				with due as (select due_at as since from wf_step_execution where status = 'SCHEDULED' and due_at <= ?),
 				lapsed as (
 				  select lease_expires_at as since from wf_step_execution
-				  where status = 'RUNNING' and lease_expires_at < ?)
+				  where status in ('QUEUED', 'RUNNING') and lease_expires_at < ?)
 				select (select count(*) from wf_outbox), (select count(*) from due) + (select count(*) from lapsed),
 				  least((select min(since) from due), (select min(since) from lapsed))""",
 				(rows, row) -> new Backlog(rows.getLong(1), rows.getLong(2),
@@ -745,7 +780,8 @@ public class JobStore {
 
 	private static Object[] stepValues(StepExecutionEntity step) {
 		return new Object[] { step.getId(), step.getJobId(), step.getSequence(), step.getStepName(), step.getAttempt(),
-				step.getStatus().name(), step.getInput(), time(step.getCreatedAt()) };
+				step.getStatus().name(), step.getInput(), time(step.getCreatedAt()),
+				(step.getLeaseExpiresAt() != null) ? time(step.getLeaseExpiresAt()) : null };
 	}
 
 	private static Object[] outboxValues(OutboxEntity row) {
@@ -765,13 +801,15 @@ public class JobStore {
 	 * Marks a running step execution completed, in plain SQL.
 	 * @param execution the step execution
 	 * @param attempt its attempt
+	 * @param epoch the epoch of the caller's claim
 	 * @param output its output as JSON
 	 * @param now the current time
-	 * @return its sequence, or {@code null} if it was not running
+	 * @return its sequence, or {@code null} if it was not running under that claim
 	 */
-	public @Nullable Integer completeRunning(UUID execution, int attempt, @Nullable String output, Instant now) {
+	public @Nullable Integer completeRunning(UUID execution, int attempt, int epoch, @Nullable String output,
+			Instant now) {
 		List<Integer> sequence = this.jdbc.queryForList(COMPLETE_RUNNING, Integer.class, output, time(now), execution,
-				attempt);
+				attempt, epoch);
 		return sequence.isEmpty() ? null : sequence.get(0);
 	}
 

@@ -80,6 +80,9 @@ public class StepExecutionEntity {
 	@Column(name = "lease_expires_at")
 	private @Nullable Instant leaseExpiresAt;
 
+	@Column(name = "claim_epoch", nullable = false)
+	private int claimEpoch;
+
 	@Transient
 	private transient @Nullable JsonNode inputTree;
 
@@ -238,6 +241,15 @@ public class StepExecutionEntity {
 
 	public void setLeaseExpiresAt(@Nullable Instant leaseExpiresAt) {
 		this.leaseExpiresAt = leaseExpiresAt;
+	}
+
+	/**
+	 * Returns how many times the execution has been claimed: the fencing token of its latest claim. Every statement
+	 * that ends the attempt or renews its lease names the epoch its worker holds, so a lost claim changes nothing.
+	 * @return the epoch of the latest claim, 0 if never claimed
+	 */
+	public int getClaimEpoch() {
+		return this.claimEpoch;
 	}
 
 	/**

@@ -3,6 +3,7 @@ package dev.workflow.store;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -83,6 +84,31 @@ class StepClaimIntegrationTests {
 	}
 
 	@Test
+	void whenAStepIsClaimedAgainAfterItsLeaseLapsedThenTheLostClaimCanNeitherRenewNorCompleteIt() {
+		UUID execution = queuedExecution();
+		Instant now = Instant.now();
+		JobStore.Claimed first = this.store.claim(execution, 1, "flaky", "first", now, now.plusSeconds(30));
+		JobStore.Claimed second = this.store.claim(execution, 1, "flaky", "second", now.plusSeconds(31),
+				now.plusSeconds(60));
+		assertThat(first.epoch()).isEqualTo(1);
+		assertThat(second.epoch()).isEqualTo(2);
+
+		assertThat(this.store.renewLeases(Map.of(execution, first.epoch()), now.plusSeconds(90)))
+			.as("renewals under the lost claim").isZero();
+		assertThat(this.store.completeRunning(execution, 1, first.epoch(), "\"late\"", now.plusSeconds(32)))
+			.as("a completion under the lost claim").isNull();
+		assertThat(this.jdbc.queryForMap("select status, worker_id, output from wf_step_execution where id = ?",
+				execution))
+			.containsEntry("status", "RUNNING")
+			.containsEntry("worker_id", "second")
+			.containsEntry("output", null);
+
+		assertThat(this.store.renewLeases(Map.of(execution, second.epoch()), now.plusSeconds(90))).isEqualTo(1);
+		assertThat(this.store.completeRunning(execution, 1, second.epoch(), "\"on time\"", now.plusSeconds(33)))
+			.isZero();
+	}
+
+	@Test
 	void whenASecondRowForTheSameAttemptOfAPositionIsWrittenThenTheDatabaseRefusesIt() {
 		UUID execution = queuedExecution();
 		UUID job = this.jdbc.queryForObject("select job_id from wf_step_execution where id = ?", UUID.class, execution);
@@ -100,7 +126,7 @@ class StepClaimIntegrationTests {
 				+ "where id = ?)", execution);
 		Instant now = Instant.now();
 
-		assertThat(this.store.claim(execution, 1, "flaky", "worker", now, now.plusSeconds(30)))
+		assertThat(this.store.claim(execution, 1, "flaky", "worker", now, now.plusSeconds(30)).outcome())
 			.isEqualTo(JobStore.Claim.JOB_ENDED);
 		assertThat(this.jdbc.queryForObject("select j.status from wf_job j join wf_step_execution s on s.job_id = j.id "
 				+ "where s.id = ?", String.class, execution)).isEqualTo("CANCELLED");
@@ -120,7 +146,7 @@ class StepClaimIntegrationTests {
 	}
 
 	private boolean claim(UUID execution, String worker, Instant now, Instant until) {
-		return this.store.claim(execution, 1, "flaky", worker, now, until) == JobStore.Claim.CLAIMED;
+		return this.store.claim(execution, 1, "flaky", worker, now, until).outcome() == JobStore.Claim.CLAIMED;
 	}
 
 	private UUID queuedExecution() {
