@@ -9,6 +9,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * Starts jobs and looks them up. Inject it where jobs are started; every instance of the application can start
  * jobs, including those that run no steps.
+ * <p>
+ * The calls that change jobs ({@code start}, {@code cancel}, {@code retry}, {@code sendEvent}) join the caller's
+ * transaction when there is one (a {@code @Transactional} method, or a step on a {@code @Transactional} bean): what
+ * they store commits or rolls back with it, and the step messages they call for are published only once it has
+ * committed, so a job started in a transaction that rolls back never existed. Without a transaction each call
+ * commits on its own.
  */
 public interface WorkflowClient {
 
