@@ -836,12 +836,23 @@ public class WorkflowEngine implements StepMessageHandler {
 				|| execution.getStatus() != StepStatus.RUNNING && execution.getStatus() != StepStatus.QUEUED) {
 			return List.of();
 		}
-		JobEntity job = this.store.findJob(message.jobId());
+		WorkflowDefinition workflow = registry().find(message.workflow());
+		boolean orchestrated = workflow != null && workflow.orchestrated();
+		// Locked like a completion, so that a race of Workflows.any decided meanwhile is seen.
+		JobEntity job = orchestrated ? this.store.lockJob(message.jobId()) : this.store.findJob(message.jobId());
 		Instant now = this.clock.instant();
 		if (cancelIfJobEnded(job, execution, now)) {
 			return List.of();
 		}
+		int winner = orchestrated ? Replay.winnerOver(latestAttempts(job.getId(), this.store::historyRows),
+				execution.getSequence(), this.json) : -1;
 		finish(execution, message.workflow(), outcome, error, now);
+		if (winner >= 0) {
+			logger.info("Step '" + message.step() + "' of job " + message.jobId() + " failed (" + error.type() + ": "
+					+ error.message() + "), but it had lost a race of Workflows.any to entry " + winner
+					+ ", so its result is not needed and the job goes on");
+			return List.of();
+		}
 		job.setCurrentStep(message.step());
 		return end(job, new Decision.End(JobStatus.FAILED, null, error), now);
 	}
