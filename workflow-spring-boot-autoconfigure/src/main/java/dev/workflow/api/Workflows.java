@@ -54,10 +54,12 @@ public final class Workflows {
 	}
 
 	/**
-	 * Runs step calls in parallel and returns the result of the first to complete. The others still run: while the
-	 * job goes on their results are recorded, and once it has ended they are discarded.
+	 * Runs step calls in parallel and returns the result of the first to complete. The winner is recorded in the
+	 * job's history when this first returns, so every replay returns the same one. The others still run: while the
+	 * job goes on their results are recorded, and once it has ended they are discarded. A losing step that fails
+	 * (after its retries) does not fail the job: its result is never needed.
 	 * @param <T> the result type
-	 * @param calls the step calls
+	 * @param calls the step calls, each calling exactly one step
 	 * @return the result of the step that completed first
 	 */
 	public static <T> T any(List<Supplier<T>> calls) {

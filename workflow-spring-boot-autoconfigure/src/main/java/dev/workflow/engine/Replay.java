@@ -81,6 +81,9 @@ final class Replay implements Workflows.Runtime {
 	/** The entry that records a random number the workflow drew. */
 	static final String RANDOM_ENTRY = ENGINE_PREFIX + "random";
 
+	/** The entry that records which step won a race of {@link Workflows#any}; it follows the raced steps. */
+	static final String ANY_ENTRY = ENGINE_PREFIX + "any";
+
 	Replay(WorkflowDefinition workflow, List<StepExecutionEntity> history, @Nullable JsonNode stepContext,
 			WorkflowJson json, Function<String, @Nullable StepInvoker> steps,
 			Function<String, @Nullable JsonNode> keptEvents) {
@@ -228,7 +231,6 @@ final class Replay implements Workflows.Runtime {
 	}
 
 	@Override
-	@SuppressWarnings("unchecked")
 	public <T> T any(List<Supplier<T>> calls) {
 		if (this.batch) {
 			throw new IllegalStateException("Workflows.any cannot be nested");
@@ -244,23 +246,77 @@ final class Replay implements Workflows.Runtime {
 		finally {
 			this.batch = false;
 		}
-		// The first to complete: completions of one job commit one after the other, in finish order.
-		Integer winner = null;
-		for (int i = 0; i < calls.size() && first + i < this.history.size(); i++) {
-			StepExecutionEntity entry = this.history.get(first + i);
-			if (entry.getStatus() == StepStatus.COMPLETED && (winner == null
-					|| entry.getFinishedAt().isBefore(this.history.get(first + winner).getFinishedAt()))) {
-				winner = i;
-			}
-		}
-		if (winner == null) {
-			throw new WorkflowSuspended(this.dispatches);
+		int called = this.position - first;
+		if (called != calls.size()) {
+			throw new IllegalStateException("Each call given to Workflows.any in workflow '" + this.workflow.name()
+					+ "' must call exactly one step, but its " + calls.size() + " calls called " + called);
 		}
 		if (!this.dispatches.isEmpty()) {
 			// Steps of the group not yet dispatched still have to be: the group's history stays whole.
 			throw new WorkflowSuspended(this.dispatches);
 		}
+		JsonNode race = JsonNodeFactory.instance.objectNode().put("branches", calls.size());
+		if (this.position < this.history.size() && !this.history.get(this.position).getStepName().equals(ANY_ENTRY)) {
+			// A history written before winners were recorded: the entry after the group is the workflow's next call.
+			int winner = firstCompleted(first, calls.size());
+			if (winner < 0) {
+				throw new WorkflowSuspended(this.dispatches);
+			}
+			return results.get(winner);
+		}
+		StepExecutionEntity recorded = next(ANY_ENTRY, race);
+		if (recorded != null) {
+			JsonNode output = recorded.outputTree(this.json::parse);
+			return results.get(output.get("winner").asInt());
+		}
+		int winner = firstCompleted(first, calls.size());
+		if (winner < 0) {
+			throw new WorkflowSuspended(this.dispatches);
+		}
+		// Decided once, from the history as it is now: later replays read it, whatever the times say then.
+		this.dispatches.add(Decision.Dispatch.recorded(ANY_ENTRY, race,
+				JsonNodeFactory.instance.objectNode().put("winner", winner)));
 		return results.get(winner);
+	}
+
+	/**
+	 * The first of a group of entries to have completed: completions of one job commit one after the other, in finish
+	 * order, as long as the clocks of the hosts that wrote them agree.
+	 * @return its index in the group, or -1 if none has completed
+	 */
+	private int firstCompleted(int first, int size) {
+		int winner = -1;
+		for (int i = 0; i < size && first + i < this.history.size(); i++) {
+			StepExecutionEntity entry = this.history.get(first + i);
+			if (entry.getStatus() == StepStatus.COMPLETED && (winner < 0
+					|| entry.getFinishedAt().isBefore(this.history.get(first + winner).getFinishedAt()))) {
+				winner = i;
+			}
+		}
+		return winner;
+	}
+
+	/**
+	 * Finds out whether an entry is a step that lost a race of {@link Workflows#any}: the race has been decided, and
+	 * its winner is another step. Its result is never needed, so its failure does not matter.
+	 * @param history the latest attempt of each entry of a job's history, in sequence
+	 * @param sequence the entry's position
+	 * @param json reads the entries
+	 * @return the position of the race's winner, or -1 if the entry did not lose a decided race
+	 */
+	static int winnerOver(List<StepExecutionEntity> history, int sequence, WorkflowJson json) {
+		for (int at = sequence + 1; at < history.size(); at++) {
+			StepExecutionEntity entry = history.get(at);
+			if (entry.getStepName().equals(ANY_ENTRY)) {
+				// A race's entry follows its steps at once.
+				JsonNode input = entry.inputTree(json::parse);
+				JsonNode output = entry.outputTree(json::parse);
+				int first = at - input.get("branches").asInt();
+				int winner = first + output.get("winner").asInt();
+				return (sequence >= first && winner != sequence) ? winner : -1;
+			}
+		}
+		return -1;
 	}
 
 	@Override
@@ -269,6 +325,7 @@ final class Replay implements Workflows.Runtime {
 			throw new IllegalStateException("Workflows.all cannot be nested");
 		}
 		this.batch = true;
+		int pendingBefore = this.pending;
 		List<T> results = new ArrayList<>(calls.size());
 		try {
 			for (Supplier<T> call : calls) {
@@ -278,7 +335,8 @@ final class Replay implements Workflows.Runtime {
 		finally {
 			this.batch = false;
 		}
-		if (!this.dispatches.isEmpty() || this.pending > 0) {
+		// Counted for this group only: the losers of an earlier race may still run, or have failed.
+		if (!this.dispatches.isEmpty() || this.pending > pendingBefore) {
 			throw new WorkflowSuspended(this.dispatches);
 		}
 		return results;

@@ -872,7 +872,7 @@ public class WorkflowEngine implements StepMessageHandler {
 		if (execution == null) {
 			return List.of();
 		}
-		JobEntity job = this.store.findJob(message.jobId());
+		JobEntity job = failingJob(message);
 		Instant now = this.clock.instant();
 		if (cancelIfJobEnded(job, execution, now)) {
 			return List.of();
@@ -891,7 +891,7 @@ public class WorkflowEngine implements StepMessageHandler {
 				&& (execution.getAttempt() != message.attempt() || execution.getStatus() != StepStatus.QUEUED)) {
 			return List.of();
 		}
-		JobEntity job = this.store.findJob(message.jobId());
+		JobEntity job = failingJob(message);
 		Instant now = this.clock.instant();
 		if (cancelIfJobEnded(job, execution, now)) {
 			return List.of();
@@ -900,11 +900,33 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	/**
-	 * Ends an attempt that failed: the next attempt after a delay, or, without one, the job's failure.
+	 * Returns the job of a step that failed: locked, for a workflow method, like a completion, so that a race of
+	 * {@code Workflows.any} decided meanwhile is seen.
+	 */
+	private @Nullable JobEntity failingJob(StepMessage message) {
+		WorkflowDefinition workflow = registry().find(message.workflow());
+		return (workflow != null && workflow.orchestrated()) ? this.store.lockJob(message.jobId())
+				: this.store.findJob(message.jobId());
+	}
+
+	/**
+	 * Ends an attempt that failed: the next attempt after a delay, or, without one, the job's failure, unless the
+	 * step had lost a race of {@code Workflows.any}, whose winner the job goes on with.
 	 */
 	private List<OutboundMessage> endAttempt(JobEntity job, StepExecutionEntity execution, String workflow,
 			StepStatus outcome, JobError error, @Nullable Duration delay, Instant now) {
+		WorkflowDefinition definition = registry().find(workflow);
+		int winner = (delay == null && definition != null && definition.orchestrated())
+				? Replay.winnerOver(latestAttempts(job.getId(), this.store::historyRows), execution.getSequence(),
+						this.json)
+				: -1;
 		finish(execution, workflow, outcome, error, now);
+		if (winner >= 0) {
+			logger.info("Step '" + execution.getStepName() + "' of job " + job.getId() + " failed (" + error.type()
+					+ ": " + error.message() + "), but it had lost a race of Workflows.any to entry " + winner
+					+ ", so its result is not needed and the job goes on");
+			return List.of();
+		}
 		if (delay == null) {
 			job.setCurrentStep(execution.getStepName());
 			return end(job, new Decision.End(JobStatus.FAILED, null, error), now);

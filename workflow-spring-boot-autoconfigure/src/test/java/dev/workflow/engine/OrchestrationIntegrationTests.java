@@ -29,6 +29,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 @DirtiesContext
@@ -235,9 +236,108 @@ class OrchestrationIntegrationTests {
 		assertThat(job.await(WAIT)).isEqualTo("fast 42");
 		CounterSteps.open(key);
 		await().atMost(WAIT).untilAsserted(() -> assertThat(history(job.id()))
-			.extracting(StepExecutionEntity::getStatus)
-			.containsExactly(StepStatus.CANCELLED, StepStatus.COMPLETED));
+			.extracting(StepExecutionEntity::getStepName, StepExecutionEntity::getStatus)
+			.containsExactly(tuple("gate", StepStatus.CANCELLED), tuple("add", StepStatus.COMPLETED),
+					tuple("workflow.any", StepStatus.COMPLETED)));
 		assertThat(job.status()).isEqualTo(JobStatus.COMPLETED);
+	}
+
+	@Test
+	void whenAnotherHostsClockReordersTheCompletionsOfARaceThenLaterReplaysKeepTheRecordedWinner() {
+		String key = "skew-" + UUID.randomUUID();
+		JobHandle<Object> job = this.client.start("race_then_hold", List.of(key, false));
+		try {
+			awaitStepAfterRace(job.id(), key);
+			// The fast step's completion as a host whose clock runs an hour ahead would have written it: the slow
+			// step, completing now, then seems to have finished first.
+			assertThat(this.jdbc.update("update wf_step_execution set finished_at = finished_at + interval '1 hour' "
+					+ "where job_id = ? and step_name = 'add'", job.id())).isEqualTo(1);
+
+			CounterSteps.open(key);
+			await().atMost(WAIT).until(() -> history(job.id()).get(0).getStatus() != StepStatus.RUNNING);
+			CounterSteps.open(key + " after fast 42");
+
+			assertThat(job.await(WAIT)).isEqualTo("passed " + key + " after fast 42");
+			assertThat(history(job.id())).extracting(StepExecutionEntity::getStepName)
+				.containsExactly("gate", "add", "workflow.any", "gate");
+			assertThat(history(job.id()).get(2).getOutput()).isEqualTo("{\"winner\": 1}");
+		}
+		finally {
+			CounterSteps.open(key);
+			CounterSteps.open(key + " after fast 42");
+		}
+	}
+
+	@Test
+	void whenTheLoserOfARaceFailsForGoodThenTheJobGoesOnWithTheWinnersValue() {
+		String key = "loser-" + UUID.randomUUID();
+		JobHandle<Object> job = this.client.start("race_then_hold", List.of(key, true));
+		try {
+			awaitStepAfterRace(job.id(), key);
+
+			CounterSteps.open(key);
+			await().atMost(WAIT).until(() -> history(job.id()).get(0).getStatus() == StepStatus.FAILED);
+			assertThat(job.status()).isEqualTo(JobStatus.RUNNING);
+			CounterSteps.open(key + " after fast 42");
+
+			assertThat(job.await(WAIT)).isEqualTo("passed " + key + " after fast 42");
+			assertThat(history(job.id())).extracting(StepExecutionEntity::getStepName, StepExecutionEntity::getStatus)
+				.containsExactly(tuple("gateThenFail", StepStatus.FAILED), tuple("add", StepStatus.COMPLETED),
+						tuple("workflow.any", StepStatus.COMPLETED), tuple("gate", StepStatus.COMPLETED));
+		}
+		finally {
+			CounterSteps.open(key);
+			CounterSteps.open(key + " after fast 42");
+		}
+	}
+
+	@Test
+	void whenAHistoryWithoutARecordedWinnerIsReplayedThenTheFirstToCompleteStillWins() {
+		String key = "old-" + UUID.randomUUID();
+		JobHandle<Object> job = this.client.start("race_then_hold", List.of(key, false));
+		try {
+			awaitStepAfterRace(job.id(), key);
+			// The history as the engine wrote it before it recorded winners: the step after the race follows the
+			// raced steps at once.
+			this.transactions.executeWithoutResult((status) -> {
+				assertThat(this.jdbc.update(
+						"delete from wf_step_execution where job_id = ? and step_name = 'workflow.any'", job.id()))
+					.isEqualTo(1);
+				this.jdbc.update(
+						"update wf_step_execution set sequence = sequence - 1 where job_id = ? and sequence > 2",
+						job.id());
+			});
+
+			CounterSteps.open(key);
+			await().atMost(WAIT).until(() -> history(job.id()).get(0).getStatus() != StepStatus.RUNNING);
+			CounterSteps.open(key + " after fast 42");
+
+			assertThat(job.await(WAIT)).isEqualTo("passed " + key + " after fast 42");
+			assertThat(history(job.id())).extracting(StepExecutionEntity::getStepName)
+				.containsExactly("gate", "add", "gate");
+		}
+		finally {
+			CounterSteps.open(key);
+			CounterSteps.open(key + " after fast 42");
+		}
+	}
+
+	@Test
+	void whenACallOfARaceCallsNoStepThenTheJobFailsSayingSo() {
+		JobHandle<Object> job = this.client.start("race_without_step", null);
+
+		assertThatExceptionOfType(JobFailedException.class).isThrownBy(() -> job.await(WAIT))
+			.withMessageContaining("Each call given to Workflows.any in workflow 'race_without_step' must call exactly "
+					+ "one step, but its 2 calls called 1");
+		assertThat(history(job.id())).isEmpty();
+	}
+
+	/**
+	 * Waits until the race of a "race_then_hold" job has been decided and the step after it dispatched.
+	 */
+	private void awaitStepAfterRace(UUID jobId, String key) {
+		await().atMost(WAIT).until(() -> history(jobId).stream()
+			.anyMatch((entry) -> ("[\"" + key + " after fast 42\"]").equals(entry.getInput())));
 	}
 
 	@Test

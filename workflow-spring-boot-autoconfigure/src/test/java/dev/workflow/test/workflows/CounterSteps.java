@@ -41,4 +41,10 @@ public class CounterSteps {
 		return "passed " + key;
 	}
 
+	@Step(timeout = "60s")
+	public String gateThenFail(String key) throws InterruptedException {
+		gates.computeIfAbsent(key, (k) -> new CountDownLatch(1)).await(60, TimeUnit.SECONDS);
+		throw new IllegalStateException("The gate of " + key + " opened, and this step fails");
+	}
+
 }

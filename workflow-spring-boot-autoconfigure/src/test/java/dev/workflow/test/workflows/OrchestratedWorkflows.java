@@ -283,6 +283,69 @@ public final class OrchestratedWorkflows {
 	}
 
 	/**
+	 * Races a step held at a gate (one that passes, or fails, once the gate opens) against one that passes at once,
+	 * then holds the winner's value at a second gate, so that the job still runs when the slower step ends. The hold
+	 * is a fan-out (of one), which waits for its own steps only, not for the race's loser.
+	 */
+	@Component
+	@Workflow(name = "race_then_hold")
+	public static class RaceThenHold {
+
+		private final CounterSteps counter;
+
+		RaceThenHold(CounterSteps counter) {
+			this.counter = counter;
+		}
+
+		@WorkflowMethod
+		public String run(String key, boolean slowFails) {
+			String winner = Workflows.any(List.of(() -> slow(key, slowFails), () -> "fast " + this.counter.add(20, 22)));
+			return Workflows.all(List.<Supplier<String>>of(() -> gate(key + " after " + winner))).get(0);
+		}
+
+		private String gate(String key) {
+			try {
+				return this.counter.gate(key);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+		}
+
+		private String slow(String key, boolean fails) {
+			try {
+				return fails ? this.counter.gateThenFail(key) : this.counter.gate(key);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+		}
+
+	}
+
+	/**
+	 * Races a step against a value that no step computes.
+	 */
+	@Component
+	@Workflow(name = "race_without_step")
+	public static class RaceWithoutStep {
+
+		private final CounterSteps counter;
+
+		RaceWithoutStep(CounterSteps counter) {
+			this.counter = counter;
+		}
+
+		@WorkflowMethod
+		public int run() {
+			return Workflows.any(List.of(() -> this.counter.add(1, 1), () -> 5));
+		}
+
+	}
+
+	/**
 	 * Starts a child workflow and awaits it.
 	 */
 	@Component
