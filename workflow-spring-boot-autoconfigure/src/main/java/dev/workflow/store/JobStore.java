@@ -287,19 +287,23 @@ public class JobStore {
 	}
 
 	/**
-	 * Cancels a job's step executions that have not started.
+	 * Cancels a job's step executions that have not started, without waiting for a row another transaction holds.
+	 * The caller holds the job's row, and the claim of a queued job's first step holds the step's row before it
+	 * wants the job's: waiting for the step would deadlock. A step skipped that way is being claimed (or dispatched
+	 * by the background work); it is cancelled when it meets the ended job: at its claim, or, if it was already
+	 * claimed, when it completes, fails or its lease lapses, and its result is discarded.
 	 * @param jobId the job
 	 * @param now the current time
 	 * @return how many were cancelled
 	 */
 	public int cancelPendingSteps(UUID jobId, Instant now) {
-		return this.entityManager
-			.createQuery("update StepExecutionEntity s set s.status = :cancelled, s.finishedAt = :now "
-					+ "where s.jobId = :jobId and s.status in :pending")
-			.setParameter("cancelled", StepStatus.CANCELLED)
-			.setParameter("now", now)
-			.setParameter("jobId", jobId)
-			.setParameter("pending", List.of(StepStatus.SCHEDULED, StepStatus.QUEUED))
+		return this.entityManager.createNativeQuery("""
+				update wf_step_execution set status = 'CANCELLED', finished_at = ?, version = version + 1
+				where id in (
+				  select id from wf_step_execution where job_id = ? and status in ('SCHEDULED', 'QUEUED')
+				  for update skip locked)""")
+			.setParameter(1, now)
+			.setParameter(2, jobId)
 			.executeUpdate();
 	}
 
