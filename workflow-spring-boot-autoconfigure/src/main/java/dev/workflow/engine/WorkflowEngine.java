@@ -1076,7 +1076,8 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	/**
-	 * Cancels a job: steps not yet started never run, the result of a running one is discarded.
+	 * Cancels a job: steps not yet started never run, the result of a running one is discarded, and its children
+	 * that have not ended are cancelled with it.
 	 * @param jobId the job
 	 * @throws JobNotFoundException if there is no such job
 	 * @throws JobNotCancellableException if the job has already ended
@@ -1092,14 +1093,84 @@ public class WorkflowEngine implements StepMessageHandler {
 						+ "' has already ended " + job.getStatus() + "; only QUEUED and RUNNING jobs can be cancelled");
 			}
 			Instant now = this.clock.instant();
-			this.store.cancelPendingSteps(jobId, now);
-			job.setStatus(JobStatus.CANCELLED);
-			job.setFinishedAt(now);
-			job.setError("cancelled", "Cancelled by a client", null);
-			afterCommit(new WorkflowEvent.JobCancelled(jobId, job.getWorkflowName()));
+			cancel(job, "Cancelled by a client", now);
 			return resumeParent(job, JobStatus.CANCELLED, null, new JobError("cancelled", "Cancelled by a client", null),
 					now);
 		}));
+	}
+
+	/**
+	 * Ends a locked job CANCELLED, with its pending steps and its children: the one home of that transition.
+	 */
+	private void cancel(JobEntity job, String reason, Instant now) {
+		job.setStatus(JobStatus.CANCELLED);
+		job.setFinishedAt(now);
+		job.setError("cancelled", reason, null);
+		this.store.cancelPendingSteps(job.getId(), now, Replay.CHILD_ENTRY);
+		afterCommit(new WorkflowEvent.JobCancelled(job.getId(), job.getWorkflowName()));
+		cancelChildren(job, now);
+	}
+
+	/**
+	 * Cancels the children of a job that has ended without completing, and theirs, in the transaction that ended it.
+	 * A transaction that ends a child locks the child's row, then its parent's; this one holds the parent's, so it
+	 * takes no child's row that another transaction holds: the entry that waits for such a child becomes due, and
+	 * the background work cancels the child once it is free (see {@link #cancelChild}). Either way the parent's end
+	 * and what becomes of its children commit together.
+	 */
+	private void cancelChildren(JobEntity job, Instant now) {
+		List<StepExecutionEntity> entries = this.store.openChildEntries(job.getId(), Replay.CHILD_ENTRY);
+		if (entries.isEmpty()) {
+			return;
+		}
+		// The parent's row before its entries and its children's rows, as in every transaction that ends a child.
+		this.store.lockJob(job.getId());
+		for (StepExecutionEntity entry : entries) {
+			cancelChild(entry, cancelledWith(job), now);
+		}
+	}
+
+	private static String cancelledWith(JobEntity parent) {
+		return "Cancelled with its parent job " + parent.getId() + " of workflow '" + parent.getWorkflowName()
+				+ "', which ended " + parent.getStatus();
+	}
+
+	/**
+	 * Cancels the child job an entry of an ended job's history waits for, and marks the entry cancelled; or, if
+	 * another transaction holds the child's row, makes the entry due, for {@link #dispatchDueRetries} to try again.
+	 */
+	private void cancelChild(StepExecutionEntity entry, String reason, Instant now) {
+		for (UUID childId : this.store.childJobIds(entry.getId())) {
+			JobEntity child = this.store.lockJobUnlessBusy(childId);
+			if (child == null) {
+				entry.setDueAt(now);
+				return;
+			}
+			if (!child.getStatus().isFinal()) {
+				cancel(child, reason, now);
+			}
+		}
+		entry.setStatus(StepStatus.CANCELLED);
+		entry.setFinishedAt(now);
+		entry.setDueAt(null);
+	}
+
+	/**
+	 * Goes on with an entry that waits for a child and has become due: its job ended while the child's row was
+	 * held. Holds no row another transaction holds: the entry was claimed skipping locked rows, and so are the job
+	 * and the child.
+	 */
+	private void cancelChildOfEndedJob(StepExecutionEntity entry, Instant now) {
+		JobEntity job = this.store.lockJobUnlessBusy(entry.getJobId());
+		if (job == null) {
+			return;
+		}
+		if (!job.getStatus().isFinal()) {
+			// Retried meanwhile: the job waits for its child again.
+			entry.setDueAt(null);
+			return;
+		}
+		cancelChild(entry, cancelledWith(job), now);
 	}
 
 	/**
@@ -1141,8 +1212,10 @@ public class WorkflowEngine implements StepMessageHandler {
 				if (entry.getStepName().startsWith(Replay.ENGINE_PREFIX)) {
 					throw new JobNotRetryableException(about + " cannot be retried: its entry " + entry.getSequence()
 							+ " is '" + entry.getStepName() + "', which ended "
-							+ entry.getStatus() + ((entry.getStepName().equals(Replay.CHILD_ENTRY))
-									? " with its child job; retry that job, then start this one again" : "")
+							+ entry.getStatus() + ((!entry.getStepName().equals(Replay.CHILD_ENTRY)) ? ""
+									: (entry.getStatus() == StepStatus.CANCELLED)
+											? ", its child job cancelled with this one; start this one again"
+											: " with its child job; retry that job, then start this one again")
 							+ "; only steps can run again");
 				}
 			}
@@ -1193,6 +1266,10 @@ public class WorkflowEngine implements StepMessageHandler {
 			Instant now = this.clock.instant();
 			List<OutboundMessage> messages = new ArrayList<>();
 			for (StepExecutionEntity execution : claim.apply(now)) {
+				if (execution.getStepName().equals(Replay.CHILD_ENTRY)) {
+					cancelChildOfEndedJob(execution, now);
+					continue;
+				}
 				JobEntity job = this.store.findJob(execution.getJobId());
 				if (cancelIfJobEnded(job, execution, now)) {
 					continue;
@@ -1303,7 +1380,8 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	/**
-	 * Ends a job and, if it is the child of a workflow waiting for it, lets the parent go on.
+	 * Ends a job, cancels its children if it did not complete, and, if it is the child of a workflow waiting for
+	 * it, lets the parent go on.
 	 * @return the messages the parent's next steps need
 	 */
 	private List<OutboundMessage> end(JobEntity job, Decision.End end, Instant now) {
@@ -1327,6 +1405,9 @@ public class WorkflowEngine implements StepMessageHandler {
 			afterCommit((end.status() == JobStatus.ABORTED)
 					? new WorkflowEvent.JobAborted(job.getId(), job.getWorkflowName(), end.error().message())
 					: new WorkflowEvent.JobFailed(job.getId(), job.getWorkflowName(), end.error()));
+		}
+		if (end.status() != JobStatus.COMPLETED) {
+			cancelChildren(job, now);
 		}
 		return resumeParent(job, end.status(), end.output(), end.error(), now);
 	}

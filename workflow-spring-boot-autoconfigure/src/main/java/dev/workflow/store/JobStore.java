@@ -123,6 +123,46 @@ public class JobStore {
 	}
 
 	/**
+	 * Reads a job and locks its row until the transaction ends, unless another transaction holds the row: for a
+	 * transaction that holds the rows of the job's ancestors, which a transaction that ends this job then waits for.
+	 * @param id the job
+	 * @return the job, or {@code null} if another transaction holds its row (or there is no such job)
+	 */
+	public @Nullable JobEntity lockJobUnlessBusy(UUID id) {
+		boolean free = !this.entityManager
+			.createNativeQuery("select 1 from wf_job where id = ? for update skip locked")
+			.setParameter(1, id)
+			.getResultList()
+			.isEmpty();
+		return free ? lockJob(id) : null;
+	}
+
+	/**
+	 * Returns the ids of the child jobs an entry of a job's history started: at most one.
+	 * @param parentEntryId the entry that waits for the child
+	 * @return the child jobs
+	 */
+	public List<UUID> childJobIds(UUID parentEntryId) {
+		return this.jdbc.queryForList("select id from wf_job where parent_entry_id = ?", UUID.class, parentEntryId);
+	}
+
+	/**
+	 * Returns the entries of a job's history that wait for a child job.
+	 * @param jobId the job
+	 * @param childEntry the name of the entries that wait for a child job
+	 * @return the entries, in sequence
+	 */
+	public List<StepExecutionEntity> openChildEntries(UUID jobId, String childEntry) {
+		return this.entityManager
+			.createQuery("select s from StepExecutionEntity s where s.jobId = :jobId and s.stepName = :step "
+					+ "and s.status = :scheduled order by s.sequence", StepExecutionEntity.class)
+			.setParameter("jobId", jobId)
+			.setParameter("step", childEntry)
+			.setParameter("scheduled", StepStatus.SCHEDULED)
+			.getResultList();
+	}
+
+	/**
 	 * Reads a step execution, to change it: also one that a history read of this transaction holds read-only.
 	 * @param id the step execution
 	 * @return it, or {@code null}
@@ -307,19 +347,28 @@ public class JobStore {
 	}
 
 	/**
-	 * Cancels a job's step executions that have not started.
+	 * Cancels a job's step executions that have not started, without waiting for a row another transaction holds.
+	 * The caller holds the job's row, and the claim of a queued job's first step holds the step's row before it
+	 * wants the job's: waiting for the step would deadlock. A step skipped that way is being claimed (or dispatched
+	 * by the background work); it is cancelled when it meets the ended job: at its claim, or, if it was already
+	 * claimed, when it completes, fails or its lease lapses, and its result is discarded.
+	 * <p>
+	 * Entries that wait for a child job are left alone: they are cancelled with their child.
 	 * @param jobId the job
 	 * @param now the current time
+	 * @param childEntry the name of the entries that wait for a child job
 	 * @return how many were cancelled
 	 */
-	public int cancelPendingSteps(UUID jobId, Instant now) {
-		return this.entityManager
-			.createQuery("update StepExecutionEntity s set s.status = :cancelled, s.finishedAt = :now "
-					+ "where s.jobId = :jobId and s.status in :pending")
-			.setParameter("cancelled", StepStatus.CANCELLED)
-			.setParameter("now", now)
-			.setParameter("jobId", jobId)
-			.setParameter("pending", List.of(StepStatus.SCHEDULED, StepStatus.QUEUED))
+	public int cancelPendingSteps(UUID jobId, Instant now, String childEntry) {
+		return this.entityManager.createNativeQuery("""
+				update wf_step_execution set status = 'CANCELLED', finished_at = ?, version = version + 1
+				where id in (
+				  select id from wf_step_execution
+				  where job_id = ? and status in ('SCHEDULED', 'QUEUED') and step_name <> ?
+				  for update skip locked)""")
+			.setParameter(1, now)
+			.setParameter(2, jobId)
+			.setParameter(3, childEntry)
 			.executeUpdate();
 	}
 

@@ -235,6 +235,10 @@ public class StepExecutionEntity {
 		return this.dueAt;
 	}
 
+	public void setDueAt(@Nullable Instant dueAt) {
+		this.dueAt = dueAt;
+	}
+
 	public @Nullable Instant getLeaseExpiresAt() {
 		return this.leaseExpiresAt;
 	}
