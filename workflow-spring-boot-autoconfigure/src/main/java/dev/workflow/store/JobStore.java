@@ -125,9 +125,17 @@ public class JobStore {
 		return execution;
 	}
 
-	public @Nullable JobEntity findJobByIdempotencyKey(String key) {
+	/**
+	 * Finds the job that a start of a workflow with an idempotency key created: keys are unique per workflow.
+	 * @param workflowName the workflow
+	 * @param key the idempotency key
+	 * @return the job, or {@code null}
+	 */
+	public @Nullable JobEntity findJobByIdempotencyKey(String workflowName, String key) {
 		List<JobEntity> found = this.entityManager
-			.createQuery("select j from JobEntity j where j.idempotencyKey = :key", JobEntity.class)
+			.createQuery("select j from JobEntity j where j.workflowName = :workflow and j.idempotencyKey = :key",
+					JobEntity.class)
+			.setParameter("workflow", workflowName)
 			.setParameter("key", key)
 			.getResultList();
 		return found.isEmpty() ? null : found.get(0);
