@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
  * @param userContext the job's user context: any value that writes as a JSON object (a Map, a record); stored with
  * the job, never changed, searchable with {@link JobQuery#userContext(String, Object)}
  * @param stepContext the job's initial step context, of the workflow's context type
- * @param idempotencyKey a key that makes the start idempotent: a second start with the same key returns the job
- * of the first
+ * @param idempotencyKey a key that makes the start idempotent: a second start of the same workflow with the same key
+ * returns the job of the first; keys are unique per workflow, so the same key may start one job of each workflow
  */
 public record StartOptions(@Nullable Object userContext, @Nullable Object stepContext,
 		@Nullable String idempotencyKey) {
@@ -46,8 +46,10 @@ public record StartOptions(@Nullable Object userContext, @Nullable Object stepCo
 	}
 
 	/**
-	 * Returns a copy with the given idempotency key.
-	 * @param idempotencyKey the key, at most 200 characters
+	 * Returns a copy with the given idempotency key: a later start of the same workflow with the same key returns the
+	 * job this start created (also when both run at the same moment, on different instances). A start of another
+	 * workflow with the same key creates a job of its own.
+	 * @param idempotencyKey the key, 1 to 200 characters
 	 * @return the copy
 	 */
 	public StartOptions idempotencyKey(@Nullable String idempotencyKey) {

@@ -36,7 +36,8 @@ public interface WorkflowClient {
 	 * @param workflow the workflow's name
 	 * @param input the job's input, given to the first step
 	 * @param options the options
-	 * @return a handle on the job; with an idempotency key that an earlier start used, the handle of that job
+	 * @return a handle on the job; with an idempotency key that an earlier start of this workflow used, the handle
+	 * of that job
 	 * @throws UnknownWorkflowException if no workflow has that name; nothing is stored
 	 * @throws WorkflowSerializationException if the input or a context cannot be written as JSON, or the step
 	 * context is not of the workflow's context type; nothing is stored

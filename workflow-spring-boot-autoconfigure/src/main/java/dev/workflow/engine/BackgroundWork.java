@@ -1,6 +1,8 @@
 package dev.workflow.engine;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +17,8 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 /**
  * The engine's background work on this instance: renewing the leases of running steps, moving due retries and
  * expired leases to the broker, relaying outbox rows a crash left behind and, if configured, deleting jobs that ended
- * long ago. Every instance runs it; the database hands each item to one of them.
+ * long ago. Every instance runs it; the database hands each item to one of them. Each kind of work has a thread of
+ * its own, and a failure of one run, whatever it throws, never cancels the next.
  */
 public class BackgroundWork implements SmartLifecycle {
 
@@ -29,7 +32,7 @@ public class BackgroundWork implements SmartLifecycle {
 
 	private final @Nullable Retention retention;
 
-	private volatile ScheduledExecutorService executor;
+	private volatile List<ScheduledExecutorService> executors = List.of();
 
 	/**
 	 * Creates the background work.
@@ -46,30 +49,44 @@ public class BackgroundWork implements SmartLifecycle {
 		this.retention = retention;
 	}
 
+	/**
+	 * Starts the work, each kind on a thread of its own: lease renewal waits for nothing else (a send to a broker
+	 * that does not answer, a long retention pass), since a lease that lapses has its step run again elsewhere; and
+	 * due work waits for no retention pass.
+	 */
 	@Override
 	public void start() {
-		ScheduledExecutorService scheduler = Executors
-			.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("workflow-background-"));
+		List<ScheduledExecutorService> started = new ArrayList<>();
 		long renewEvery = Math.max(1, this.engine.settings().leaseDuration().toMillis() / 3);
-		scheduler.scheduleWithFixedDelay(() -> guarded("renew leases", this.engine::renewLeases), renewEvery,
-				renewEvery, TimeUnit.MILLISECONDS);
+		schedule(started, "workflow-lease-renewal-", renewEvery, "renew leases", this.engine::renewLeases);
 		if (this.dueWork) {
-			long every = Math.max(1, this.pollInterval.toMillis());
-			scheduler.scheduleWithFixedDelay(() -> {
-				guarded("dispatch due retries", this.engine::dispatchDueRetries);
-				guarded("dispatch steps with expired leases", this.engine::dispatchExpiredLeases);
-				guarded("relay the outbox", this.engine::relayOutbox);
-			}, every, every, TimeUnit.MILLISECONDS);
+			schedule(started, "workflow-background-", Math.max(1, this.pollInterval.toMillis()),
+					"dispatch due work and relay the outbox", () -> {
+						guarded("dispatch due retries", this.engine::dispatchDueRetries);
+						guarded("dispatch steps with expired leases", this.engine::dispatchExpiredLeases);
+						guarded("relay the outbox", this.engine::relayOutbox);
+					});
 			Retention expiry = this.retention;
 			if (expiry != null) {
-				long interval = Math.max(1, expiry.interval().toMillis());
-				scheduler.scheduleWithFixedDelay(() -> guarded("delete expired jobs", expiry::deleteExpired), interval,
-						interval, TimeUnit.MILLISECONDS);
+				schedule(started, "workflow-retention-", Math.max(1, expiry.interval().toMillis()),
+						"delete expired jobs", expiry::deleteExpired);
 			}
 		}
-		this.executor = scheduler;
+		this.executors = List.copyOf(started);
 	}
 
+	private void schedule(List<ScheduledExecutorService> started, String threadPrefix, long everyMillis, String what,
+			Runnable work) {
+		ScheduledExecutorService scheduler = Executors
+			.newSingleThreadScheduledExecutor(new CustomizableThreadFactory(threadPrefix));
+		scheduler.scheduleWithFixedDelay(() -> guarded(what, work), everyMillis, everyMillis, TimeUnit.MILLISECONDS);
+		started.add(scheduler);
+	}
+
+	/**
+	 * Runs a piece of work so that nothing it throws cancels its schedule (a periodic task that throws is never run
+	 * again): a failure is logged and the work tried again at its next turn.
+	 */
 	private void guarded(String what, Runnable work) {
 		try {
 			work.run();
@@ -77,21 +94,22 @@ public class BackgroundWork implements SmartLifecycle {
 		catch (RuntimeException ex) {
 			logger.warn("Could not " + what + "; trying again shortly: " + ex);
 		}
+		catch (Throwable ex) {
+			logger.error("Could not " + what + "; trying again shortly", ex);
+		}
 	}
 
 	@Override
 	public void stop() {
-		ScheduledExecutorService scheduler = this.executor;
-		if (scheduler != null) {
-			scheduler.shutdownNow();
-			this.executor = null;
-		}
+		List<ScheduledExecutorService> running = this.executors;
+		this.executors = List.of();
+		running.forEach(ScheduledExecutorService::shutdownNow);
 		this.engine.shutdown();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.executor != null;
+		return !this.executors.isEmpty();
 	}
 
 	@Override

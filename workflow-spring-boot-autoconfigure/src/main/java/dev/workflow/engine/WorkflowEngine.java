@@ -244,7 +244,7 @@ public class WorkflowEngine implements StepMessageHandler {
 	 * @param workflowName the workflow
 	 * @param input the job's input
 	 * @param options the options
-	 * @return the job's id (of the existing job, for an idempotency key used before)
+	 * @return the job's id (of the existing job, for an idempotency key used before with this workflow)
 	 */
 	public UUID start(String workflowName, @Nullable Object input, StartOptions options) {
 		WorkflowDefinition workflow = registry().require(workflowName);
@@ -265,7 +265,7 @@ public class WorkflowEngine implements StepMessageHandler {
 			if (key.isBlank() || key.length() > 200) {
 				throw new IllegalArgumentException("An idempotency key must have 1 to 200 characters, not " + key.length());
 			}
-			UUID existing = existingJob(key);
+			UUID existing = existingJob(workflowName, key);
 			if (existing != null) {
 				return existing;
 			}
@@ -285,7 +285,7 @@ public class WorkflowEngine implements StepMessageHandler {
 									this.json.writeTrace(trace)));
 		}
 		catch (DataIntegrityViolationException ex) {
-			UUID existing = (key != null) ? existingJob(key) : null;
+			UUID existing = (key != null) ? existingJob(workflowName, key) : null;
 			if (existing != null) {
 				return existing;
 			}
@@ -359,9 +359,9 @@ public class WorkflowEngine implements StepMessageHandler {
 		return job;
 	}
 
-	private @Nullable UUID existingJob(String key) {
+	private @Nullable UUID existingJob(String workflowName, String key) {
 		return this.transactions.execute((status) -> {
-			JobEntity job = this.store.findJobByIdempotencyKey(key);
+			JobEntity job = this.store.findJobByIdempotencyKey(workflowName, key);
 			return (job != null) ? job.getId() : null;
 		});
 	}

@@ -127,18 +127,38 @@ public final class WorkflowJson {
 		return (json == null) ? null : this.envelope.readValue(json, TRACE_TYPE);
 	}
 
+	/**
+	 * Reads a step message, and checks that it is one a worker can run.
+	 * @param body the message body
+	 * @return the message
+	 * @throws PoisonMessageException for any body that is not a valid step message: not JSON, JSON {@code null} or
+	 * another value than an object, a field missing or of the wrong type, an attempt below 1
+	 */
 	StepMessage decode(byte[] body) {
+		StepMessage message;
 		try {
-			StepMessage message = this.envelope.readValue(body, StepMessage.class);
-			if (message.jobId() == null || message.stepExecutionId() == null || message.workflow() == null
-					|| message.step() == null) {
-				throw new PoisonMessageException("Step message lacks jobId, stepExecutionId, workflow or step");
-			}
-			return message;
+			message = this.envelope.readValue(body, StepMessage.class);
 		}
 		catch (JacksonException ex) {
 			throw new PoisonMessageException("Malformed step message: " + ex.getOriginalMessage(), ex);
 		}
+		if (message == null) {
+			throw new PoisonMessageException("Malformed step message: the body is JSON null, not a step message");
+		}
+		if (message.jobId() == null || message.stepExecutionId() == null || message.workflow() == null
+				|| message.step() == null) {
+			throw new PoisonMessageException("Step message lacks jobId, stepExecutionId, workflow or step");
+		}
+		if (message.attempt() < 1) {
+			throw new PoisonMessageException("Step message for step '" + message.step() + "' of job "
+					+ message.jobId() + " has attempt " + message.attempt() + "; attempts count from 1");
+		}
+		if (message.userContext() != null && !message.userContext().isNull() && !message.userContext().isObject()) {
+			throw new PoisonMessageException("Step message for step '" + message.step() + "' of job "
+					+ message.jobId() + " has a user context that is a JSON " + message.userContext().getNodeType()
+					+ ", not an object");
+		}
+		return message;
 	}
 
 	/**

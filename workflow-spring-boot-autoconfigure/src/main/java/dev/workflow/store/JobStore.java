@@ -178,9 +178,17 @@ public class JobStore {
 		return execution;
 	}
 
-	public @Nullable JobEntity findJobByIdempotencyKey(String key) {
+	/**
+	 * Finds the job that a start of a workflow with an idempotency key created: keys are unique per workflow.
+	 * @param workflowName the workflow
+	 * @param key the idempotency key
+	 * @return the job, or {@code null}
+	 */
+	public @Nullable JobEntity findJobByIdempotencyKey(String workflowName, String key) {
 		List<JobEntity> found = this.entityManager
-			.createQuery("select j from JobEntity j where j.idempotencyKey = :key", JobEntity.class)
+			.createQuery("select j from JobEntity j where j.workflowName = :workflow and j.idempotencyKey = :key",
+					JobEntity.class)
+			.setParameter("workflow", workflowName)
 			.setParameter("key", key)
 			.getResultList();
 		return found.isEmpty() ? null : found.get(0);
@@ -601,9 +609,11 @@ public class JobStore {
 	private static final long RETENTION_LOCK = 0x77662d7265746eL;
 
 	/**
-	 * Deletes one batch of jobs that ended before a moment, oldest first, with their step executions (and, through
+	 * Deletes one batch of jobs that ended before a moment, oldest end first, with their step executions (and, through
 	 * their foreign key, their kept events), in one statement and a transaction of its own, if no other instance is
-	 * deleting jobs at the same time.
+	 * deleting jobs at the same time. The batch is read in order from the index on {@code finished_at}, and each job
+	 * in it is locked and checked again on its newest version: a job that a retry holds or has reopened (RUNNING
+	 * again, {@code finished_at} cleared) is left alone, with all its step executions.
 	 * @param endedBefore only jobs that ended before this
 	 * @param limit the most jobs to delete
 	 * @return how many were deleted, or -1 if another instance holds the retention lock
@@ -614,16 +624,16 @@ public class JobStore {
 					RETENTION_LOCK))) {
 				return -1;
 			}
-			// finished_at is never before created_at: the condition on created_at lets its index narrow the search.
 			return this.jdbc.queryForObject("""
 					with expired as (
 					  select id from wf_job
-					  where created_at < ? and finished_at < ? and status in""" + " " + FINAL_STATUSES + """
+					  where finished_at is not null and finished_at < ? and status in""" + " " + FINAL_STATUSES + """
 
-					  order by finished_at limit ?),
-					steps as (delete from wf_step_execution where job_id in (select id from expired)),
-					jobs as (delete from wf_job where id in (select id from expired) returning id)
-					select count(*) from jobs""", Integer.class, time(endedBefore), time(endedBefore), limit);
+					  order by finished_at limit ?
+					  for update skip locked),
+					jobs as (delete from wf_job where id in (select id from expired) returning id),
+					steps as (delete from wf_step_execution where job_id in (select id from jobs))
+					select count(*) from jobs""", Integer.class, time(endedBefore), limit);
 		});
 		return (deleted != null) ? deleted : 0;
 	}

@@ -1,8 +1,9 @@
 package dev.workflow.transport;
 
 /**
- * A message that no retry can ever handle: malformed, or for a workflow or step that does not exist, or with an
- * input that does not convert to the step's parameter. It goes to the parking queue.
+ * A message that no retry can ever handle: not a valid step message (not JSON, JSON {@code null}, a field missing or
+ * of the wrong type), or for a workflow or step that does not exist, or with an input that does not convert to the
+ * step's parameter. It goes to the parking queue.
  */
 public class PoisonMessageException extends RuntimeException {
 

@@ -15,8 +15,9 @@ import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
 /**
  * Consumes step messages with manual acknowledgement: a message is acked only once the handler has returned, that is
  * once the step's outcome is committed. A poison message is copied to the parking queue, then acked, so it never
- * blocks the queue and is never lost. Any other failure (the database is away, say) hands the message back to the
- * broker for another delivery.
+ * blocks the queue and is never lost. Any other failure (the database is away, say), and a failure to park, hands the
+ * message back to the broker for another delivery after the error back-off, so that a failure that repeats never
+ * spins.
  */
 public class StepListener implements ChannelAwareMessageListener {
 
@@ -58,22 +59,36 @@ public class StepListener implements ChannelAwareMessageListener {
 				channel.basicAck(tag, false);
 			}
 			catch (RuntimeException parkFailure) {
-				logger.warn("Could not park message; handing it back to the broker: " + parkFailure);
-				channel.basicNack(tag, false, true);
+				logger.warn("Could not park message " + message.getMessageProperties().getMessageId()
+						+ "; handing it back to the broker in " + this.errorBackoff.toMillis() + " ms: " + parkFailure);
+				backOffAndNack(channel, tag);
 			}
 		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not handle step message " + message.getMessageProperties().getMessageId()
-					+ "; handing it back to the broker in " + this.errorBackoff.toMillis() + " ms: " + ex);
-			LockSupport.parkNanos(this.errorBackoff.toNanos());
-			channel.basicNack(tag, false, true);
+		catch (RuntimeException | Error ex) {
+			String problem = "Could not handle step message " + message.getMessageProperties().getMessageId()
+					+ "; handing it back to the broker in " + this.errorBackoff.toMillis() + " ms: " + ex;
+			if (ex instanceof Error) {
+				logger.error(problem, ex);
+			}
+			else {
+				logger.warn(problem);
+			}
+			backOffAndNack(channel, tag);
 		}
+	}
+
+	/**
+	 * Hands a message back to the broker after the error back-off, so that a failure that repeats on every delivery
+	 * (the database away, the parking queue unreachable) does not spin.
+	 */
+	private void backOffAndNack(Channel channel, long tag) throws IOException {
+		LockSupport.parkNanos(this.errorBackoff.toNanos());
+		channel.basicNack(tag, false, true);
 	}
 
 	private void park(Message message, @Nullable String reason) {
 		message.getMessageProperties().setHeader(PARK_REASON_HEADER, reason);
 		this.publisher.publishConfirmed("", this.parkingQueue, message);
 	}
-
 
 }

@@ -1,6 +1,7 @@
 package dev.workflow.engine;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -28,7 +29,29 @@ class IdempotentStartIntegrationTests {
 	private static final int KEYS = 100;
 
 	@Test
-	void whenTwoInstancesStartTheSameKeysConcurrentlyThenEachKeyHasExactlyOneJob() throws Exception {
+	void whenTwoWorkflowsAreStartedWithTheSameKeyThenEachHasItsOwnJobAndARepeatReturnsIt() {
+		String[] arguments = { "--workflow.worker.enabled=false", "--workflow.broker.exchange=wf-test-idempotent",
+				"--workflow.broker.step-queue=wf-test-idempotent.steps",
+				"--workflow.broker.parking-queue=wf-test-idempotent.parked" };
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class)
+			.run(arguments)) {
+			WorkflowClient client = context.getBean(WorkflowClient.class);
+			StartOptions options = StartOptions.defaults().idempotencyKey("order-4711-" + UUID.randomUUID());
+
+			UUID payment = client.start("flow", "a", options).id();
+			UUID shipping = client.start("five_steps", List.of("b"), options).id();
+
+			assertThat(shipping).as("the job of the second workflow").isNotEqualTo(payment);
+			assertThat(client.get(shipping).orElseThrow().workflow()).isEqualTo("five_steps");
+			assertThat(client.get(payment).orElseThrow().workflow()).isEqualTo("flow");
+			assertThat(client.start("flow", "a", options).id()).as("the same key on the same workflow")
+				.isEqualTo(payment);
+			assertThat(client.start("five_steps", List.of("b"), options).id()).isEqualTo(shipping);
+		}
+	}
+
+	@Test
+	void whenTwoInstancesStartTheSameKeysOnTwoWorkflowsConcurrentlyThenEachWorkflowAndKeyHasExactlyOneJob() throws Exception {
 		String[] arguments = { "--workflow.worker.enabled=false", "--workflow.broker.exchange=wf-test-idempotent",
 				"--workflow.broker.step-queue=wf-test-idempotent.steps",
 				"--workflow.broker.parking-queue=wf-test-idempotent.parked" };
@@ -43,14 +66,17 @@ class IdempotentStartIntegrationTests {
 			ExecutorService pool = Executors.newFixedThreadPool(16);
 			List<Future<?>> starts = new ArrayList<>();
 			for (int i = 0; i < STARTS; i++) {
-				WorkflowClient client = instances.get(i % 2);
+				// Each key is started on both instances, for both workflows, several times.
+				WorkflowClient client = instances.get((i / KEYS) % 2);
+				String workflow = ((i / (2 * KEYS)) % 2 == 0) ? "flow" : "five_steps";
+				Object input = workflow.equals("flow") ? "a" : List.of("a");
 				String key = prefix + (i % KEYS);
 				starts.add(pool.submit(() -> {
-					UUID id = client.start("flow", "a", StartOptions.defaults().idempotencyKey(key)).id();
-					UUID known = idByKey.putIfAbsent(key, id);
+					UUID id = client.start(workflow, input, StartOptions.defaults().idempotencyKey(key)).id();
+					UUID known = idByKey.putIfAbsent(workflow + "/" + key, id);
 					if (known != null && !known.equals(id)) {
 						synchronized (mismatches) {
-							mismatches.add(key);
+							mismatches.add(workflow + "/" + key);
 						}
 					}
 				}));
@@ -63,9 +89,11 @@ class IdempotentStartIntegrationTests {
 			JdbcTemplate jdbc = first.getBean(JdbcTemplate.class);
 			assertThat(jdbc.queryForObject("select count(*) from wf_job where idempotency_key like ?", Integer.class,
 					prefix + "%"))
-				.isEqualTo(KEYS);
-			assertThat(idByKey).hasSize(KEYS);
-			assertThat(mismatches).as("every start of a key returned the same job").isEmpty();
+				.as("one job per workflow and key")
+				.isEqualTo(2 * KEYS);
+			assertThat(idByKey).hasSize(2 * KEYS);
+			assertThat(new HashSet<>(idByKey.values())).as("no job shared by two workflows").hasSize(2 * KEYS);
+			assertThat(mismatches).as("every start of a key on a workflow returned the same job").isEmpty();
 		}
 	}
 

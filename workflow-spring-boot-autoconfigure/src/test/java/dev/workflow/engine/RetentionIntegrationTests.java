@@ -1,20 +1,28 @@
 package dev.workflow.engine;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import dev.workflow.api.JobHandle;
 import dev.workflow.api.WorkflowClient;
+import dev.workflow.store.JobStore;
 import dev.workflow.test.TestApplication;
 import dev.workflow.test.TestDatabases;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -22,6 +30,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Retention on real servers, in a database of its own: only jobs that ended before the configured age go, with their
@@ -92,6 +101,60 @@ class RetentionIntegrationTests {
 					+ secondMeters.get("workflow.jobs.deleted").functionCounter().count())
 				.as("the meters of both instances")
 				.isEqualTo(4.0);
+		}
+	}
+
+	@Test
+	void whenARetryReopensAJobWhileRetentionDeletesItThenTheJobAndAllItsStepsStay() throws Exception {
+		String[] arguments = { "--spring.datasource.url=" + TestDatabases.createEmptyDatabase(),
+				"--workflow.worker.enabled=false", "--workflow.scheduler.enabled=false",
+				"--workflow.broker.exchange=wf-test-retention", "--workflow.broker.step-queue=wf-test-retention.steps",
+				"--workflow.broker.parking-queue=wf-test-retention.parked" };
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class)
+			.run(arguments)) {
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			JobStore store = context.getBean(JobStore.class);
+			UUID jobId = UUID.randomUUID();
+			jdbc.update("insert into wf_job (id, workflow_name, status, created_at, started_at, finished_at) values "
+					+ "(?, 'five_steps', 'FAILED', now() - interval '3 hours', now() - interval '3 hours', "
+					+ "now() - interval '2 hours')", jobId);
+			jdbc.update("insert into wf_step_execution (id, job_id, sequence, step_name, attempt, status, created_at, "
+					+ "finished_at) values (?, ?, 0, 's1', 1, 'FAILED', now() - interval '3 hours', "
+					+ "now() - interval '2 hours')", UUID.randomUUID(), jobId);
+
+			int deleted;
+			try (Connection retry = context.getBean(DataSource.class).getConnection()) {
+				// What retry() does in its transaction: lock the job, add an attempt of its failed step, reopen it.
+				retry.setAutoCommit(false);
+				execute(retry, "select id from wf_job where id = ? for update", jobId);
+				execute(retry, "insert into wf_step_execution (id, job_id, sequence, step_name, attempt, status, "
+						+ "created_at) values ('" + UUID.randomUUID() + "', ?, 0, 's1', 2, 'SCHEDULED', now())", jobId);
+				execute(retry, "update wf_job set status = 'RUNNING', finished_at = null where id = ?", jobId);
+
+				CompletableFuture<Integer> deleting = CompletableFuture
+					.supplyAsync(() -> store.deleteEndedJobs(Instant.now().minus(Duration.ofHours(1)), 10));
+				// Retention either passes the locked job by or waits for its lock; then the retry commits.
+				await().atMost(WAIT)
+					.until(() -> deleting.isDone() || jdbc.queryForObject("select count(*) from pg_stat_activity "
+							+ "where datname = current_database() and wait_event_type = 'Lock'", Integer.class) > 0);
+				retry.commit();
+				deleted = deleting.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+			}
+
+			assertThat(deleted).as("jobs deleted").isZero();
+			assertThat(jdbc.queryForObject("select status from wf_job where id = ?", String.class, jobId))
+				.isEqualTo("RUNNING");
+			assertThat(jdbc.queryForList("select attempt from wf_step_execution where job_id = ? order by attempt",
+					Integer.class, jobId))
+				.as("the attempts of the reopened job")
+				.containsExactly(1, 2);
+		}
+	}
+
+	private static void execute(Connection connection, String sql, UUID jobId) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(sql)) {
+			statement.setObject(1, jobId);
+			statement.execute();
 		}
 	}
 
