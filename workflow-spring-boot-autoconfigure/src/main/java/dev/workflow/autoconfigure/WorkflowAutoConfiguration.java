@@ -180,8 +180,9 @@ public final class WorkflowAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		WorkflowJson workflowJson(ObjectProvider<JsonMapper> jsonMapper) {
-			return new WorkflowJson(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+		WorkflowJson workflowJson(ObjectProvider<JsonMapper> jsonMapper, WorkflowProperties properties) {
+			return new WorkflowJson(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
+					properties.getMaxPayloadSize());
 		}
 
 		@Bean

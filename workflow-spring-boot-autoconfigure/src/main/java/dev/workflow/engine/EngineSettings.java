@@ -23,6 +23,21 @@ public record EngineSettings(String workerId, int maxAttempts, Duration initialD
 		Duration maxDelay, double jitter, List<Class<? extends Throwable>> nonRetryable, Duration stepTimeout,
 		Duration leaseDuration, int batchSize, Duration outboxRelayAfter, int historyCacheJobs) {
 
+	public EngineSettings {
+		checkWait(maxDelay, "workflow.retry.max-delay");
+		checkWait(leaseDuration, "workflow.worker.lease-duration");
+	}
+
+	/**
+	 * Refuses a configured wait that would put a due time past what the engine stores.
+	 */
+	private static void checkWait(Duration wait, String property) {
+		String problem = Timer.waitProblem(wait);
+		if (problem != null) {
+			throw new IllegalArgumentException(property + " is " + wait + ": " + problem);
+		}
+	}
+
 	RetryPolicy defaultRetryPolicy() {
 		return new RetryPolicy(this.maxAttempts, this.initialDelay, this.multiplier, this.maxDelay, this.jitter,
 				List.copyOf(this.nonRetryable));

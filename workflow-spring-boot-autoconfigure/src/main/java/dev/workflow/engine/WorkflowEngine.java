@@ -262,6 +262,10 @@ public class WorkflowEngine implements StepMessageHandler {
 			if (key.isBlank() || key.length() > 200) {
 				throw new IllegalArgumentException("An idempotency key must have 1 to 200 characters, not " + key.length());
 			}
+			if (key.indexOf('\0') >= 0) {
+				throw new IllegalArgumentException("An idempotency key must not contain the character U+0000, which "
+						+ "PostgreSQL cannot store");
+			}
 			UUID existing = existingJob(key);
 			if (existing != null) {
 				return existing;
@@ -457,7 +461,7 @@ public class WorkflowEngine implements StepMessageHandler {
 		}
 		List<OutboundMessage> outbound;
 		try {
-			StepResult result = result(workflow, message.step(), returned);
+			StepResult result = result(workflow, message, returned);
 			Decision next = workflow.orchestrated() ? null : this.decider.afterStep(workflow, message.step(), result);
 			if (next != null && isPlainNextStep(next, result)) {
 				outbound = completeAndQueue(message, result, next.dispatches().get(0), next.percentComplete());
@@ -522,16 +526,17 @@ public class WorkflowEngine implements StepMessageHandler {
 		return true;
 	}
 
-	private StepResult result(WorkflowDefinition workflow, String step, @Nullable Object returned) {
+	private StepResult result(WorkflowDefinition workflow, StepMessage message, @Nullable Object returned) {
+		String step = message.step();
 		if (returned instanceof StepOutcome outcome) {
-			JsonNode value = this.json.toTree(outcome.value(),
-					() -> "value returned by step '" + step + "' of workflow '" + workflow.name() + "'");
+			JsonNode value = this.json.toTree(outcome.value(), () -> "value returned by step '" + step
+					+ "' of workflow '" + workflow.name() + "' in job " + message.jobId());
 			JsonNode context = outcome.replacesStepContext() ? stepContext(workflow, outcome.stepContext(),
-					() -> "step context returned by step '" + step + "'") : null;
+					() -> "step context returned by step '" + step + "' in job " + message.jobId()) : null;
 			return new StepResult(outcome.kind(), value, outcome.target(), context, outcome.replacesStepContext());
 		}
-		JsonNode value = this.json.toTree(returned,
-				() -> "value returned by step '" + step + "' of workflow '" + workflow.name() + "'");
+		JsonNode value = this.json.toTree(returned, () -> "value returned by step '" + step + "' of workflow '"
+				+ workflow.name() + "' in job " + message.jobId());
 		return new StepResult(StepOutcome.Kind.NEXT, value, null, null, false);
 	}
 
@@ -679,7 +684,7 @@ public class WorkflowEngine implements StepMessageHandler {
 				StepExecutionEntity execution = new StepExecutionEntity(UUID.randomUUID(), message.jobId(),
 						history.size() + steps.size(), dispatch.step(), 1, this.json.write(dispatch.input()), now);
 				steps.add(execution);
-				rows.add(outboxRow(workflow.name(), contexts, execution, dispatch.input(), now));
+				rows.add(outboxRow(workflow.name(), contexts, execution, dispatch.input(), now, false));
 			}
 			String currentStep = steps.isEmpty() ? null : steps.get(steps.size() - 1).getStepName();
 			this.store.countAndQueue(message.jobId(), decision.percentComplete(), currentStep, steps, rows);
@@ -729,7 +734,9 @@ public class WorkflowEngine implements StepMessageHandler {
 	 * @param payload the payload
 	 */
 	public void sendEvent(UUID jobId, String name, @Nullable Object payload) {
-		JsonNode payloadNode = this.json.toTree(payload, () -> "payload of event '" + name + "'");
+		this.json.toTree(name, () -> "name of an event sent to job " + jobId);
+		JsonNode payloadNode = this.json.toTree(payload,
+				() -> "payload of event '" + name + "' sent to job " + jobId);
 		List<OutboundMessage> outbound = this.transactions.execute((status) -> {
 			JobEntity job = this.store.lockJob(jobId);
 			if (job == null) {
@@ -946,25 +953,29 @@ public class WorkflowEngine implements StepMessageHandler {
 				this.json.readTrace(job.getTraceContext()));
 	}
 
+	/**
+	 * Dispatches a step execution again (a retry, a lapsed lease): its values were admitted when it was first
+	 * dispatched, so its message is not held to the size limit again.
+	 */
 	private OutboundMessage outbox(JobEntity job, JobContexts contexts, StepExecutionEntity execution,
 			@Nullable JsonNode input, Instant now) {
-		OutboxEntity row = outboxRow(job, contexts, execution, input, now);
+		OutboxEntity row = outboxRow(job.getWorkflowName(), contexts, execution, input, now, true);
 		this.store.persist(row);
 		return outbound(row);
 	}
 
 	private OutboxEntity outboxRow(JobEntity job, JobContexts contexts, StepExecutionEntity execution,
 			@Nullable JsonNode input, Instant now) {
-		return outboxRow(job.getWorkflowName(), contexts, execution, input, now);
+		return outboxRow(job.getWorkflowName(), contexts, execution, input, now, false);
 	}
 
 	private OutboxEntity outboxRow(String workflow, JobContexts contexts, StepExecutionEntity execution,
-			@Nullable JsonNode input, Instant now) {
+			@Nullable JsonNode input, Instant now, boolean admitted) {
 		StepMessage message = new StepMessage(execution.getJobId(), execution.getId(), workflow,
 				execution.getStepName(), execution.getAttempt(), input, contexts.stepContext(), contexts.userContext(),
 				contexts.trace());
 		return new OutboxEntity(UUID.randomUUID(), this.topology.exchange(), this.topology.stepRoutingKey(),
-				this.json.encode(message), now);
+				admitted ? this.json.encodeAdmitted(message) : this.json.encode(message), now);
 	}
 
 	private static OutboundMessage outbound(OutboxEntity row) {
