@@ -198,7 +198,8 @@ public final class WorkflowAutoConfiguration {
 					(worker.getId() != null) ? worker.getId() : defaultWorkerId(), retry.getMaxAttempts(),
 					retry.getInitialDelay(), retry.getMultiplier(), retry.getMaxDelay(), retry.getJitter(),
 					retry.getNonRetryableExceptions(), worker.getStepTimeout(), worker.getLeaseDuration(),
-					scheduler.getBatchSize(), scheduler.getOutboxRelayAfter(), worker.getHistoryCacheJobs());
+					scheduler.getBatchSize(), scheduler.getOutboxRelayAfter(), worker.getHistoryCacheJobs(),
+					properties.getBroker().getMaxRefusals());
 			return new WorkflowEngine(beanFactory, store, new TransactionTemplate(transactionManager), publisher,
 					topology, json, events, resolvers.orderedStream().toList(), settings, Clock.systemUTC(),
 					observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));

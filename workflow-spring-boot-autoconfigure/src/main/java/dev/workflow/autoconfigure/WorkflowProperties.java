@@ -176,6 +176,15 @@ public class WorkflowProperties {
 		 */
 		private Duration confirmTimeout = Duration.ofSeconds(10);
 
+		/**
+		 * How many times the broker may refuse a step message (a nack, a return, or closing the channel over it, as
+		 * RabbitMQ does for a message over its max_message_size or to an exchange that does not exist) before its
+		 * step and job fail with the broker's reason. The outbox relay tries a refused message alone, after a wait
+		 * that doubles from workflow.scheduler.outbox-relay-after. A broker that cannot be reached refuses nothing:
+		 * its messages wait in the outbox for as long as it takes.
+		 */
+		private int maxRefusals = 5;
+
 		public String getExchange() {
 			return this.exchange;
 		}
@@ -214,6 +223,14 @@ public class WorkflowProperties {
 
 		public void setConfirmTimeout(Duration confirmTimeout) {
 			this.confirmTimeout = confirmTimeout;
+		}
+
+		public int getMaxRefusals() {
+			return this.maxRefusals;
+		}
+
+		public void setMaxRefusals(int maxRefusals) {
+			this.maxRefusals = maxRefusals;
 		}
 
 	}

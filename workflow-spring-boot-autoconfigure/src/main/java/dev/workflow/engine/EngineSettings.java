@@ -18,14 +18,18 @@ import java.util.List;
  * @param batchSize most items claimed in one round of background work
  * @param outboxRelayAfter age after which an outbox row counts as left behind
  * @param historyCacheJobs how many jobs' completed history a worker keeps decoded between replays
+ * @param maxRefusals how many times the broker may refuse a step message before its step and job fail
  */
 public record EngineSettings(String workerId, int maxAttempts, Duration initialDelay, double multiplier,
 		Duration maxDelay, double jitter, List<Class<? extends Throwable>> nonRetryable, Duration stepTimeout,
-		Duration leaseDuration, int batchSize, Duration outboxRelayAfter, int historyCacheJobs) {
+		Duration leaseDuration, int batchSize, Duration outboxRelayAfter, int historyCacheJobs, int maxRefusals) {
 
 	public EngineSettings {
 		checkWait(maxDelay, "workflow.retry.max-delay");
 		checkWait(leaseDuration, "workflow.worker.lease-duration");
+		if (maxRefusals < 1) {
+			throw new IllegalArgumentException("workflow.broker.max-refusals must be at least 1, not " + maxRefusals);
+		}
 	}
 
 	/**

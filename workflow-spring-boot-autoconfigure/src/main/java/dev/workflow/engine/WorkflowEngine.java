@@ -41,6 +41,7 @@ import dev.workflow.store.JobEntity;
 import dev.workflow.store.JobStore;
 import dev.workflow.store.OutboxEntity;
 import dev.workflow.store.StepExecutionEntity;
+import dev.workflow.transport.MessageRefusedException;
 import dev.workflow.transport.OutboundMessage;
 import dev.workflow.transport.PoisonMessageException;
 import dev.workflow.transport.StepMessage;
@@ -1115,23 +1116,91 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	/**
-	 * Publishes outbox rows that a crash left behind, and deletes those the broker confirms.
+	 * Publishes outbox rows that a crash left behind, or that the broker did not confirm, and deletes those the broker
+	 * confirms. A row whose message was not confirmed before goes out alone, so that what the broker answers is about
+	 * it; a message the broker refuses is tried again after a wait that doubles, and after
+	 * {@code workflow.broker.max-refusals} refusals its step and job fail with the broker's reason and its row is
+	 * deleted. A broker that cannot be reached refuses nothing: the rows stay for as long as it takes.
 	 * @return how many were published
 	 */
 	public int relayOutbox() {
+		List<OutboundMessage> afterwards = new ArrayList<>();
 		Integer relayed = this.transactions.execute((status) -> {
-			List<OutboxEntity> rows = this.store
-				.claimStaleOutbox(this.clock.instant().minus(this.settings.outboxRelayAfter()), this.settings.batchSize());
+			Instant now = this.clock.instant();
+			List<OutboxEntity> rows = this.store.claimStaleOutbox(now.minus(this.settings.outboxRelayAfter()), now,
+					this.settings.batchSize());
 			if (rows.isEmpty()) {
 				return 0;
 			}
-			List<UUID> confirmed = this.publisher.publish(rows.stream()
+			StepPublisher.Confirms together = this.publisher.publish(rows.stream()
+				.filter((row) -> !row.failedBefore())
 				.map(WorkflowEngine::outbound)
 				.toList());
-			this.store.deleteOutbox(confirmed);
-			return confirmed.size();
+			StepPublisher.Confirms alone = this.publisher.publishAlone(rows.stream()
+				.filter(OutboxEntity::failedBefore)
+				.map(WorkflowEngine::outbound)
+				.toList());
+			List<UUID> done = new ArrayList<>(together.confirmed());
+			done.addAll(alone.confirmed());
+			int confirmed = done.size();
+			for (OutboxEntity row : rows) {
+				String refusal = alone.refused().get(row.getId());
+				String notConfirmed = together.notConfirmed().getOrDefault(row.getId(),
+						alone.notConfirmed().get(row.getId()));
+				if (refusal != null && row.getRefusals() + 1 >= this.settings.maxRefusals()) {
+					afterwards.addAll(failRefused(row, refusal));
+					done.add(row.getId());
+				}
+				else if (refusal != null) {
+					Duration wait = refusalWait(row.getRefusals() + 1);
+					row.refused(refusal, now.plus(wait));
+					logger.warn("The broker refused outbox message " + row.getId() + " (" + refusal + "), "
+							+ row.getRefusals() + " of workflow.broker.max-refusals=" + this.settings.maxRefusals()
+							+ " times; trying it again in " + wait.toMillis() + " ms");
+				}
+				else if (notConfirmed != null) {
+					row.notConfirmed(notConfirmed);
+				}
+			}
+			this.store.deleteOutbox(done);
+			return confirmed;
 		});
+		publish(afterwards);
 		return (relayed != null) ? relayed : 0;
+	}
+
+	/**
+	 * How long a refused message waits before the relay tries it again: the relay's own delay, doubled after each
+	 * refusal, at most five minutes.
+	 */
+	private Duration refusalWait(int refusals) {
+		Duration wait = this.settings.outboxRelayAfter().multipliedBy(1L << Math.min(refusals - 1, 16));
+		return (wait.compareTo(Duration.ofMinutes(5)) > 0) ? Duration.ofMinutes(5) : wait;
+	}
+
+	/**
+	 * Fails the step and job of a message the broker refused for good, through the engine's failure path.
+	 * @return the messages the job's end calls for (a parent's next steps)
+	 */
+	private List<OutboundMessage> failRefused(OutboxEntity row, String refusal) {
+		String howOften = (row.getRefusals() + 1) + " times, the most workflow.broker.max-refusals allows; it was sent "
+				+ "to exchange '" + row.getExchange() + "' with routing key '" + row.getRoutingKey() + "', and the last "
+				+ "time " + refusal;
+		StepMessage message;
+		try {
+			message = this.json.decode(row.getPayload().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		}
+		catch (PoisonMessageException ex) {
+			logger.error("The broker refused the message of outbox row " + row.getId() + " " + howOften
+					+ ". It holds no step message (" + ex.getMessage() + "); deleting it");
+			return List.of();
+		}
+		String problem = "The broker refused the message of step '" + message.step() + "' (attempt "
+				+ message.attempt() + ") of job " + message.jobId() + " of workflow '" + message.workflow() + "' "
+				+ howOften + ". A message refused this often is refused for good (larger than the broker's "
+				+ "max_message_size, or for an exchange that does not exist), so the job fails.";
+		logger.error(problem);
+		return fail(message, new JobError(MessageRefusedException.class.getName(), problem, null), StepStatus.FAILED);
 	}
 
 	/**

@@ -153,6 +153,7 @@ class WorkflowAutoConfigurationTests {
 		assertThat(properties.getBroker().getStepRoutingKey()).isEqualTo("workflow.step");
 		assertThat(properties.getBroker().getParkingQueue()).isEqualTo("workflow.steps.parked");
 		assertThat(properties.getBroker().getConfirmTimeout()).isEqualTo(Duration.ofSeconds(10));
+		assertThat(properties.getBroker().getMaxRefusals()).isEqualTo(5);
 		assertThat(properties.getMaxPayloadSize()).isEqualTo(DataSize.ofMegabytes(8))
 			.isEqualTo(WorkflowJson.DEFAULT_MAX_PAYLOAD_SIZE);
 		assertThat(properties.getWorker().isEnabled()).isTrue();
