@@ -17,13 +17,21 @@ import org.apache.qpid.server.model.SystemConfig;
  * Apache Qpid Broker-J in this JVM, speaking AMQP 0-9-1 on a free loopback port, with messages in memory.
  * <p>
  * It supports what the engine uses (durable queues, direct exchanges, publisher confirms, manual acks) and
- * rejects queue arguments such as TTL or dead-lettering, which the engine must not rely on anyway.
+ * rejects queue arguments such as TTL or dead-lettering, which the engine must not rely on anyway. It refuses
+ * messages over RabbitMQ 4's default maximum size.
  */
 final class EmbeddedBroker {
 
 	static final String USERNAME = "guest";
 
 	static final String PASSWORD = "guest";
+
+	/**
+	 * The largest message it takes: 16 MiB, RabbitMQ 4's default {@code max_message_size} (Qpid's own default is
+	 * 100 MB), so that it refuses what a production broker would. Like RabbitMQ, it closes the channel over a larger
+	 * message.
+	 */
+	static final int MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
 
 	private EmbeddedBroker() {
 	}
@@ -39,7 +47,7 @@ final class EmbeddedBroker {
 			attributes.put(SystemConfig.INITIAL_CONFIGURATION_LOCATION, config.toUri().toString());
 			attributes.put(SystemConfig.STARTUP_LOGGED_TO_SYSTEM_OUT, false);
 			attributes.put(SystemConfig.CONTEXT, Map.of("qpid.work_dir", workDir.toString(), "qpid.amqp_port",
-					String.valueOf(port)));
+					String.valueOf(port), "qpid.max_message_size", String.valueOf(MAX_MESSAGE_SIZE)));
 			SystemLauncher launcher = new SystemLauncher();
 			launcher.startup(attributes);
 			Runtime.getRuntime().addShutdownHook(new Thread(launcher::shutdown, "embedded-broker-stop"));

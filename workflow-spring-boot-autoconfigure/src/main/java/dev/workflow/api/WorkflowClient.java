@@ -25,7 +25,10 @@ public interface WorkflowClient {
 	 * {@code null}
 	 * @return a handle on the job
 	 * @throws UnknownWorkflowException if no workflow has that name; nothing is stored
-	 * @throws WorkflowSerializationException if the input cannot be written as JSON; nothing is stored
+	 * @throws WorkflowSerializationException if the input cannot be written as JSON, or has the character U+0000 in
+	 * a string or field name; nothing is stored
+	 * @throws WorkflowPayloadTooLargeException if the input, or the first step's message, is larger than
+	 * {@code workflow.max-payload-size}; nothing is stored
 	 */
 	default JobHandle<Object> start(String workflow, @Nullable Object input) {
 		return start(workflow, input, StartOptions.defaults());
@@ -39,8 +42,11 @@ public interface WorkflowClient {
 	 * @return a handle on the job; with an idempotency key that an earlier start of this workflow used, the handle
 	 * of that job
 	 * @throws UnknownWorkflowException if no workflow has that name; nothing is stored
-	 * @throws WorkflowSerializationException if the input or a context cannot be written as JSON, or the step
-	 * context is not of the workflow's context type; nothing is stored
+	 * @throws WorkflowSerializationException if the input or a context cannot be written as JSON, has the
+	 * character U+0000 in a string or field name, or the step context is not of the workflow's context type; nothing
+	 * is stored
+	 * @throws WorkflowPayloadTooLargeException if the input, a context or the first step's message is larger than
+	 * {@code workflow.max-payload-size}; nothing is stored
 	 */
 	JobHandle<Object> start(String workflow, @Nullable Object input, StartOptions options);
 
@@ -83,6 +89,10 @@ public interface WorkflowClient {
 	 * @param payload the payload, anything the engine's JSON mapper can write
 	 * @throws JobNotFoundException if there is no such job
 	 * @throws JobEndedException if the job has ended
+	 * @throws WorkflowSerializationException if the payload cannot be written as JSON, or the name or payload has the
+	 * character U+0000; nothing is stored
+	 * @throws WorkflowPayloadTooLargeException if the payload is larger than {@code workflow.max-payload-size};
+	 * nothing is stored
 	 */
 	void sendEvent(UUID jobId, String name, @Nullable Object payload);
 

@@ -34,6 +34,8 @@ public final class Workflows {
 	 * Sleeps durably: the job waits in the database, not in memory, and resumes after the duration even if every
 	 * instance of the application restarted meanwhile.
 	 * @param duration how long to wait
+	 * @throws IllegalArgumentException if the sleep would end after 9999-12-31T23:59:59Z, the latest time the engine
+	 * stores; the job fails with that message
 	 */
 	public static void sleep(Duration duration) {
 		require("sleep").sleep(duration);
@@ -87,6 +89,8 @@ public final class Workflows {
 	 * @param timeout how long to wait at most
 	 * @param payloadType the type the payload is read as
 	 * @return the payload, or empty if the timeout passed first
+	 * @throws IllegalArgumentException if the timeout would end after 9999-12-31T23:59:59Z, the latest time the
+	 * engine stores; the job fails with that message
 	 */
 	public static <T> Optional<T> awaitEvent(String name, Duration timeout, Class<T> payloadType) {
 		return require("awaitEvent").awaitEvent(name, timeout, payloadType);

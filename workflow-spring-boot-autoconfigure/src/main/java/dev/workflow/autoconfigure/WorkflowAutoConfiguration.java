@@ -180,8 +180,9 @@ public final class WorkflowAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		WorkflowJson workflowJson(ObjectProvider<JsonMapper> jsonMapper) {
-			return new WorkflowJson(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+		WorkflowJson workflowJson(ObjectProvider<JsonMapper> jsonMapper, WorkflowProperties properties) {
+			return new WorkflowJson(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
+					properties.getMaxPayloadSize());
 		}
 
 		@Bean
@@ -198,7 +199,7 @@ public final class WorkflowAutoConfiguration {
 					retry.getInitialDelay(), retry.getMultiplier(), retry.getMaxDelay(), retry.getJitter(),
 					retry.getNonRetryableExceptions(), worker.getStepTimeout(), worker.getLeaseDuration(),
 					scheduler.getBatchSize(), scheduler.getOutboxRelayAfter(), worker.getHistoryCacheJobs(),
-					worker.getClaimTimeout(), worker.getMaxLeaseLapses());
+					worker.getClaimTimeout(), worker.getMaxLeaseLapses(), properties.getBroker().getMaxRefusals());
 			return new WorkflowEngine(beanFactory, store, new TransactionTemplate(transactionManager), publisher,
 					topology, json, events, resolvers.orderedStream().toList(), settings, Clock.systemUTC(),
 					observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));

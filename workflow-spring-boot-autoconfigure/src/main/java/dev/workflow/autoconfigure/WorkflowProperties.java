@@ -7,6 +7,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of the workflow engine, under {@code workflow.*}.
@@ -18,6 +19,15 @@ public class WorkflowProperties {
 	 * Whether the workflow engine is enabled.
 	 */
 	private boolean enabled = true;
+
+	/**
+	 * Largest value the engine takes, and largest step message it sends, as UTF-8 JSON: a job's input, user context
+	 * and step context, a step's result, an event's payload. A value over it is refused where it enters: a start or
+	 * an event sent throws WorkflowPayloadTooLargeException, a step's result fails the job. The default, 8MB, is half
+	 * of RabbitMQ 4's default max_message_size (16 MiB), leaving room for the message's envelope. Raise it only as far
+	 * as the broker's max_message_size allows.
+	 */
+	private DataSize maxPayloadSize = DataSize.ofMegabytes(8);
 
 	private final Store store = new Store();
 
@@ -47,6 +57,14 @@ public class WorkflowProperties {
 
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
+	}
+
+	public DataSize getMaxPayloadSize() {
+		return this.maxPayloadSize;
+	}
+
+	public void setMaxPayloadSize(DataSize maxPayloadSize) {
+		this.maxPayloadSize = maxPayloadSize;
 	}
 
 	public Store getStore() {
@@ -158,6 +176,15 @@ public class WorkflowProperties {
 		 */
 		private Duration confirmTimeout = Duration.ofSeconds(10);
 
+		/**
+		 * How many times the broker may refuse a step message (a nack, a return, or closing the channel over it, as
+		 * RabbitMQ does for a message over its max_message_size or to an exchange that does not exist) before its
+		 * step and job fail with the broker's reason. The outbox relay tries a refused message alone, after a wait
+		 * that doubles from workflow.scheduler.outbox-relay-after. A broker that cannot be reached refuses nothing:
+		 * its messages wait in the outbox for as long as it takes.
+		 */
+		private int maxRefusals = 5;
+
 		public String getExchange() {
 			return this.exchange;
 		}
@@ -196,6 +223,14 @@ public class WorkflowProperties {
 
 		public void setConfirmTimeout(Duration confirmTimeout) {
 			this.confirmTimeout = confirmTimeout;
+		}
+
+		public int getMaxRefusals() {
+			return this.maxRefusals;
+		}
+
+		public void setMaxRefusals(int maxRefusals) {
+			this.maxRefusals = maxRefusals;
 		}
 
 	}

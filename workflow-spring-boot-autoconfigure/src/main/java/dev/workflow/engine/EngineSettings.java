@@ -20,19 +20,36 @@ import java.util.List;
  * @param historyCacheJobs how many jobs' completed history a worker keeps decoded between replays
  * @param claimTimeout how long a queued step waits for a claim before its message is taken as lost
  * @param maxLeaseLapses how many times an attempt may lose its lease and be dispatched again
+ * @param maxRefusals how many times the broker may refuse a step message before its step and job fail
  */
 public record EngineSettings(String workerId, int maxAttempts, Duration initialDelay, double multiplier,
 		Duration maxDelay, double jitter, List<Class<? extends Throwable>> nonRetryable, Duration stepTimeout,
 		Duration leaseDuration, int batchSize, Duration outboxRelayAfter, int historyCacheJobs, Duration claimTimeout,
-		int maxLeaseLapses) {
+		int maxLeaseLapses, int maxRefusals) {
 
 	public EngineSettings {
+		checkWait(maxDelay, "workflow.retry.max-delay");
+		checkWait(leaseDuration, "workflow.worker.lease-duration");
+		checkWait(claimTimeout, "workflow.worker.claim-timeout");
+		if (maxRefusals < 1) {
+			throw new IllegalArgumentException("workflow.broker.max-refusals must be at least 1, not " + maxRefusals);
+		}
 		if (maxLeaseLapses < 0) {
 			throw new IllegalArgumentException(
 					"workflow.worker.max-lease-lapses must be 0 or more, not " + maxLeaseLapses);
 		}
 		if (claimTimeout.isNegative() || claimTimeout.isZero()) {
 			throw new IllegalArgumentException("workflow.worker.claim-timeout must be positive, not " + claimTimeout);
+		}
+	}
+
+	/**
+	 * Refuses a configured wait that would put a due time past what the engine stores.
+	 */
+	private static void checkWait(Duration wait, String property) {
+		String problem = Timer.waitProblem(wait);
+		if (problem != null) {
+			throw new IllegalArgumentException(property + " is " + wait + ": " + problem);
 		}
 	}
 

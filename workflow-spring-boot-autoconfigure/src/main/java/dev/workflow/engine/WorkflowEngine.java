@@ -41,6 +41,7 @@ import dev.workflow.store.JobEntity;
 import dev.workflow.store.JobStore;
 import dev.workflow.store.OutboxEntity;
 import dev.workflow.store.StepExecutionEntity;
+import dev.workflow.transport.MessageRefusedException;
 import dev.workflow.transport.OutboundMessage;
 import dev.workflow.transport.PoisonMessageException;
 import dev.workflow.transport.StepMessage;
@@ -265,6 +266,10 @@ public class WorkflowEngine implements StepMessageHandler {
 			if (key.isBlank() || key.length() > 200) {
 				throw new IllegalArgumentException("An idempotency key must have 1 to 200 characters, not " + key.length());
 			}
+			if (key.indexOf('\0') >= 0) {
+				throw new IllegalArgumentException("An idempotency key must not contain the character U+0000, which "
+						+ "PostgreSQL cannot store");
+			}
 			UUID existing = existingJob(workflowName, key);
 			if (existing != null) {
 				return existing;
@@ -458,7 +463,7 @@ public class WorkflowEngine implements StepMessageHandler {
 		}
 		List<OutboundMessage> outbound;
 		try {
-			StepResult result = result(workflow, message.step(), returned);
+			StepResult result = result(workflow, message, returned);
 			Decision next = workflow.orchestrated() ? null : this.decider.afterStep(workflow, message.step(), result);
 			if (next != null && isPlainNextStep(next, result)) {
 				outbound = completeAndQueue(message, epoch, result, next.dispatches().get(0), next.percentComplete());
@@ -574,16 +579,17 @@ public class WorkflowEngine implements StepMessageHandler {
 		return true;
 	}
 
-	private StepResult result(WorkflowDefinition workflow, String step, @Nullable Object returned) {
+	private StepResult result(WorkflowDefinition workflow, StepMessage message, @Nullable Object returned) {
+		String step = message.step();
 		if (returned instanceof StepOutcome outcome) {
-			JsonNode value = this.json.toTree(outcome.value(),
-					() -> "value returned by step '" + step + "' of workflow '" + workflow.name() + "'");
+			JsonNode value = this.json.toTree(outcome.value(), () -> "value returned by step '" + step
+					+ "' of workflow '" + workflow.name() + "' in job " + message.jobId());
 			JsonNode context = outcome.replacesStepContext() ? stepContext(workflow, outcome.stepContext(),
-					() -> "step context returned by step '" + step + "'") : null;
+					() -> "step context returned by step '" + step + "' in job " + message.jobId()) : null;
 			return new StepResult(outcome.kind(), value, outcome.target(), context, outcome.replacesStepContext());
 		}
-		JsonNode value = this.json.toTree(returned,
-				() -> "value returned by step '" + step + "' of workflow '" + workflow.name() + "'");
+		JsonNode value = this.json.toTree(returned, () -> "value returned by step '" + step + "' of workflow '"
+				+ workflow.name() + "' in job " + message.jobId());
 		return new StepResult(StepOutcome.Kind.NEXT, value, null, null, false);
 	}
 
@@ -739,7 +745,7 @@ public class WorkflowEngine implements StepMessageHandler {
 						history.size() + steps.size(), dispatch.step(), 1, this.json.write(dispatch.input()), now);
 				execution.setLeaseExpiresAt(claimDeadline(now));
 				steps.add(execution);
-				rows.add(outboxRow(workflow.name(), contexts, execution, dispatch.input(), now));
+				rows.add(outboxRow(workflow.name(), contexts, execution, dispatch.input(), now, false));
 			}
 			String currentStep = steps.isEmpty() ? null : steps.get(steps.size() - 1).getStepName();
 			this.store.countAndQueue(message.jobId(), decision.percentComplete(), currentStep, steps, rows);
@@ -789,7 +795,9 @@ public class WorkflowEngine implements StepMessageHandler {
 	 * @param payload the payload
 	 */
 	public void sendEvent(UUID jobId, String name, @Nullable Object payload) {
-		JsonNode payloadNode = this.json.toTree(payload, () -> "payload of event '" + name + "'");
+		this.json.toTree(name, () -> "name of an event sent to job " + jobId);
+		JsonNode payloadNode = this.json.toTree(payload,
+				() -> "payload of event '" + name + "' sent to job " + jobId);
 		List<OutboundMessage> outbound = this.transactions.execute((status) -> {
 			JobEntity job = this.store.lockJob(jobId);
 			if (job == null) {
@@ -1050,25 +1058,29 @@ public class WorkflowEngine implements StepMessageHandler {
 				this.json.readTrace(job.getTraceContext()));
 	}
 
+	/**
+	 * Dispatches a step execution again (a retry, a lapsed lease): its values were admitted when it was first
+	 * dispatched, so its message is not held to the size limit again.
+	 */
 	private OutboundMessage outbox(JobEntity job, JobContexts contexts, StepExecutionEntity execution,
 			@Nullable JsonNode input, Instant now) {
-		OutboxEntity row = outboxRow(job, contexts, execution, input, now);
+		OutboxEntity row = outboxRow(job.getWorkflowName(), contexts, execution, input, now, true);
 		this.store.persist(row);
 		return outbound(row);
 	}
 
 	private OutboxEntity outboxRow(JobEntity job, JobContexts contexts, StepExecutionEntity execution,
 			@Nullable JsonNode input, Instant now) {
-		return outboxRow(job.getWorkflowName(), contexts, execution, input, now);
+		return outboxRow(job.getWorkflowName(), contexts, execution, input, now, false);
 	}
 
 	private OutboxEntity outboxRow(String workflow, JobContexts contexts, StepExecutionEntity execution,
-			@Nullable JsonNode input, Instant now) {
+			@Nullable JsonNode input, Instant now, boolean admitted) {
 		StepMessage message = new StepMessage(execution.getJobId(), execution.getId(), workflow,
 				execution.getStepName(), execution.getAttempt(), input, contexts.stepContext(), contexts.userContext(),
 				contexts.trace());
 		return new OutboxEntity(UUID.randomUUID(), this.topology.exchange(), this.topology.stepRoutingKey(),
-				this.json.encode(message), now);
+				admitted ? this.json.encodeAdmitted(message) : this.json.encode(message), now);
 	}
 
 	private static OutboundMessage outbound(OutboxEntity row) {
@@ -1333,23 +1345,93 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	/**
-	 * Publishes outbox rows that a crash left behind, and deletes those the broker confirms.
+	 * Publishes outbox rows that a crash left behind, or that the broker did not confirm, and deletes those the broker
+	 * confirms. A row whose message was not confirmed before goes out alone, so that what the broker answers is about
+	 * it; a message the broker refuses is tried again after a wait that doubles, and after
+	 * {@code workflow.broker.max-refusals} refusals its step and job fail with the broker's reason and its row is
+	 * deleted. A broker that cannot be reached refuses nothing: the rows stay for as long as it takes.
 	 * @return how many were published
 	 */
 	public int relayOutbox() {
+		List<OutboundMessage> afterwards = new ArrayList<>();
 		Integer relayed = this.transactions.execute((status) -> {
-			List<OutboxEntity> rows = this.store
-				.claimStaleOutbox(this.clock.instant().minus(this.settings.outboxRelayAfter()), this.settings.batchSize());
+			Instant now = this.clock.instant();
+			List<OutboxEntity> rows = this.store.claimStaleOutbox(now.minus(this.settings.outboxRelayAfter()), now,
+					this.settings.batchSize());
 			if (rows.isEmpty()) {
 				return 0;
 			}
-			List<UUID> confirmed = this.publisher.publish(rows.stream()
+			StepPublisher.Confirms together = this.publisher.publish(rows.stream()
+				.filter((row) -> !row.failedBefore())
 				.map(WorkflowEngine::outbound)
 				.toList());
-			this.store.deleteOutbox(confirmed);
-			return confirmed.size();
+			StepPublisher.Confirms alone = this.publisher.publishAlone(rows.stream()
+				.filter(OutboxEntity::failedBefore)
+				.map(WorkflowEngine::outbound)
+				.toList());
+			List<UUID> done = new ArrayList<>(together.confirmed());
+			done.addAll(alone.confirmed());
+			int confirmed = done.size();
+			for (OutboxEntity row : rows) {
+				String refusal = alone.refused().get(row.getId());
+				String notConfirmed = together.notConfirmed().getOrDefault(row.getId(),
+						alone.notConfirmed().get(row.getId()));
+				if (refusal != null && row.getRefusals() + 1 >= this.settings.maxRefusals()) {
+					afterwards.addAll(failRefused(row, refusal));
+					done.add(row.getId());
+				}
+				else if (refusal != null) {
+					Duration wait = refusalWait(row.getRefusals() + 1);
+					row.refused(refusal, now.plus(wait));
+					logger.warn("The broker refused outbox message " + row.getId() + " (" + refusal + "), "
+							+ row.getRefusals() + " of workflow.broker.max-refusals=" + this.settings.maxRefusals()
+							+ " times; trying it again in " + wait.toMillis() + " ms");
+				}
+				else if (notConfirmed != null) {
+					row.notConfirmed(notConfirmed);
+				}
+			}
+			this.store.deleteOutbox(done);
+			return confirmed;
 		});
+		publish(afterwards);
 		return (relayed != null) ? relayed : 0;
+	}
+
+	/**
+	 * How long a refused message waits before the relay tries it again: the relay's own delay, doubled after each
+	 * refusal, at most five minutes.
+	 */
+	private Duration refusalWait(int refusals) {
+		Duration wait = this.settings.outboxRelayAfter().multipliedBy(1L << Math.min(refusals - 1, 16));
+		return (wait.compareTo(Duration.ofMinutes(5)) > 0) ? Duration.ofMinutes(5) : wait;
+	}
+
+	/**
+	 * Fails the step and job of a message the broker refused for good, through the engine's failure path.
+	 * @return the messages the job's end calls for (a parent's next steps)
+	 */
+	private List<OutboundMessage> failRefused(OutboxEntity row, String refusal) {
+		String howOften = (row.getRefusals() + 1) + " times, the most workflow.broker.max-refusals allows; it was sent "
+				+ "to exchange '" + row.getExchange() + "' with routing key '" + row.getRoutingKey() + "', and the last "
+				+ "time " + refusal;
+		StepMessage message;
+		try {
+			message = this.json.decode(row.getPayload().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		}
+		catch (PoisonMessageException ex) {
+			logger.error("The broker refused the message of outbox row " + row.getId() + " " + howOften
+					+ ". It holds no step message (" + ex.getMessage() + "); deleting it");
+			return List.of();
+		}
+		String problem = "The broker refused the message of step '" + message.step() + "' (attempt "
+				+ message.attempt() + ") of job " + message.jobId() + " of workflow '" + message.workflow() + "' "
+				+ howOften + ". A message refused this often is refused for good (larger than the broker's "
+				+ "max_message_size, or for an exchange that does not exist), so the job fails.";
+		logger.error(problem);
+		// The step was never delivered, so it is queued: failed as a step that cannot run at all.
+		return fail(message, new JobError(MessageRefusedException.class.getName(), problem, null), StepStatus.FAILED,
+				0);
 	}
 
 	/**

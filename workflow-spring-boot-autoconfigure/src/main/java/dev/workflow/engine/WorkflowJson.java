@@ -1,5 +1,6 @@
 package dev.workflow.engine;
 
+import java.io.OutputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.Modifier;
@@ -7,11 +8,13 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
+import dev.workflow.api.WorkflowPayloadTooLargeException;
 import dev.workflow.api.WorkflowSerializationException;
 import dev.workflow.transport.PoisonMessageException;
 import dev.workflow.transport.StepMessage;
@@ -25,11 +28,33 @@ import tools.jackson.databind.exc.ValueInstantiationException;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.NullNode;
 
+import org.springframework.util.unit.DataSize;
+
 /**
  * The engine's JSON: inputs, results and contexts as trees, step messages as bytes. Errors name what was being
  * converted, so that a user sees which value of which workflow failed.
+ * <p>
+ * Every value the engine takes in (a job's input and contexts, a step's result, an event's payload, a workflow
+ * method's result, the arguments of its step calls) becomes a tree through {@link #toTree}, which refuses what could
+ * not be stored or sent: text with the character U+0000 anywhere (a string or a field name), since PostgreSQL's
+ * {@code jsonb} cannot hold it, and values larger than {@code workflow.max-payload-size}. Every step message is
+ * written by {@link #encode}, which holds it to the same size, so that the broker never receives what it would
+ * refuse by default.
+ * <p>
+ * Text with U+0000 is refused rather than stored under another form: {@code jsonb} cannot hold the character at all,
+ * and an escape that the engine undid on reading would still change what the database sees (a query on the user
+ * context, say) and could not be told apart from text that contains the escape itself.
  */
 public final class WorkflowJson {
+
+	/**
+	 * The default of {@code workflow.max-payload-size}: 8 MiB. A step message carries the step's input, the job's step
+	 * context and user context and an envelope; RabbitMQ refuses messages over its {@code max_message_size}, whose
+	 * default RabbitMQ 4 lowered to 16 MiB (3.x had 128 MiB). Half of that leaves room for the message's AMQP
+	 * properties and headers, and keeps values small enough to be copied into the several rows a step writes and
+	 * into the memory of each worker that prefetches its message.
+	 */
+	public static final DataSize DEFAULT_MAX_PAYLOAD_SIZE = DataSize.ofMegabytes(8);
 
 	private static final TypeReference<Map<String, String>> TRACE_TYPE = new TypeReference<>() {
 	};
@@ -42,27 +67,45 @@ public final class WorkflowJson {
 	 */
 	private final JsonMapper envelope = JsonMapper.builder().build();
 
+	private final long maxPayloadBytes;
+
 	/**
-	 * Creates the engine's JSON.
+	 * Creates the engine's JSON, with values and messages up to {@link #DEFAULT_MAX_PAYLOAD_SIZE}.
 	 * @param mapper the mapper for the application's values: inputs, results and contexts
 	 */
 	public WorkflowJson(JsonMapper mapper) {
-		this.mapper = mapper;
+		this(mapper, DEFAULT_MAX_PAYLOAD_SIZE);
 	}
 
 	/**
-	 * Converts a value to a JSON tree.
+	 * Creates the engine's JSON.
+	 * @param mapper the mapper for the application's values: inputs, results and contexts
+	 * @param maxPayloadSize the largest value, and the largest step message, as UTF-8 JSON
+	 */
+	public WorkflowJson(JsonMapper mapper, DataSize maxPayloadSize) {
+		if (maxPayloadSize.toBytes() <= 0) {
+			throw new IllegalArgumentException("workflow.max-payload-size must be positive, not " + maxPayloadSize);
+		}
+		this.mapper = mapper;
+		this.maxPayloadBytes = maxPayloadSize.toBytes();
+	}
+
+	/**
+	 * Converts a value to a JSON tree, and checks that it can be stored and sent.
 	 * @param value the value
 	 * @param what what the value is, for the error message
 	 * @return the tree ({@link NullNode} for {@code null})
-	 * @throws WorkflowSerializationException if the value cannot be written as JSON
+	 * @throws WorkflowSerializationException if the value cannot be written as JSON, or has the character U+0000 in
+	 * a string or a field name
+	 * @throws WorkflowPayloadTooLargeException if its JSON is larger than {@code workflow.max-payload-size}
 	 */
 	public JsonNode toTree(@Nullable Object value, Supplier<String> what) {
 		if (value == null) {
 			return NullNode.getInstance();
 		}
+		JsonNode tree;
 		try {
-			return this.mapper.valueToTree(value);
+			tree = this.mapper.valueToTree(value);
 		}
 		catch (JacksonException | IllegalArgumentException ex) {
 			throw new WorkflowSerializationException(
@@ -70,6 +113,44 @@ public final class WorkflowJson {
 							+ ex.getMessage(),
 					ex);
 		}
+		check(tree, what);
+		return tree;
+	}
+
+	/**
+	 * Checks that a tree can be stored and sent: no U+0000, and no larger than the limit.
+	 */
+	private void check(JsonNode tree, Supplier<String> what) {
+		Scan scan = new Scan();
+		String nulAt = scan.nulAt(tree);
+		if (nulAt != null) {
+			throw new WorkflowSerializationException("The " + what.get() + " contains the character U+0000 at $"
+					+ nulAt + ", which PostgreSQL cannot store in JSON or text. Remove or replace it before it "
+					+ "reaches the engine (text extracted from PDFs and other binary formats often carries it).");
+		}
+		if (scan.largest > this.maxPayloadBytes) {
+			long size = size(tree);
+			if (size > this.maxPayloadBytes) {
+				throw new WorkflowPayloadTooLargeException("The " + what.get() + " is " + bytes(size)
+						+ " as JSON, more than workflow.max-payload-size (" + bytes(this.maxPayloadBytes)
+						+ ") allows. Pass a reference to large data (a key in your own store, a URL) instead of the "
+						+ "data itself, or raise the limit within what your broker accepts.", size,
+						this.maxPayloadBytes);
+			}
+		}
+	}
+
+	/**
+	 * Returns the size of a tree's JSON in bytes, as {@link #write} writes it.
+	 */
+	private long size(JsonNode tree) {
+		Counter counter = new Counter();
+		this.mapper.writeValue(counter, tree);
+		return counter.bytes;
+	}
+
+	private static String bytes(long bytes) {
+		return String.format(Locale.ROOT, "%,d bytes", bytes);
 	}
 
 	JavaType type(Type type) {
@@ -109,8 +190,52 @@ public final class WorkflowJson {
 		return (json == null) ? null : this.mapper.readTree(json);
 	}
 
+	/**
+	 * Writes a step message, and checks that it is no larger than {@code workflow.max-payload-size}.
+	 * @param message the message
+	 * @return its JSON
+	 * @throws WorkflowPayloadTooLargeException if it is larger
+	 */
 	String encode(StepMessage message) {
+		String json = encodeAdmitted(message);
+		// A char is at most 3 bytes in UTF-8 (a surrogate pair, 2 chars, is 4): most messages need no count.
+		if (json.length() * 3L > this.maxPayloadBytes) {
+			long size = utf8Length(json);
+			if (size > this.maxPayloadBytes) {
+				throw new WorkflowPayloadTooLargeException("The message of step '" + message.step() + "' (attempt "
+						+ message.attempt() + ") of job " + message.jobId() + " of workflow '" + message.workflow()
+						+ "' would be " + bytes(size) + ", more than workflow.max-payload-size ("
+						+ bytes(this.maxPayloadBytes) + ") allows: its input is " + bytes(part(message.input()))
+						+ ", the job's step context " + bytes(part(message.stepContext())) + " and its user context "
+						+ bytes(part(message.userContext())) + ", and every step message carries them all.", size,
+						this.maxPayloadBytes);
+			}
+		}
+		return json;
+	}
+
+	/**
+	 * Writes a step message whose values were admitted when it was first written: one dispatched again (a retry,
+	 * a lapsed lease). It is not held to the limit again, so that lowering the limit does not stop the dispatch of
+	 * work already under way; the broker has the last word.
+	 * @param message the message
+	 * @return its JSON
+	 */
+	String encodeAdmitted(StepMessage message) {
 		return this.envelope.writeValueAsString(message);
+	}
+
+	private long part(@Nullable JsonNode node) {
+		return (node == null) ? 4 : utf8Length(this.envelope.writeValueAsString(node));
+	}
+
+	private static long utf8Length(String text) {
+		long bytes = 0;
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			bytes += (c < 0x80) ? 1 : (c < 0x800) ? 2 : Character.isSurrogate(c) ? 2 : 3;
+		}
+		return bytes;
 	}
 
 	/**
@@ -258,6 +383,106 @@ public final class WorkflowJson {
 		String name = type.getName();
 		return concrete && (name.startsWith("java.lang.") || name.startsWith("java.time.")
 				|| name.startsWith("java.math.") || type == java.util.UUID.class || type == java.net.URI.class);
+	}
+
+	/**
+	 * One walk over a tree: where the first U+0000 is, and a bound on the size of its JSON that needs no writing.
+	 */
+	private static final class Scan {
+
+		/** At least the size of the tree's JSON in bytes (every character escaped as \\uXXXX, say). */
+		long largest;
+
+		/**
+		 * Returns the path, below a node, of the first string or field name with U+0000 ({@code ""} for the node
+		 * itself), or {@code null} if there is none. The path is built only once one is found.
+		 */
+		@Nullable String nulAt(JsonNode node) {
+			if (node.isString()) {
+				String text = node.stringValue();
+				this.largest += 6L * text.length() + 2;
+				return (text.indexOf('\0') >= 0) ? "" : null;
+			}
+			if (node.isObject()) {
+				this.largest += 2;
+				for (Map.Entry<String, JsonNode> property : node.properties()) {
+					String name = property.getKey();
+					this.largest += 6L * name.length() + 4;
+					String inside = (name.indexOf('\0') >= 0) ? "" : nulAt(property.getValue());
+					if (inside != null) {
+						return segment(name) + inside;
+					}
+				}
+				return null;
+			}
+			if (node.isArray()) {
+				this.largest += 2;
+				int index = 0;
+				for (JsonNode element : node.values()) {
+					this.largest += 1;
+					String inside = nulAt(element);
+					if (inside != null) {
+						return "[" + index + "]" + inside;
+					}
+					index++;
+				}
+				return null;
+			}
+			if (node.isBigDecimal() || node.isBigInteger()) {
+				this.largest += node.asString().length() + 8;
+			}
+			else if (node.isBinary()) {
+				this.largest += 2L * node.binaryValue().length + 4;
+			}
+			else if (node.isPojo()) {
+				// What a POJO node writes is known only by writing it.
+				this.largest = Long.MAX_VALUE / 2;
+			}
+			else {
+				this.largest += 32;
+			}
+			return null;
+		}
+
+		private static String segment(String name) {
+			if (!name.isEmpty() && !Character.isDigit(name.charAt(0))
+					&& name.chars().allMatch((c) -> c == '_' || Character.isLetterOrDigit(c))) {
+				return "." + name;
+			}
+			StringBuilder quoted = new StringBuilder("['");
+			for (char c : name.toCharArray()) {
+				if (c < 0x20) {
+					quoted.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+				}
+				else {
+					if (c == '\'' || c == '\\') {
+						quoted.append('\\');
+					}
+					quoted.append(c);
+				}
+			}
+			return quoted.append("']").toString();
+		}
+
+	}
+
+	/**
+	 * Counts the bytes written to it, and keeps none.
+	 */
+	private static final class Counter extends OutputStream {
+
+		long bytes;
+
+		@Override
+		public void write(int b) {
+			this.bytes++;
+		}
+
+		@Override
+		public void write(byte[] b, int off, int len) {
+			this.bytes += len;
+		}
+
 	}
 
 }

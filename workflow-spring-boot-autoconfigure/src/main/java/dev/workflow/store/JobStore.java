@@ -314,18 +314,22 @@ public class JobStore {
 	}
 
 	/**
-	 * Claims outbox rows older than a moment: those a crash left behind.
+	 * Claims outbox rows older than a moment: those a crash left behind, or that the broker did not confirm. A row the
+	 * broker refused waits until its next attempt is due.
 	 * @param before only rows created before this
+	 * @param now the current time
 	 * @param limit the most to claim
 	 * @return the rows, locked until the transaction ends
 	 */
 	@SuppressWarnings("unchecked")
-	public List<OutboxEntity> claimStaleOutbox(Instant before, int limit) {
+	public List<OutboxEntity> claimStaleOutbox(Instant before, Instant now, int limit) {
 		return this.entityManager
-			.createNativeQuery("select * from wf_outbox where created_at < ? order by created_at limit ? "
+			.createNativeQuery("select * from wf_outbox where created_at < ? "
+					+ "and (next_attempt_at is null or next_attempt_at <= ?) order by created_at limit ? "
 					+ "for update skip locked", OutboxEntity.class)
 			.setParameter(1, before)
-			.setParameter(2, limit)
+			.setParameter(2, now)
+			.setParameter(3, limit)
 			.getResultList();
 	}
 

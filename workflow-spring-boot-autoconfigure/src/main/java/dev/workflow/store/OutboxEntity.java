@@ -7,10 +7,12 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A message to publish, written in the same transaction as the state change that calls for it and deleted once the
- * broker has confirmed it.
+ * broker has confirmed it. The outbox relay records on it what became of its tries: the broker's refusals, the last
+ * reason it was not confirmed, and when it may be tried again.
  */
 @Entity
 @Table(name = "wf_outbox")
@@ -30,6 +32,15 @@ public class OutboxEntity {
 
 	@Column(name = "created_at", nullable = false)
 	private Instant createdAt;
+
+	@Column(nullable = false)
+	private int refusals;
+
+	@Column(name = "last_error")
+	private @Nullable String lastError;
+
+	@Column(name = "next_attempt_at")
+	private @Nullable Instant nextAttemptAt;
 
 	protected OutboxEntity() {
 		// for JPA
@@ -66,6 +77,59 @@ public class OutboxEntity {
 
 	public Instant getCreatedAt() {
 		return this.createdAt;
+	}
+
+	/**
+	 * Returns how many times the broker refused this message.
+	 * @return the refusals so far
+	 */
+	public int getRefusals() {
+		return this.refusals;
+	}
+
+	/**
+	 * Returns why the message was last not confirmed.
+	 * @return the reason, or {@code null} if no try has failed
+	 */
+	public @Nullable String getLastError() {
+		return this.lastError;
+	}
+
+	/**
+	 * Returns when the relay may try this message again, after a refusal.
+	 * @return the time, or {@code null} if the relay may take it at once
+	 */
+	public @Nullable Instant getNextAttemptAt() {
+		return this.nextAttemptAt;
+	}
+
+	/**
+	 * Whether a try of this message has failed before: it is then published alone, so that the broker's answer is
+	 * about it only.
+	 * @return {@code true} if a try has failed
+	 */
+	public boolean failedBefore() {
+		return this.lastError != null;
+	}
+
+	/**
+	 * Records a try the broker did not confirm, for a reason that says nothing about the message (another message on
+	 * its channel was refused, the connection was lost, the confirm came late).
+	 * @param reason why
+	 */
+	public void notConfirmed(String reason) {
+		this.lastError = reason;
+	}
+
+	/**
+	 * Records a refusal of this message by the broker.
+	 * @param reason the broker's reason
+	 * @param nextAttempt when the relay may try it again
+	 */
+	public void refused(String reason, Instant nextAttempt) {
+		this.refusals++;
+		this.lastError = reason;
+		this.nextAttemptAt = nextAttempt;
 	}
 
 }

@@ -3,15 +3,20 @@ package dev.workflow.transport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.AmqpIOException;
@@ -19,15 +24,30 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.core.ReturnedMessage;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /**
  * Publishes step messages, persistent and mandatory, and waits for the broker's confirms of a whole batch at once.
+ * <p>
+ * The broker refuses a message with a nack, by returning it (nothing is bound to its routing key), or by closing the
+ * channel over it (RabbitMQ and Qpid do so for a message over their maximum size, or to an exchange that does not
+ * exist). A closed channel takes every message waiting for its confirm on it, so only a message published alone on a
+ * channel of its own ({@link #publishAlone}) can be said to be refused. A lost connection, or a confirm that does not
+ * come in time, is never a refusal.
  */
 public class StepPublisher {
 
 	private static final Log logger = LogFactory.getLog(StepPublisher.class);
+
+	/**
+	 * The reason the Java client gives for a channel the broker closed; Spring AMQP nacks the messages waiting for a
+	 * confirm on it with that reason.
+	 */
+	private static final Pattern CHANNEL_CLOSED = Pattern
+		.compile("^channel error; protocol method: #method<channel\\.close>\\(reply-code=(\\d+), reply-text=(.*), "
+				+ "class-id=\\d+, method-id=\\d+\\)");
 
 	private final RabbitTemplate rabbitTemplate;
 
@@ -70,13 +90,26 @@ public class StepPublisher {
 	}
 
 	/**
-	 * Publishes messages and returns the ids of those the broker confirmed. A message that is not confirmed (a nack,
-	 * a return because nothing was bound, a timeout, a lost connection) is left out, so that its outbox row stays for
-	 * the next attempt.
-	 * @param messages the messages
-	 * @return the ids of the confirmed messages
+	 * What the broker made of messages handed to it. A message in none of the lists could not be sent at all (no
+	 * connection, say).
+	 *
+	 * @param confirmed the ids of the messages the broker took
+	 * @param refused the messages the broker refused, with its reason: only messages published alone are said to be
+	 * refused
+	 * @param notConfirmed the messages sent but not confirmed for a reason that may have nothing to do with them (a
+	 * channel closed over another message, a lost connection, a confirm that came too late), with the reason
 	 */
-	public List<UUID> publish(List<OutboundMessage> messages) {
+	public record Confirms(List<UUID> confirmed, Map<UUID, String> refused, Map<UUID, String> notConfirmed) {
+	}
+
+	/**
+	 * Publishes messages and waits for their confirms together. A message that is not confirmed (a nack, a return
+	 * because nothing was bound, a timeout, a lost connection) is not confirmed and never refused: on a shared
+	 * channel, what the broker answers may be about another message.
+	 * @param messages the messages
+	 * @return what the broker made of them
+	 */
+	public Confirms publish(List<OutboundMessage> messages) {
 		List<CorrelationData> pending = new ArrayList<>(messages.size());
 		for (OutboundMessage message : messages) {
 			CorrelationData correlation = new CorrelationData(message.id().toString());
@@ -90,23 +123,25 @@ public class StepPublisher {
 			}
 		}
 		List<UUID> confirmed = new ArrayList<>(pending.size());
+		Map<UUID, String> notConfirmed = new LinkedHashMap<>();
 		long deadline = System.nanoTime() + this.confirmTimeout.toNanos();
 		for (CorrelationData correlation : pending) {
+			UUID id = UUID.fromString(correlation.getId());
 			try {
 				long left = Math.max(0, deadline - System.nanoTime());
 				CorrelationData.Confirm confirm = correlation.getFuture().get(left, TimeUnit.NANOSECONDS);
 				if (confirm.ack() && correlation.getReturned() == null) {
-					confirmed.add(UUID.fromString(correlation.getId()));
+					confirmed.add(id);
 				}
 				else {
-					logger.warn("Broker did not accept message " + correlation.getId() + " ("
-							+ ((correlation.getReturned() != null) ? "returned: " + correlation.getReturned().getReplyText()
-									: "nack: " + confirm.reason())
-							+ "); it stays in the outbox");
+					String reason = describe(confirm, correlation.getReturned());
+					notConfirmed.put(id, reason);
+					logger.warn("Broker did not accept message " + id + " (" + reason + "); it stays in the outbox");
 				}
 			}
 			catch (TimeoutException | ExecutionException ex) {
-				logger.warn("No confirm for message " + correlation.getId() + " within " + this.confirmTimeout
+				notConfirmed.put(id, "no confirm within " + this.confirmTimeout);
+				logger.warn("No confirm for message " + id + " within " + this.confirmTimeout
 						+ "; it stays in the outbox");
 			}
 			catch (InterruptedException ex) {
@@ -114,7 +149,98 @@ public class StepPublisher {
 				break;
 			}
 		}
-		return confirmed;
+		return new Confirms(confirmed, Map.of(), notConfirmed);
+	}
+
+	/**
+	 * Publishes messages one at a time, each on a channel that nothing else uses until its confirm has come, so that
+	 * what the broker answers is about that message: a nack, a return or a channel the broker closes is a refusal.
+	 * It stops at the first message that cannot be sent or whose confirm does not come in time: the broker is away
+	 * or slow, and the messages after it are left as they were.
+	 * @param messages the messages
+	 * @return what the broker made of them
+	 */
+	public Confirms publishAlone(List<OutboundMessage> messages) {
+		List<UUID> confirmed = new ArrayList<>();
+		Map<UUID, String> refused = new LinkedHashMap<>();
+		Map<UUID, String> notConfirmed = new LinkedHashMap<>();
+		for (OutboundMessage message : messages) {
+			CorrelationData correlation = new CorrelationData(message.id().toString());
+			CorrelationData.Confirm confirm;
+			try {
+				confirm = this.rabbitTemplate.invoke((operations) -> {
+					operations.send(message.exchange(), message.routingKey(), toAmqp(message), correlation);
+					// Waits on the channel this call holds: nothing else publishes on it meanwhile.
+					return awaitConfirm(correlation);
+				});
+			}
+			catch (AmqpException ex) {
+				// No channel: the broker cannot be reached, and the messages after this one would fare no better.
+				logger.warn("Could not publish message " + message.id() + " to exchange '" + message.exchange()
+						+ "'; it stays in the outbox, with the " + (messages.size() - confirmed.size() - refused.size()
+								- notConfirmed.size() - 1)
+						+ " after it: " + ex);
+				break;
+			}
+			if (confirm == null) {
+				// A broker that does not confirm in time is slow or going away: the others wait for the next round.
+				notConfirmed.put(message.id(), "no confirm within " + this.confirmTimeout);
+				break;
+			}
+			String refusal = refusal(confirm.ack(), confirm.reason(), correlation.getReturned());
+			if (confirm.ack() && refusal == null) {
+				confirmed.add(message.id());
+			}
+			else if (refusal != null) {
+				refused.put(message.id(), refusal);
+			}
+			else {
+				notConfirmed.put(message.id(), describe(confirm, null));
+			}
+		}
+		return new Confirms(confirmed, refused, notConfirmed);
+	}
+
+	private CorrelationData.@Nullable Confirm awaitConfirm(CorrelationData correlation) {
+		try {
+			return correlation.getFuture().get(this.confirmTimeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException | ExecutionException ex) {
+			return null;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return null;
+		}
+	}
+
+	/**
+	 * Says why the broker refused a message published alone, or {@code null} if it did not: it confirmed it, or the
+	 * nack came from a lost connection or from the client itself.
+	 * @param ack whether the broker acked the message
+	 * @param nackReason the reason Spring AMQP gives for a nack: {@code null} for a nack from the broker, the
+	 * client's reason for a closed channel
+	 * @param returned the message, if the broker returned it
+	 * @return the broker's reason, or {@code null}
+	 */
+	static @Nullable String refusal(boolean ack, @Nullable String nackReason, @Nullable ReturnedMessage returned) {
+		if (returned != null) {
+			return "the broker returned it: " + returned.getReplyCode() + " " + returned.getReplyText();
+		}
+		if (ack) {
+			return null;
+		}
+		if (nackReason == null) {
+			return "the broker nacked it";
+		}
+		Matcher closed = CHANNEL_CLOSED.matcher(nackReason);
+		return closed.find() ? "the broker closed the channel over it: " + closed.group(1) + " " + closed.group(2)
+				: null;
+	}
+
+	private static String describe(CorrelationData.Confirm confirm, @Nullable ReturnedMessage returned) {
+		return (returned != null) ? "returned: " + returned.getReplyCode() + " " + returned.getReplyText()
+				: "nack" + ((confirm.reason() != null) ? ": " + confirm.reason() : "");
 	}
 
 	/**

@@ -9,6 +9,7 @@ import dev.workflow.api.JobNotFoundException;
 import dev.workflow.api.JobNotRetryableException;
 import dev.workflow.api.UnknownWorkflowException;
 import dev.workflow.api.WorkflowException;
+import dev.workflow.api.WorkflowPayloadTooLargeException;
 import dev.workflow.api.WorkflowSerializationException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.commons.logging.Log;
@@ -63,6 +64,9 @@ public class WorkflowApiExceptionHandler extends ResponseEntityExceptionHandler 
 		}
 		if (ex instanceof UnknownWorkflowException) {
 			return new Kind(HttpStatus.BAD_REQUEST, "unknown-workflow", "Unknown workflow");
+		}
+		if (ex instanceof WorkflowPayloadTooLargeException) {
+			return new Kind(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Payload too large");
 		}
 		if (ex instanceof WorkflowSerializationException) {
 			return new Kind(HttpStatus.BAD_REQUEST, "unusable-value", "Value not usable");

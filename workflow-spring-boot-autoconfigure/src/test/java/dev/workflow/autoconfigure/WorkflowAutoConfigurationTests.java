@@ -32,6 +32,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -152,6 +153,9 @@ class WorkflowAutoConfigurationTests {
 		assertThat(properties.getBroker().getStepRoutingKey()).isEqualTo("workflow.step");
 		assertThat(properties.getBroker().getParkingQueue()).isEqualTo("workflow.steps.parked");
 		assertThat(properties.getBroker().getConfirmTimeout()).isEqualTo(Duration.ofSeconds(10));
+		assertThat(properties.getBroker().getMaxRefusals()).isEqualTo(5);
+		assertThat(properties.getMaxPayloadSize()).isEqualTo(DataSize.ofMegabytes(8))
+			.isEqualTo(WorkflowJson.DEFAULT_MAX_PAYLOAD_SIZE);
 		assertThat(properties.getWorker().isEnabled()).isTrue();
 		assertThat(properties.getWorker().getConcurrency()).isEqualTo(4);
 		assertThat(properties.getWorker().getPrefetch()).isEqualTo(1);

@@ -101,6 +101,24 @@ class WorkflowDefinitionValidationTests {
 				+ ") has both a @WorkflowMethod and @Step methods [step]");
 	}
 
+	@Test
+	void stepWhoseRetriesWouldWaitPastTheLatestDueTime() {
+		assertStartFails(config(new EndlessRetryDelay()), "@Step(maxDelay = \"3000000d\") of step 'patient' ("
+				+ EndlessRetryDelay.class.getName() + "#patient) is too long for a retry's due time: it would end after "
+				+ "9999-12-31T23:59:59Z, the latest time the engine stores");
+	}
+
+	@Test
+	void retryDelayPropertyPastTheLatestDueTime() {
+		this.runner.withPropertyValues("workflow.retry.max-delay=3000000d").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(IllegalArgumentException.class)
+				.hasMessage("workflow.retry.max-delay is PT72000000H: it would end after 9999-12-31T23:59:59Z, the "
+						+ "latest time the engine stores");
+		});
+	}
+
 	private void assertStartFails(Class<?> configuration, String message) {
 		this.runner.withUserConfiguration(configuration).run((context) -> {
 			assertThat(context).hasFailed();
@@ -142,6 +160,16 @@ class WorkflowDefinitionValidationTests {
 		@WorkflowMethod
 		public String run(Runnable callback) {
 			return String.valueOf(callback);
+		}
+
+	}
+
+	@Workflow(name = "endless_retry_delay")
+	static class EndlessRetryDelay {
+
+		@Step(order = 1, maxDelay = "3000000d")
+		public int patient(int input) {
+			return input;
 		}
 
 	}

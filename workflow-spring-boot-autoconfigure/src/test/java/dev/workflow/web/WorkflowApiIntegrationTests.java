@@ -58,7 +58,7 @@ class WorkflowApiIntegrationTests {
 				"--spring.datasource.url=" + TestDatabases.createEmptyDatabase(), "--workflow.api.enabled=true",
 				"--workflow.api.base-path=/ops/api", "--workflow.broker.exchange=wf-test-api",
 				"--workflow.broker.step-queue=wf-test-api.steps", "--workflow.broker.parking-queue=wf-test-api.parked",
-				"--spring.autoconfigure.exclude=" + WITHOUT_WEB_SECURITY);
+				"--workflow.max-payload-size=64KB", "--spring.autoconfigure.exclude=" + WITHOUT_WEB_SECURITY);
 		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 		api = "http://localhost:" + port + "/ops/api";
 	}
@@ -209,6 +209,10 @@ class WorkflowApiIntegrationTests {
 		assertThat(problem(post("/jobs", """
 				{"workflow": "looping", "input": "not a number"}"""), 400).get("type").asString())
 			.isEqualTo("urn:dev.workflow:problem:unusable-value");
+		JsonNode tooLarge = problem(post("/jobs", """
+				{"workflow": "looping", "input": "%s"}""".formatted("x".repeat(70_000))), 413);
+		assertThat(tooLarge.get("type").asString()).isEqualTo("urn:dev.workflow:problem:payload-too-large");
+		assertThat(tooLarge.get("detail").asString()).contains("more than workflow.max-payload-size (65,536 bytes)");
 
 		HttpResponse<String> wrongType = http.send(HttpRequest.newBuilder(URI.create(api + "/jobs"))
 			.header("Content-Type", "text/plain")
