@@ -88,7 +88,8 @@ start_rabbitmq() {
 		return 0
 	fi
 	mkdir -p "$RABBIT_BASE/mnesia" "$RABBIT_BASE/log"
-	touch "$RABBIT_BASE/rabbitmq.conf"
+	# The largest message RabbitMQ 4 takes by default (3.x takes 128 MiB), so that tests see what a current broker refuses.
+	grep -qs '^max_message_size' "$RABBIT_BASE/rabbitmq.conf" || echo 'max_message_size = 16777216' >> "$RABBIT_BASE/rabbitmq.conf"
 	[ -e "$RABBIT_BASE/enabled_plugins" ] || echo '[].' > "$RABBIT_BASE/enabled_plugins"
 	[ "$(id -u)" = 0 ] && chown -R rabbitmq: "$RABBIT_BASE"
 	as_user rabbitmq $(rabbit_env) rabbitmq-server -detached

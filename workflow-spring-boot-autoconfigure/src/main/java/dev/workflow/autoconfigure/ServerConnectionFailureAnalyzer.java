@@ -8,14 +8,21 @@ import org.springframework.amqp.AmqpAuthenticationException;
 import org.springframework.amqp.AmqpConnectException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.StringUtils;
 
 /**
- * Turns a start that failed because PostgreSQL or RabbitMQ could not be reached into a short report that names the
- * address tried and what to check, in place of a wall of stack traces.
+ * Turns a start that failed because PostgreSQL or RabbitMQ could not be reached, or because no database is
+ * configured at all, into a short report that names the address tried and what to check, in place of a wall of stack
+ * traces. It comes before Spring Boot's own report of a data source without a URL, which suggests an embedded H2.
  */
-class ServerConnectionFailureAnalyzer implements FailureAnalyzer {
+class ServerConnectionFailureAnalyzer implements FailureAnalyzer, Ordered {
+
+	/** What Spring Boot throws when its data source properties name no database it can use. */
+	private static final String DATA_SOURCE_PROPERTIES_FAILURE = "org.springframework.boot.jdbc.autoconfigure."
+			+ "DataSourceProperties$DataSourceBeanCreationException";
 
 	private static final boolean AMQP_PRESENT = ClassUtils.isPresent("org.springframework.amqp.AmqpConnectException",
 			ServerConnectionFailureAnalyzer.class.getClassLoader());
@@ -27,8 +34,17 @@ class ServerConnectionFailureAnalyzer implements FailureAnalyzer {
 	}
 
 	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE;
+	}
+
+	@Override
 	public @Nullable FailureAnalysis analyze(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause.getClass().getName().equals(DATA_SOURCE_PROPERTIES_FAILURE)
+					&& !StringUtils.hasText(this.environment.getProperty("spring.datasource.url"))) {
+				return databaseNotConfigured(cause);
+			}
 			if (cause instanceof SQLException sql && isConnectionFailure(sql)) {
 				return databaseUnreachable(sql);
 			}
@@ -46,6 +62,16 @@ class ServerConnectionFailureAnalyzer implements FailureAnalyzer {
 		String state = ex.getSQLState();
 		// 08: connection exception; 28: invalid authorization; 3D000: the database does not exist.
 		return state != null && (state.startsWith("08") || state.startsWith("28") || state.equals("3D000"));
+	}
+
+	private static FailureAnalysis databaseNotConfigured(Throwable ex) {
+		String description = "No PostgreSQL database is configured: spring.datasource.url is not set, and the workflow "
+				+ "engine keeps its jobs in PostgreSQL.";
+		String action = "Set spring.datasource.url, spring.datasource.username and spring.datasource.password (or "
+				+ "SPRING_DATASOURCE_URL, SPRING_DATASOURCE_USERNAME and SPRING_DATASOURCE_PASSWORD) to the database "
+				+ "the jobs are to live in. Embedded servers (workflow-dev-servers) serve tests and local runs only; a "
+				+ "packaged application has none.";
+		return new FailureAnalysis(description, action, ex);
 	}
 
 	private FailureAnalysis databaseUnreachable(SQLException ex) {

@@ -603,12 +603,27 @@ public class WorkflowProperties {
 		 */
 		private String basePath = "/workflow/api";
 
+		/**
+		 * Whether the REST API may be served without authentication when the application has no Spring Security
+		 * filter chain. Without Spring Security and with this off, the start fails; with it on, anyone who reaches
+		 * the API can start, cancel and retry jobs: for a local demo, or behind a gateway that authenticates.
+		 */
+		private boolean allowUnauthenticated;
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		public boolean isAllowUnauthenticated() {
+			return this.allowUnauthenticated;
+		}
+
+		public void setAllowUnauthenticated(boolean allowUnauthenticated) {
+			this.allowUnauthenticated = allowUnauthenticated;
 		}
 
 		public String getBasePath() {

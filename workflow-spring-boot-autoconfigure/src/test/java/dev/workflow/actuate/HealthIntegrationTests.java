@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.Arrays;
 
 import dev.workflow.api.WorkflowClient;
+import dev.workflow.devservers.BrokerServer;
+import dev.workflow.devservers.DevServers;
 import dev.workflow.test.TestApplication;
 import dev.workflow.test.TestDatabases;
 import org.junit.jupiter.api.Test;
@@ -41,7 +43,10 @@ class HealthIntegrationTests {
 				.containsEntry("oldestDueAge", "PT0S")
 				.containsEntry("maxDueAge", "PT5M")
 				.doesNotContainKey("reason");
-			assertThat((String) health.getDetails().get("broker")).startsWith("reachable (RabbitMQ ");
+			// The broker this run uses: RabbitMQ from the environment, or the embedded Qpid Broker-J; and its version.
+			BrokerServer broker = DevServers.broker();
+			assertThat((String) health.getDetails().get("broker"))
+				.matches("reachable \\(.*\\Q" + broker.product() + "\\E.* \\d+\\.\\d+\\S*\\)");
 		}
 
 		int closedPort;

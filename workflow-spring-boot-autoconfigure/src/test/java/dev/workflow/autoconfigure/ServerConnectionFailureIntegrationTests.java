@@ -29,6 +29,17 @@ class ServerConnectionFailureIntegrationTests {
 	}
 
 	@Test
+	void whenNoDatabaseIsConfiguredThenStartFailsWithAReportSayingWhatToSet(CapturedOutput output) {
+		// As a packaged application without the development servers and without a URL (also where one is exported).
+		assertThatException().isThrownBy(() -> new SpringApplicationBuilder(TestApplication.class)
+			.run("--workflow.dev-servers.enabled=false", "--spring.datasource.url="));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("No PostgreSQL database is configured: spring.datasource.url is not set")
+			.contains("SPRING_DATASOURCE_URL")
+			.doesNotContain("If you want an embedded database (H2, HSQL or Derby)");
+	}
+
+	@Test
 	void whenTheBrokerIsUnreachableThenStartFailsWithAReportNamingItsAddress(CapturedOutput output) throws IOException {
 		int port = closedPort();
 		assertThatException().isThrownBy(() -> new SpringApplicationBuilder(TestApplication.class)

@@ -175,6 +175,8 @@ class WorkflowAutoConfigurationTests {
 		assertThat(properties.getScheduler().getPollInterval()).isEqualTo(Duration.ofMillis(200));
 		assertThat(properties.getScheduler().getBatchSize()).isEqualTo(500);
 		assertThat(properties.getScheduler().getOutboxRelayAfter()).isEqualTo(Duration.ofSeconds(5));
+		assertThat(properties.getApi().isEnabled()).isFalse();
+		assertThat(properties.getApi().isAllowUnauthenticated()).isFalse();
 		assertThat(properties.getDashboard().isEnabled()).isFalse();
 		assertThat(properties.getDashboard().getPath()).isEqualTo("/workflow");
 		assertThat(properties.getDashboard().getRefreshInterval()).isEqualTo(Duration.ofSeconds(5));

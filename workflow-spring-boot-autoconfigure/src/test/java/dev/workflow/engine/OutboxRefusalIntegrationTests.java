@@ -12,6 +12,7 @@ import dev.workflow.devservers.DevServers;
 import dev.workflow.devservers.ServerSource;
 import dev.workflow.test.TestApplication;
 import dev.workflow.test.TestDatabases;
+import dev.workflow.test.TestServers;
 import dev.workflow.transport.MessageRefusedException;
 import dev.workflow.transport.StepMessage;
 import dev.workflow.transport.WorkflowTopology;
@@ -84,9 +85,10 @@ class OutboxRefusalIntegrationTests {
 
 	@Test
 	void whenAMessageIsOverTheBrokersMaximumSizeThenItsJobFailsWithTheBrokersReason() {
-		assumeThat(DevServers.broker().source()).as("the embedded broker refuses messages over 16 MiB, as RabbitMQ 4 "
-				+ "does by default; a RabbitMQ 3 takes 128 MiB, which is more than this test should send")
-			.isEqualTo(ServerSource.EMBEDDED);
+		assumeThat(DevServers.broker().source() == ServerSource.EMBEDDED || TestServers.restartable())
+			.as("the embedded broker and the RabbitMQ of scripts/servers.sh refuse messages over 16 MiB, as RabbitMQ 4 "
+					+ "does by default; another RabbitMQ 3 takes 128 MiB, which is more than this test should send")
+			.isTrue();
 
 		UUID jobId = client().start("value_pipeline", "x".repeat(17 * 1024 * 1024)).id();
 

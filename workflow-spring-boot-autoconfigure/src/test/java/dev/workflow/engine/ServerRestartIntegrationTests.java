@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.workflow.api.WorkflowClient;
+import dev.workflow.test.RequiresServersScript;
 import dev.workflow.test.TestApplication;
 import dev.workflow.test.TestServers;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -17,13 +17,13 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * The application rides through a restart of RabbitMQ and of PostgreSQL with hundreds of jobs in flight. These
  * tests restart the servers, so they run where the servers came from {@code scripts/servers.sh} (as in CI).
  */
+@RequiresServersScript("restarts RabbitMQ and PostgreSQL with jobs in flight")
 @DirtiesContext
 @SpringBootTest(classes = TestApplication.class,
 		properties = { "workflow.broker.exchange=wf-test-restart", "workflow.broker.step-queue=wf-test-restart.steps",
@@ -40,13 +40,6 @@ class ServerRestartIntegrationTests {
 
 	@Autowired
 	JdbcTemplate jdbc;
-
-	@BeforeEach
-	void serversCanBeRestarted() {
-		assumeThat(TestServers.restartable())
-			.as("servers started by scripts/servers.sh (eval \"$(scripts/servers.sh start)\")")
-			.isTrue();
-	}
 
 	@Test
 	void whenRabbitMqRestartsWithJobsInFlightThenEveryJobCompletes() {
