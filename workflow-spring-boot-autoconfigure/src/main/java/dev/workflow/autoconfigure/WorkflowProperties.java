@@ -177,11 +177,12 @@ public class WorkflowProperties {
 		private Duration confirmTimeout = Duration.ofSeconds(10);
 
 		/**
-		 * How many times the broker may refuse a step message (a nack, a return, or closing the channel over it, as
-		 * RabbitMQ does for a message over its max_message_size or to an exchange that does not exist) before its
-		 * step and job fail with the broker's reason. The outbox relay tries a refused message alone, after a wait
-		 * that doubles from workflow.scheduler.outbox-relay-after. A broker that cannot be reached refuses nothing:
-		 * its messages wait in the outbox for as long as it takes.
+		 * How many times the broker may refuse a step message for good (close the channel over it, as RabbitMQ does
+		 * for a message over its max_message_size or to an exchange that does not exist) before its step and job fail
+		 * with the broker's reason. The outbox relay tries a refused message alone, after a wait that doubles from
+		 * workflow.scheduler.outbox-relay-after. A nack or a return (a queue deleted, unbound, full or without a
+		 * leader) and a broker that cannot be reached refuse nothing: those messages wait in the outbox, tried again
+		 * every workflow.scheduler.outbox-relay-after, for as long as it takes.
 		 */
 		private int maxRefusals = 5;
 

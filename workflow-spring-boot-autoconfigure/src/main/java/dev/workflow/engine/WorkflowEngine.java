@@ -2,6 +2,7 @@ package dev.workflow.engine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,6 +63,7 @@ import org.springframework.core.NestedExceptionUtils;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -111,6 +113,13 @@ public class WorkflowEngine implements StepMessageHandler {
 	private final EngineObservations observations;
 
 	private volatile boolean stopping;
+
+	/**
+	 * SQLSTATEs (and their classes) of failures that pass: connection exceptions, operator intervention (a server
+	 * shutting down, a statement cancelled), insufficient resources, serialization failures and deadlocks, a lock not
+	 * available.
+	 */
+	private static final List<String> TRANSIENT_SQL_STATES = List.of("08", "57", "53", "40", "55P03");
 
 	/** The completed, unchangeable start of each recent orchestrated job's history, decoded. */
 	private final Map<UUID, List<StepExecutionEntity>> historyCache;
@@ -454,7 +463,7 @@ public class WorkflowEngine implements StepMessageHandler {
 		catch (Throwable ex) {
 			if (this.stopping) {
 				throw new IllegalStateException("This worker is shutting down: step '" + message.step() + "' of job "
-						+ message.jobId() + " runs again elsewhere once its lease lapses", ex);
+						+ message.jobId() + " " + handBack(message, epoch), ex);
 			}
 			if (ex instanceof Error && !(ex instanceof AssertionError)) {
 				logger.error("Step '" + message.step() + "' of job " + message.jobId() + " failed", ex);
@@ -496,6 +505,24 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	/**
+	 * Hands the claim of a step interrupted by this worker's shutdown back to the queue, so that its message, which
+	 * goes back to the broker, is claimed elsewhere at once, and the attempt loses no lease.
+	 * @return what becomes of the step, for the log
+	 */
+	private String handBack(StepMessage message, int epoch) {
+		try {
+			if (this.store.releaseClaim(message.stepExecutionId(), message.attempt(), epoch,
+					claimDeadline(this.clock.instant()))) {
+				return "is handed back to the queue";
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not hand back step execution " + message.stepExecutionId(), ex);
+		}
+		return "runs again elsewhere once its lease lapses";
+	}
+
+	/**
 	 * Records a failed attempt: a retry after the delay its step's policy gives, or the job's failure.
 	 * @return what happened, for the step's observation
 	 */
@@ -509,12 +536,21 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	/**
-	 * Whether a failure to record an outcome may pass: a conflict with another transaction, or a database that does
-	 * not answer. Anything else the database said about this outcome, and it would say it again.
+	 * Whether a failure to record an outcome may pass: a conflict with another transaction, a connection lost or
+	 * refused, an operator's intervention, resources the database ran short of, or a database that does not answer
+	 * now. Anything else the database said about this outcome (a value, a constraint, a trigger of its own), and it
+	 * would say it again.
 	 */
 	private boolean transientFailure(RuntimeException ex) {
-		if (ex instanceof TransientDataAccessException || ex instanceof RecoverableDataAccessException) {
+		if (ex instanceof TransientDataAccessException || ex instanceof RecoverableDataAccessException
+				|| ex instanceof TransactionException) {
 			return true;
+		}
+		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof SQLException sql && sql.getSQLState() != null
+					&& TRANSIENT_SQL_STATES.stream().anyMatch(sql.getSQLState()::startsWith)) {
+				return true;
+			}
 		}
 		try {
 			this.store.ping();
@@ -1289,12 +1325,13 @@ public class WorkflowEngine implements StepMessageHandler {
 				String about = "Step '" + execution.getStepName() + "' of job " + execution.getJobId() + " (attempt "
 						+ execution.getAttempt() + ")";
 				if (why.equals("lease") && execution.getStatus() == StepStatus.RUNNING) {
-					if (execution.getClaimEpoch() > this.settings.maxLeaseLapses()) {
+					execution.countLeaseLapse();
+					if (execution.getLeaseLapses() > this.settings.maxLeaseLapses()) {
 						messages.addAll(abandon(job, execution, about, now));
 						continue;
 					}
 					logger.warn(about + " ran on " + execution.getWorkerId() + ", whose lease lapsed; dispatching it "
-							+ "again (lapse " + execution.getClaimEpoch() + " of at most "
+							+ "again (lapse " + execution.getLeaseLapses() + " of at most "
 							+ this.settings.maxLeaseLapses() + ")");
 				}
 				else if (why.equals("lease")) {
@@ -1316,7 +1353,7 @@ public class WorkflowEngine implements StepMessageHandler {
 	 */
 	private List<OutboundMessage> abandon(JobEntity job, StepExecutionEntity execution, String about, Instant now) {
 		StepOutcomeNotRecordedException failure = new StepOutcomeNotRecordedException(about + " lost its worker's "
-				+ "lease " + execution.getClaimEpoch() + " times without recording an outcome (last on "
+				+ "lease " + execution.getLeaseLapses() + " times without recording an outcome (last on "
 				+ execution.getWorkerId() + "; more than workflow.worker.max-lease-lapses="
 				+ this.settings.maxLeaseLapses() + "): its worker crashed, hung or could not store the outcome each "
 				+ "time; see that worker's log");
@@ -1374,6 +1411,7 @@ public class WorkflowEngine implements StepMessageHandler {
 			int confirmed = done.size();
 			for (OutboxEntity row : rows) {
 				String refusal = alone.refused().get(row.getId());
+				String declined = alone.declined().get(row.getId());
 				String notConfirmed = together.notConfirmed().getOrDefault(row.getId(),
 						alone.notConfirmed().get(row.getId()));
 				if (refusal != null && row.getRefusals() + 1 >= this.settings.maxRefusals()) {
@@ -1386,6 +1424,12 @@ public class WorkflowEngine implements StepMessageHandler {
 					logger.warn("The broker refused outbox message " + row.getId() + " (" + refusal + "), "
 							+ row.getRefusals() + " of workflow.broker.max-refusals=" + this.settings.maxRefusals()
 							+ " times; trying it again in " + wait.toMillis() + " ms");
+				}
+				else if (declined != null) {
+					// A queue deleted, unbound, full or without a leader: that passes, or an operator mends it.
+					row.declined(declined, now.plus(this.settings.outboxRelayAfter()));
+					logger.warn("The broker declined outbox message " + row.getId() + " (" + declined + "); trying "
+							+ "it again in " + this.settings.outboxRelayAfter().toMillis() + " ms");
 				}
 				else if (notConfirmed != null) {
 					row.notConfirmed(notConfirmed);

@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.transaction.support.TransactionCallback;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -86,6 +87,22 @@ public class JobStore {
 		this.entityManager = entityManager;
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.jdbcTransactions = new TransactionTemplate(new JdbcTransactionManager(dataSource));
+	}
+
+	/**
+	 * Hands a running step execution back to the queue, if the caller's claim is still the latest: its worker shuts
+	 * down, and the message goes back to the broker for another worker, with no lease to wait for.
+	 * @param id the step execution
+	 * @param attempt its attempt
+	 * @param epoch the epoch of the caller's claim
+	 * @param claimDeadline when it counts as lost unless a worker has claimed it
+	 * @return whether it was handed back
+	 */
+	public boolean releaseClaim(UUID id, int attempt, int epoch, Instant claimDeadline) {
+		return this.jdbc.update("""
+				update wf_step_execution set status = 'QUEUED', lease_expires_at = ?, version = version + 1
+				where id = ? and attempt = ? and claim_epoch = ? and status = 'RUNNING'""", time(claimDeadline), id,
+				attempt, epoch) == 1;
 	}
 
 	/**
@@ -494,11 +511,19 @@ public class JobStore {
 					values(jobValues(job), stepValues(steps.get(0)), outboxValues(outbox.get(0))));
 			return;
 		}
-		this.jdbcTransactions.executeWithoutResult((status) -> {
+		Runnable inserts = () -> {
 			this.jdbc.update(INSERT_JOB, jobValues(job));
 			insertSteps(steps);
 			insertOutbox(outbox);
-		});
+		};
+		if (TransactionSynchronizationManager.isActualTransactionActive()) {
+			// The caller's transaction (a start in a @Transactional method): the statements join it through the
+			// connection it holds. A JdbcTransactionManager does not see a JPA transaction as one, and would commit.
+			inserts.run();
+		}
+		else {
+			this.jdbcTransactions.executeWithoutResult((status) -> inserts.run());
+		}
 	}
 
 	/**

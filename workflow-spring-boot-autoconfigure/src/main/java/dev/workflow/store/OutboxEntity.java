@@ -122,6 +122,16 @@ public class OutboxEntity {
 	}
 
 	/**
+	 * Records that the broker declined this message for now (returned or nacked it), which counts as no refusal.
+	 * @param reason the broker's reason
+	 * @param nextAttempt when the relay may try it again
+	 */
+	public void declined(String reason, Instant nextAttempt) {
+		this.lastError = reason;
+		this.nextAttemptAt = nextAttempt;
+	}
+
+	/**
 	 * Records a refusal of this message by the broker.
 	 * @param reason the broker's reason
 	 * @param nextAttempt when the relay may try it again

@@ -83,6 +83,9 @@ public class StepExecutionEntity {
 	@Column(name = "claim_epoch", nullable = false)
 	private int claimEpoch;
 
+	@Column(name = "lease_lapses", nullable = false)
+	private int leaseLapses;
+
 	@Transient
 	private transient @Nullable JsonNode inputTree;
 
@@ -254,6 +257,21 @@ public class StepExecutionEntity {
 	 */
 	public int getClaimEpoch() {
 		return this.claimEpoch;
+	}
+
+	/**
+	 * Returns how often the lease of this attempt has lapsed.
+	 * @return the lapses so far
+	 */
+	public int getLeaseLapses() {
+		return this.leaseLapses;
+	}
+
+	/**
+	 * Counts a lapse of this attempt's lease.
+	 */
+	public void countLeaseLapse() {
+		this.leaseLapses++;
 	}
 
 	/**

@@ -31,11 +31,12 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 /**
  * Publishes step messages, persistent and mandatory, and waits for the broker's confirms of a whole batch at once.
  * <p>
- * The broker refuses a message with a nack, by returning it (nothing is bound to its routing key), or by closing the
- * channel over it (RabbitMQ and Qpid do so for a message over their maximum size, or to an exchange that does not
- * exist). A closed channel takes every message waiting for its confirm on it, so only a message published alone on a
- * channel of its own ({@link #publishAlone}) can be said to be refused. A lost connection, or a confirm that does not
- * come in time, is never a refusal.
+ * The broker refuses a message for good by closing the channel over it (RabbitMQ and Qpid do so for a message over
+ * their maximum size, or to an exchange that does not exist). A closed channel takes every message waiting for its
+ * confirm on it, so only a message published alone on a channel of its own ({@link #publishAlone}) can be said to be
+ * refused. A nack or a return (nothing bound to its routing key: a queue deleted or unbound, full, or without a
+ * leader for a while) declines a message for now: such states pass, or an operator mends them. A lost connection, or
+ * a confirm that does not come in time, is neither.
  */
 public class StepPublisher {
 
@@ -94,12 +95,14 @@ public class StepPublisher {
 	 * connection, say).
 	 *
 	 * @param confirmed the ids of the messages the broker took
-	 * @param refused the messages the broker refused, with its reason: only messages published alone are said to be
-	 * refused
+	 * @param refused the messages the broker refused for good, with its reason: only messages published alone are
+	 * said to be refused
+	 * @param declined the messages published alone that the broker nacked or returned, with its reason
 	 * @param notConfirmed the messages sent but not confirmed for a reason that may have nothing to do with them (a
 	 * channel closed over another message, a lost connection, a confirm that came too late), with the reason
 	 */
-	public record Confirms(List<UUID> confirmed, Map<UUID, String> refused, Map<UUID, String> notConfirmed) {
+	public record Confirms(List<UUID> confirmed, Map<UUID, String> refused, Map<UUID, String> declined,
+			Map<UUID, String> notConfirmed) {
 	}
 
 	/**
@@ -149,7 +152,7 @@ public class StepPublisher {
 				break;
 			}
 		}
-		return new Confirms(confirmed, Map.of(), notConfirmed);
+		return new Confirms(confirmed, Map.of(), Map.of(), notConfirmed);
 	}
 
 	/**
@@ -163,6 +166,7 @@ public class StepPublisher {
 	public Confirms publishAlone(List<OutboundMessage> messages) {
 		List<UUID> confirmed = new ArrayList<>();
 		Map<UUID, String> refused = new LinkedHashMap<>();
+		Map<UUID, String> declined = new LinkedHashMap<>();
 		Map<UUID, String> notConfirmed = new LinkedHashMap<>();
 		for (OutboundMessage message : messages) {
 			CorrelationData correlation = new CorrelationData(message.id().toString());
@@ -178,7 +182,7 @@ public class StepPublisher {
 				// No channel: the broker cannot be reached, and the messages after this one would fare no better.
 				logger.warn("Could not publish message " + message.id() + " to exchange '" + message.exchange()
 						+ "'; it stays in the outbox, with the " + (messages.size() - confirmed.size() - refused.size()
-								- notConfirmed.size() - 1)
+								- declined.size() - notConfirmed.size() - 1)
 						+ " after it: " + ex);
 				break;
 			}
@@ -188,17 +192,21 @@ public class StepPublisher {
 				break;
 			}
 			String refusal = refusal(confirm.ack(), confirm.reason(), correlation.getReturned());
-			if (confirm.ack() && refusal == null) {
-				confirmed.add(message.id());
-			}
-			else if (refusal != null) {
+			String decline = declined(confirm.ack(), confirm.reason(), correlation.getReturned());
+			if (refusal != null) {
 				refused.put(message.id(), refusal);
+			}
+			else if (decline != null) {
+				declined.put(message.id(), decline);
+			}
+			else if (confirm.ack()) {
+				confirmed.add(message.id());
 			}
 			else {
 				notConfirmed.put(message.id(), describe(confirm, null));
 			}
 		}
-		return new Confirms(confirmed, refused, notConfirmed);
+		return new Confirms(confirmed, refused, declined, notConfirmed);
 	}
 
 	private CorrelationData.@Nullable Confirm awaitConfirm(CorrelationData correlation) {
@@ -215,8 +223,23 @@ public class StepPublisher {
 	}
 
 	/**
-	 * Says why the broker refused a message published alone, or {@code null} if it did not: it confirmed it, or the
-	 * nack came from a lost connection or from the client itself.
+	 * Says why the broker declined a message published alone for now, or {@code null} if it did not: it returned the
+	 * message (nothing bound to its routing key) or nacked it.
+	 * @param ack whether the broker acked the message
+	 * @param nackReason the reason Spring AMQP gives for a nack: {@code null} for a nack from the broker
+	 * @param returned the message, if the broker returned it
+	 * @return the broker's reason, or {@code null}
+	 */
+	static @Nullable String declined(boolean ack, @Nullable String nackReason, @Nullable ReturnedMessage returned) {
+		if (returned != null) {
+			return "the broker returned it: " + returned.getReplyCode() + " " + returned.getReplyText();
+		}
+		return (!ack && nackReason == null) ? "the broker nacked it" : null;
+	}
+
+	/**
+	 * Says why the broker refused a message published alone for good, or {@code null} if it did not: the broker
+	 * closed the channel over it. A nack from a lost connection or from the client itself is no refusal.
 	 * @param ack whether the broker acked the message
 	 * @param nackReason the reason Spring AMQP gives for a nack: {@code null} for a nack from the broker, the
 	 * client's reason for a closed channel
@@ -224,14 +247,8 @@ public class StepPublisher {
 	 * @return the broker's reason, or {@code null}
 	 */
 	static @Nullable String refusal(boolean ack, @Nullable String nackReason, @Nullable ReturnedMessage returned) {
-		if (returned != null) {
-			return "the broker returned it: " + returned.getReplyCode() + " " + returned.getReplyText();
-		}
-		if (ack) {
+		if (ack || nackReason == null || returned != null) {
 			return null;
-		}
-		if (nackReason == null) {
-			return "the broker nacked it";
 		}
 		Matcher closed = CHANNEL_CLOSED.matcher(nackReason);
 		return closed.find() ? "the broker closed the channel over it: " + closed.group(1) + " " + closed.group(2)

@@ -47,7 +47,9 @@ class GracefulShutdownIntegrationTests {
 			assertThat(second.getBean(WorkflowClient.class).handle(job.id(), Integer.class).await(Duration.ofSeconds(60)))
 				.isEqualTo(2);
 			assertThat(slowStep(second.getBean(JdbcTemplate.class), job)).containsEntry("completed", 1L)
-				.containsEntry("worker", "impatient-b");
+				.containsEntry("worker", "impatient-b")
+				.as("handed back at shutdown, not left to lapse")
+				.containsEntry("lapses", 0);
 		}
 	}
 
@@ -59,7 +61,8 @@ class GracefulShutdownIntegrationTests {
 
 	private static Map<String, Object> slowStep(JdbcTemplate jdbc, JobHandle<Object> job) {
 		return jdbc.queryForMap("select count(*) filter (where status = 'COMPLETED') as completed, "
-				+ "max(worker_id) filter (where status = 'COMPLETED') as worker from wf_step_execution "
+				+ "max(worker_id) filter (where status = 'COMPLETED') as worker, "
+				+ "max(lease_lapses) filter (where status = 'COMPLETED') as lapses from wf_step_execution "
 				+ "where job_id = ? and step_name = 'slow'", job.id());
 	}
 

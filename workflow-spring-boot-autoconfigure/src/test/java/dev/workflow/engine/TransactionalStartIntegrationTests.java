@@ -60,12 +60,19 @@ class TransactionalStartIntegrationTests {
 		try (ConfigurableApplicationContext context = starter("tx-rollback", TestDatabases.createEmptyDatabase())) {
 			WorkflowClient client = context.getBean(WorkflowClient.class);
 			UUID[] started = new UUID[1];
+			UUID[] fanOut = new UUID[1];
 			context.getBean(TransactionTemplate.class).executeWithoutResult((status) -> {
 				started[0] = client.start("five_steps", List.of("rolled back")).id();
+				// A workflow method whose first decision dispatches several steps: the start's other way to store.
+				fanOut[0] = client.start("fan_out", List.of(3, 0)).id();
 				status.setRollbackOnly();
 			});
 
 			assertThat(client.get(started[0])).isEmpty();
+			assertThat(client.get(fanOut[0])).isEmpty();
+			assertThat(context.getBean(JdbcTemplate.class).queryForObject("select count(*) from wf_step_execution",
+					Integer.class))
+				.isZero();
 			assertThat(context.getBean(RabbitTemplate.class).receive("wf-test-tx-rollback.steps", 1000)).isNull();
 			assertThat(context.getBean(JdbcTemplate.class).queryForObject("select count(*) from wf_outbox",
 					Integer.class))

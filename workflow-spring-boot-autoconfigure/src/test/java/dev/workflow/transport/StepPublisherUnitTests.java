@@ -26,11 +26,14 @@ class StepPublisherUnitTests {
 	}
 
 	@Test
-	void aNackOrAReturnIsARefusal() {
-		assertThat(StepPublisher.refusal(false, null, null)).isEqualTo("the broker nacked it");
+	void aNackOrAReturnDeclinesAMessageForNowAndIsNoRefusal() {
+		assertThat(StepPublisher.refusal(false, null, null)).isNull();
+		assertThat(StepPublisher.declined(false, null, null)).isEqualTo("the broker nacked it");
 		ReturnedMessage returned = new ReturnedMessage(MessageBuilder.withBody(new byte[0]).build(), 312, "NO_ROUTE",
 				"workflow", "workflow.step");
-		assertThat(StepPublisher.refusal(true, null, returned)).isEqualTo("the broker returned it: 312 NO_ROUTE");
+		assertThat(StepPublisher.refusal(true, null, returned)).isNull();
+		assertThat(StepPublisher.declined(true, null, returned)).isEqualTo("the broker returned it: 312 NO_ROUTE");
+		assertThat(StepPublisher.declined(true, null, null)).isNull();
 	}
 
 	@Test
