@@ -9,7 +9,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
- * Runs a test marked {@link RequiresServersScript} or {@link RequiresRabbitMq} only where the servers it needs are,
+ * Runs a test marked {@link RequiresServersScript} only where the servers it needs are,
  * and otherwise skips it with a message that names what it needs, why, and what this run has. A class-level mark
  * skips the class before its application context starts.
  */
@@ -22,12 +22,6 @@ final class ServerRequirementsCondition implements ExecutionCondition {
 		if (script.isPresent() && !TestServers.restartable()) {
 			return ConditionEvaluationResult.disabled("Needs the servers of scripts/servers.sh (eval \"$(scripts/"
 					+ "servers.sh start)\"), since it " + script.get().value() + "; this run has " + servers());
-		}
-		Optional<RequiresRabbitMq> rabbitMq = AnnotationSupport.findAnnotation(context.getElement(),
-				RequiresRabbitMq.class);
-		if (rabbitMq.isPresent() && !TestServers.rabbitMq()) {
-			return ConditionEvaluationResult.disabled("Needs a real RabbitMQ, since it " + rabbitMq.get().value()
-					+ "; this run has " + DevServers.broker());
 		}
 		return ConditionEvaluationResult.enabled("the servers it needs are there");
 	}

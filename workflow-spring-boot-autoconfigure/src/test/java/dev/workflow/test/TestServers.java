@@ -66,15 +66,6 @@ public final class TestServers {
 				&& DevServers.broker().source() == ServerSource.ENVIRONMENT;
 	}
 
-	/**
-	 * Whether the tests' broker is a real RabbitMQ (from the environment or a container), not the embedded Qpid
-	 * Broker-J.
-	 * @return {@code true} if it is
-	 */
-	public static boolean rabbitMq() {
-		return "RabbitMQ".equals(DevServers.broker().product());
-	}
-
 	private static void runServersScript(String command) {
 		try {
 			Process process = new ProcessBuilder(System.getenv("WORKFLOW_SERVERS_SCRIPT"), command).inheritIO().start();
