@@ -1340,6 +1340,7 @@ public class WorkflowEngine implements StepMessageHandler {
 				}
 				execution.setStatus(StepStatus.QUEUED);
 				execution.setLeaseExpiresAt(claimDeadline(now));
+				execution.fenceOffClaims();
 				messages.add(outbox(job, contexts(job), execution, this.json.parse(execution.getInput()), now));
 			}
 			return messages;

@@ -260,6 +260,15 @@ public class StepExecutionEntity {
 	}
 
 	/**
+	 * Takes the next claim epoch without a claim, when the engine queues the execution again: a claim it replaces
+	 * (one whose lease lapsed, or one a database crash lost, since claims commit asynchronously) can then change
+	 * nothing, whatever epoch the next claim takes.
+	 */
+	public void fenceOffClaims() {
+		this.claimEpoch++;
+	}
+
+	/**
 	 * Returns how often the lease of this attempt has lapsed.
 	 * @return the lapses so far
 	 */

@@ -48,7 +48,8 @@ class StepFencingIntegrationTests {
 				.as("the step was dispatched again and a second run started").isTrue();
 			assertThat(jdbc.queryForObject("select claim_epoch from wf_step_execution where job_id = ?", Integer.class,
 					job.id()))
-				.isEqualTo(2);
+				.as("the first claim's epoch, the re-queue's and the second claim's")
+				.isEqualTo(3);
 
 			LateWorkerWorkflow.RELEASE_FIRST.countDown();
 			await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
@@ -64,7 +65,7 @@ class StepFencingIntegrationTests {
 					"select attempt, status, claim_epoch from wf_step_execution where job_id = ? order by attempt",
 					job.id());
 			assertThat(history).as("one attempt, completed under the second claim")
-				.containsExactly(Map.of("attempt", 1, "status", "COMPLETED", "claim_epoch", 2));
+				.containsExactly(Map.of("attempt", 1, "status", "COMPLETED", "claim_epoch", 3));
 			assertThat(LateWorkerWorkflow.RUNS).as("runs of the step").hasValue(2);
 		}
 	}
