@@ -426,7 +426,7 @@ public class WorkflowEngine implements StepMessageHandler {
 
 	private void handle(StepMessage message) {
 		WorkflowDefinition workflow = registry().find(message.workflow());
-		StepInvoker invoker = invoker(message.workflow(), message.step());
+		StepInvoker invoker = invoker(workflow, message.step());
 		if (invoker == null) {
 			String problem = (workflow == null)
 					? "No workflow named '" + message.workflow() + "' is registered on this application"
@@ -912,23 +912,23 @@ public class WorkflowEngine implements StepMessageHandler {
 	 */
 	private List<OutboundMessage> failOrRetry(StepMessage message, Throwable failure, @Nullable Duration delay,
 			int epoch) {
-		StepExecutionEntity execution = runningExecution(message, epoch);
-		if (execution == null) {
-			return List.of();
-		}
-		JobEntity job = failingJob(message);
-		Instant now = this.clock.instant();
-		if (cancelIfJobEnded(job, execution, now)) {
-			return List.of();
-		}
 		StepStatus outcome = (failure instanceof StepTimeoutException) ? StepStatus.TIMED_OUT : StepStatus.FAILED;
-		return endAttempt(job, execution, message.workflow(), outcome, error(failure), delay, now);
+		return fail(message, error(failure), outcome, delay, epoch);
 	}
 
 	/**
 	 * Fails the job of a step: a claimed one (a positive epoch), or a queued one that cannot run at all.
 	 */
 	private List<OutboundMessage> fail(StepMessage message, JobError error, StepStatus outcome, int epoch) {
+		return fail(message, error, outcome, null, epoch);
+	}
+
+	/**
+	 * Ends the attempt of a message as failed, if it is still the caller's to end: running under the given claim, or,
+	 * for epoch 0, queued and never claimed.
+	 */
+	private List<OutboundMessage> fail(StepMessage message, JobError error, StepStatus outcome,
+			@Nullable Duration delay, int epoch) {
 		StepExecutionEntity execution = (epoch > 0) ? runningExecution(message, epoch)
 				: this.store.findStepExecution(message.stepExecutionId());
 		if (execution == null || epoch == 0
@@ -940,7 +940,7 @@ public class WorkflowEngine implements StepMessageHandler {
 		if (cancelIfJobEnded(job, execution, now)) {
 			return List.of();
 		}
-		return endAttempt(job, execution, message.workflow(), outcome, error, null, now);
+		return endAttempt(job, execution, message.workflow(), outcome, error, delay, now);
 	}
 
 	/**
@@ -1358,7 +1358,7 @@ public class WorkflowEngine implements StepMessageHandler {
 				+ execution.getWorkerId() + "; more than workflow.worker.max-lease-lapses="
 				+ this.settings.maxLeaseLapses() + "): its worker crashed, hung or could not store the outcome each "
 				+ "time; see that worker's log");
-		StepInvoker invoker = invoker(job.getWorkflowName(), execution.getStepName());
+		StepInvoker invoker = invoker(registry().find(job.getWorkflowName()), execution.getStepName());
 		Duration delay = (invoker != null) ? invoker.retryPolicy().retryDelay(execution.getAttempt(), failure) : null;
 		logger.error(failure.getMessage() + ((delay != null) ? "; the attempt counts as failed and is retried"
 				: "; the attempt counts as failed, and the job fails"));
@@ -1368,8 +1368,7 @@ public class WorkflowEngine implements StepMessageHandler {
 	/**
 	 * Returns the invoker of a step of a workflow on this instance, or {@code null} if it has none.
 	 */
-	private @Nullable StepInvoker invoker(String workflowName, String step) {
-		WorkflowDefinition workflow = registry().find(workflowName);
+	private @Nullable StepInvoker invoker(@Nullable WorkflowDefinition workflow, String step) {
 		return (workflow == null) ? null
 				: workflow.orchestrated() ? this.callableInvokers.get(step)
 						: this.invokers.get(workflow.name()).get(step);

@@ -68,12 +68,7 @@ public class StepPublisher {
 	public void publishAsync(List<OutboundMessage> messages, Consumer<UUID> confirmed) {
 		for (OutboundMessage message : messages) {
 			CorrelationData correlation = new CorrelationData(message.id().toString());
-			try {
-				this.rabbitTemplate.send(message.exchange(), message.routingKey(), toAmqp(message), correlation);
-			}
-			catch (AmqpException ex) {
-				logger.warn("Could not publish message " + message.id() + " to exchange '" + message.exchange()
-						+ "'; it stays in the outbox: " + ex);
+			if (!send(message, correlation)) {
 				continue;
 			}
 			correlation.getFuture().whenComplete((confirm, failure) -> {
@@ -82,8 +77,7 @@ public class StepPublisher {
 				}
 				else {
 					logger.warn("Broker did not accept message " + message.id() + " ("
-							+ ((failure != null) ? failure : (correlation.getReturned() != null)
-									? "returned: " + correlation.getReturned().getReplyText() : "nack: " + confirm.reason())
+							+ ((failure != null) ? failure : describe(confirm, correlation.getReturned()))
 							+ "); it stays in the outbox");
 				}
 			});
@@ -116,13 +110,8 @@ public class StepPublisher {
 		List<CorrelationData> pending = new ArrayList<>(messages.size());
 		for (OutboundMessage message : messages) {
 			CorrelationData correlation = new CorrelationData(message.id().toString());
-			try {
-				this.rabbitTemplate.send(message.exchange(), message.routingKey(), toAmqp(message), correlation);
+			if (send(message, correlation)) {
 				pending.add(correlation);
-			}
-			catch (AmqpException ex) {
-				logger.warn("Could not publish message " + message.id() + " to exchange '" + message.exchange()
-						+ "'; it stays in the outbox: " + ex);
 			}
 		}
 		List<UUID> confirmed = new ArrayList<>(pending.size());
@@ -207,6 +196,22 @@ public class StepPublisher {
 			}
 		}
 		return new Confirms(confirmed, refused, declined, notConfirmed);
+	}
+
+	/**
+	 * Sends a message on a channel of the template's, for its confirm to come to the correlation.
+	 * @return {@code false} if it could not be sent (no connection, say): its outbox row stays
+	 */
+	private boolean send(OutboundMessage message, CorrelationData correlation) {
+		try {
+			this.rabbitTemplate.send(message.exchange(), message.routingKey(), toAmqp(message), correlation);
+			return true;
+		}
+		catch (AmqpException ex) {
+			logger.warn("Could not publish message " + message.id() + " to exchange '" + message.exchange()
+					+ "'; it stays in the outbox: " + ex);
+			return false;
+		}
 	}
 
 	private CorrelationData.@Nullable Confirm awaitConfirm(CorrelationData correlation) {
