@@ -114,6 +114,58 @@ public final class Workflows {
 	}
 
 	/**
+	 * Marks a change of a workflow method, so that jobs that passed this point under the old code keep the old path
+	 * while the others take the new one. Returns {@code true} when the job runs the new code here: the job gets here
+	 * now (its history ends here, so the engine records a marker for the change and reads it back on every replay),
+	 * or its history records the marker here. Returns {@code false} when its history records something else here:
+	 * the job passed this point under the old code, which must then run on unchanged to match what it recorded.
+	 * <p>
+	 * A change goes out in three releases:
+	 * <pre class="code">
+	 * // 1. Both paths: running jobs that began on the old one keep it.
+	 * if (Workflows.patched("charge-before-ship")) {
+	 * 	this.payments.charge(order);
+	 * 	this.shipping.ship(order);
+	 * }
+	 * else {
+	 * 	this.shipping.ship(order);
+	 * 	this.payments.charge(order);
+	 * }
+	 *
+	 * // 2. Once no job that took the old path runs any more: only the new path, and the marker is still read.
+	 * Workflows.deprecatePatch("charge-before-ship");
+	 * this.payments.charge(order);
+	 * this.shipping.ship(order);
+	 *
+	 * // 3. Once no job that recorded the marker runs any more: the call goes.
+	 * this.payments.charge(order);
+	 * this.shipping.ship(order);
+	 * </pre>
+	 * Give each change an id of its own, and keep calling {@code patched} with it at the same point until its
+	 * {@code deprecatePatch} release.
+	 * @param changeId the change's id, unique within the workflow
+	 * @return {@code true} to run the new code, {@code false} to run the old code
+	 * @throws IllegalStateException if no workflow method is running on this thread, or inside the calls given to
+	 * {@link #all} or {@link #any}
+	 */
+	public static boolean patched(String changeId) {
+		return require("patched").patched(changeId);
+	}
+
+	/**
+	 * Retires a change marked with {@link #patched(String)} once no job that passed it under the old code is running:
+	 * reads the change's marker if the job's history records it here, records nothing otherwise. Code written
+	 * {@code Workflows.deprecatePatch("x"); newPath();} therefore replays both the jobs that recorded the marker and
+	 * those that began after it was deprecated; see {@link #patched(String)} for the three releases of a change.
+	 * @param changeId the change's id, as given to {@link #patched(String)}
+	 * @throws IllegalStateException if no workflow method is running on this thread, or inside the calls given to
+	 * {@link #all} or {@link #any}
+	 */
+	public static void deprecatePatch(String changeId) {
+		require("deprecatePatch").deprecatePatch(changeId);
+	}
+
+	/**
 	 * Whether a workflow method is running on this thread.
 	 * @return {@code true} if it is
 	 */
@@ -227,6 +279,20 @@ public final class Workflows {
 		 * @return the number
 		 */
 		long random();
+
+		/**
+		 * Tells whether the job runs the new code of a change at this point, recording the change's marker when the
+		 * job gets here now.
+		 * @param changeId the change's id
+		 * @return {@code true} for the new code
+		 */
+		boolean patched(String changeId);
+
+		/**
+		 * Reads the marker of a change if the history records it at this point.
+		 * @param changeId the change's id
+		 */
+		void deprecatePatch(String changeId);
 
 	}
 

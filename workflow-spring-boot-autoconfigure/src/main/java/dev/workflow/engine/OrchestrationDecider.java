@@ -56,6 +56,20 @@ final class OrchestrationDecider {
 	 */
 	Decision replay(WorkflowDefinition workflow, @Nullable JsonNode input, @Nullable JsonNode stepContext,
 			List<StepExecutionEntity> history, Function<String, @Nullable JsonNode> keptEvents) {
+		return run(workflow, input, stepContext, history, keptEvents).decision();
+	}
+
+	/**
+	 * Runs the workflow method against the history, like {@link #replay}, and keeps how the run went.
+	 * @param workflow the workflow
+	 * @param input the job's input
+	 * @param stepContext the job's step context
+	 * @param history the latest attempt of each entry of the job's history, in sequence
+	 * @param keptEvents takes the payload of an event of a name that was sent before the workflow waited for it
+	 * @return the run
+	 */
+	Run run(WorkflowDefinition workflow, @Nullable JsonNode input, @Nullable JsonNode stepContext,
+			List<StepExecutionEntity> history, Function<String, @Nullable JsonNode> keptEvents) {
 		Replay replay = new Replay(workflow, history, stepContext, this.json, this.steps, keptEvents);
 		Method method = workflow.workflowMethod();
 		try {
@@ -63,18 +77,30 @@ final class OrchestrationDecider {
 			Object result = Workflows.runWith(replay, () -> method.invoke(workflow.bean(), args));
 			Decision completed = Decision.complete(
 					this.json.toTree(result, () -> "result of workflow '" + workflow.name() + "'"));
-			return new Decision(replay.dispatches(), completed.end(), 100, replay.changedStepContext());
+			return new Run(new Decision(replay.dispatches(), completed.end(), 100, replay.changedStepContext()),
+					replay, null);
 		}
 		catch (InvocationTargetException ex) {
 			Throwable cause = ex.getTargetException();
 			if (cause instanceof WorkflowSuspended suspended) {
-				return Decision.run(suspended.dispatches()).withStepContext(replay.changedStepContext());
+				return new Run(Decision.run(suspended.dispatches()).withStepContext(replay.changedStepContext()),
+						replay, null);
 			}
-			return Decision.fail(WorkflowEngine.error(cause), 0);
+			return new Run(Decision.fail(WorkflowEngine.error(cause), 0), replay, cause);
 		}
 		catch (Exception ex) {
-			return Decision.fail(WorkflowEngine.error(ex), 0);
+			return new Run(Decision.fail(WorkflowEngine.error(ex), 0), replay, ex);
 		}
+	}
+
+	/**
+	 * One run of a workflow method against a history.
+	 *
+	 * @param decision what it decided
+	 * @param replay the replay it ran against, which knows how much of the history it consumed
+	 * @param thrown what the workflow method threw, if it failed
+	 */
+	record Run(Decision decision, Replay replay, @Nullable Throwable thrown) {
 	}
 
 	private Object[] arguments(WorkflowDefinition workflow, @Nullable JsonNode input) {

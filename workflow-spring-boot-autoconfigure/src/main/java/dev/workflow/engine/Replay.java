@@ -50,6 +50,9 @@ final class Replay implements Workflows.Runtime {
 
 	private int pending;
 
+	/** The first mismatch with the history, kept even if the workflow method caught it. */
+	private @Nullable NondeterminismException divergence;
+
 	/**
 	 * Compares JSON values as values: 3 written as a long equals 3 read back as an int.
 	 */
@@ -83,6 +86,9 @@ final class Replay implements Workflows.Runtime {
 
 	/** The entry that records which step won a race of {@link Workflows#any}; it follows the raced steps. */
 	static final String ANY_ENTRY = ENGINE_PREFIX + "any";
+
+	/** The entry that marks a change the job runs the new code of ({@link Workflows#patched}). */
+	static final String PATCH_ENTRY = ENGINE_PREFIX + "patch";
 
 	Replay(WorkflowDefinition workflow, List<StepExecutionEntity> history, @Nullable JsonNode stepContext,
 			WorkflowJson json, Function<String, @Nullable StepInvoker> steps,
@@ -141,13 +147,72 @@ final class Replay implements Workflows.Runtime {
 			recordedInput = JsonNodeFactory.instance.nullNode();
 		}
 		if (!recorded.getStepName().equals(step) || !input.equals(SAME_VALUE, recordedInput)) {
-			throw new NondeterminismException("Workflow '" + this.workflow.name() + "' no longer matches the "
-					+ "history of this job: entry " + at + " records step '" + recorded.getStepName()
-					+ "' with arguments " + recordedInput + ", but the code now calls step '" + step
-					+ "' with arguments " + input + ". The workflow's code changed under a running job; start "
-					+ "new jobs with the new code, or keep the old path for jobs that began on it.");
+			NondeterminismException mismatch = new NondeterminismException(this.workflow.name(), at,
+					recorded.getStepName(), recordedInput, step, input);
+			if (this.divergence == null) {
+				this.divergence = mismatch;
+			}
+			throw mismatch;
 		}
 		return recorded;
+	}
+
+	@Override
+	public boolean patched(String changeId) {
+		JsonNode marker = patchMarker("patched", changeId);
+		if (this.position >= this.history.size()) {
+			// The job gets here now, under this code: it takes the new path, now and on every replay.
+			this.position++;
+			this.dispatches.add(Decision.Dispatch.recorded(PATCH_ENTRY, marker, null));
+			return true;
+		}
+		if (isMarker(this.history.get(this.position), marker)) {
+			this.position++;
+			return true;
+		}
+		// The job passed here under the old code: nothing is consumed, the old path matches what it recorded.
+		return false;
+	}
+
+	@Override
+	public void deprecatePatch(String changeId) {
+		JsonNode marker = patchMarker("deprecatePatch", changeId);
+		if (this.position < this.history.size() && isMarker(this.history.get(this.position), marker)) {
+			this.position++;
+		}
+	}
+
+	private JsonNode patchMarker(String call, String changeId) {
+		if (this.batch) {
+			throw new IllegalStateException("Workflows." + call + "(\"" + changeId + "\") was called inside the "
+					+ "calls given to Workflows.all or Workflows.any in workflow '" + this.workflow.name()
+					+ "', where each call must call exactly one step; call it before the group and choose the "
+					+ "group's calls by its result");
+		}
+		this.json.toTree(changeId, () -> "change id of Workflows." + call + " in workflow '" + this.workflow.name()
+				+ "'");
+		return JsonNodeFactory.instance.objectNode().put("id", changeId);
+	}
+
+	private boolean isMarker(StepExecutionEntity entry, JsonNode marker) {
+		return entry.getStepName().equals(PATCH_ENTRY) && marker.equals(entry.inputTree(this.json::parse));
+	}
+
+	/**
+	 * Returns how many entries of the history this replay consumed.
+	 * @return the count, at most the history's size
+	 */
+	int consumed() {
+		return Math.min(this.position, this.history.size());
+	}
+
+	/**
+	 * Returns the first call of this replay that did not match the history, even if the workflow method caught its
+	 * exception.
+	 * @return the mismatch, or {@code null} if every call matched
+	 */
+	@Nullable NondeterminismException divergence() {
+		return this.divergence;
 	}
 
 	/**
@@ -372,14 +437,63 @@ final class Replay implements Workflows.Runtime {
 	}
 
 	/**
-	 * Thrown when a workflow's calls do not match its job's history.
+	 * Thrown when a workflow's calls do not match its job's history: the workflow method now calls something else at
+	 * a position of the history than what the history records there.
 	 */
 	static final class NondeterminismException extends RuntimeException {
 
 		private static final long serialVersionUID = 1L;
 
-		NondeterminismException(String message) {
-			super(message);
+		private final String workflow;
+
+		private final int position;
+
+		private final String recordedStep;
+
+		private final transient JsonNode recordedInput;
+
+		private final String calledStep;
+
+		private final transient JsonNode calledInput;
+
+		NondeterminismException(String workflow, int position, String recordedStep, JsonNode recordedInput,
+				String calledStep, JsonNode calledInput) {
+			super("Workflow '" + workflow + "' no longer matches the history of this job: entry " + position
+					+ " records step '" + recordedStep + "' with arguments " + recordedInput
+					+ ", but the code now calls step '" + calledStep + "' with arguments " + calledInput
+					+ ". The workflow's code changed under a running job. To keep the old path for the jobs that "
+					+ "began on it, put the change behind a marker: if (Workflows.patched(\"a-change-id\")) { new "
+					+ "code } else { old code }; new jobs then take the new code.");
+			this.workflow = workflow;
+			this.position = position;
+			this.recordedStep = recordedStep;
+			this.recordedInput = recordedInput;
+			this.calledStep = calledStep;
+			this.calledInput = calledInput;
+		}
+
+		String workflow() {
+			return this.workflow;
+		}
+
+		int position() {
+			return this.position;
+		}
+
+		String recordedStep() {
+			return this.recordedStep;
+		}
+
+		JsonNode recordedInput() {
+			return this.recordedInput;
+		}
+
+		String calledStep() {
+			return this.calledStep;
+		}
+
+		JsonNode calledInput() {
+			return this.calledInput;
 		}
 
 	}
