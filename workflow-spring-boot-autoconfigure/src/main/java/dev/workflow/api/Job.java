@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param currentStep the step that runs or runs next, or that ended the job
  * @param stepsCompleted how many step executions have completed
  * @param percentComplete progress from 0 to 100
+ * @param input the input given at start, as plain JSON values (maps, lists, strings, numbers, booleans)
  * @param userContext the user context given at start
  * @param output the result as plain JSON values (maps, lists, strings, numbers, booleans), once COMPLETED
  * @param error why the job FAILED or was ABORTED or CANCELLED
@@ -24,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * @param finishedAt when it ended
  */
 public record Job(UUID id, String workflow, JobStatus status, @Nullable String currentStep, int stepsCompleted,
-		int percentComplete, Map<String, Object> userContext, @Nullable Object output, @Nullable JobError error,
-		@Nullable String idempotencyKey, Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt) {
+		int percentComplete, @Nullable Object input, Map<String, Object> userContext, @Nullable Object output,
+		@Nullable JobError error, @Nullable String idempotencyKey, Instant createdAt, @Nullable Instant startedAt,
+		@Nullable Instant finishedAt) {
 
 }

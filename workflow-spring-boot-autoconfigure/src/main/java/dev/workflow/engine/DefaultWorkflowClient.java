@@ -181,9 +181,9 @@ public class DefaultWorkflowClient implements WorkflowClient {
 		JobError error = error(entity.getErrorType(), entity.getErrorMessage(), entity.getErrorStack());
 		Map<String, Object> userContext = json.readObject(entity.getUserContext());
 		return new Job(entity.getId(), entity.getWorkflowName(), entity.getStatus(), entity.getCurrentStep(),
-				entity.getStepsCompleted(), entity.getPercentComplete(), userContext,
-				json.read(entity.getOutput(), Object.class), error, entity.getIdempotencyKey(), entity.getCreatedAt(),
-				entity.getStartedAt(), entity.getFinishedAt());
+				entity.getStepsCompleted(), entity.getPercentComplete(), json.read(entity.getInput(), Object.class),
+				userContext, json.read(entity.getOutput(), Object.class), error, entity.getIdempotencyKey(),
+				entity.getCreatedAt(), entity.getStartedAt(), entity.getFinishedAt());
 	}
 
 	private final class Handle<R> implements JobHandle<R> {

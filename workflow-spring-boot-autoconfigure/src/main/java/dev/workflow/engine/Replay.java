@@ -101,6 +101,21 @@ final class Replay implements Workflows.Runtime {
 		this.steps = steps;
 	}
 
+	/**
+	 * Adds an attempt to the latest attempts of a history read in sequence, then attempt: a later attempt of an entry
+	 * replaces the earlier one.
+	 * @param latest the latest attempt of each entry so far, in sequence
+	 * @param attempt the next attempt read
+	 */
+	static void keepLatest(List<StepExecutionEntity> latest, StepExecutionEntity attempt) {
+		if (!latest.isEmpty() && latest.get(latest.size() - 1).getSequence() == attempt.getSequence()) {
+			latest.set(latest.size() - 1, attempt);
+		}
+		else {
+			latest.add(attempt);
+		}
+	}
+
 	@Nullable Object callStep(String step, Object[] args, Type returnType) {
 		StepInvoker invoker = this.steps.apply(step);
 		if (invoker == null) {

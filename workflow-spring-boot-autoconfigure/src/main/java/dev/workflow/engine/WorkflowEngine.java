@@ -237,6 +237,10 @@ public class WorkflowEngine implements StepMessageHandler {
 		return this.json;
 	}
 
+	OrchestrationDecider orchestration() {
+		return this.orchestration;
+	}
+
 	JobStore store() {
 		return this.store;
 	}
@@ -874,12 +878,7 @@ public class WorkflowEngine implements StepMessageHandler {
 		List<StepExecutionEntity> rows = read.apply(jobId, latest.size());
 		historyRowsRead.addAndGet(rows.size());
 		for (StepExecutionEntity entry : rows) {
-			if (!latest.isEmpty() && latest.get(latest.size() - 1).getSequence() == entry.getSequence()) {
-				latest.set(latest.size() - 1, entry);
-			}
-			else {
-				latest.add(entry);
-			}
+			Replay.keepLatest(latest, entry);
 		}
 		cacheCompletedPrefix(jobId, latest);
 		return latest;
