@@ -213,6 +213,9 @@ class DashboardEndToEndTests {
 		assertThat(browser.findElement(By.cssSelector("[data-testid=job-error-message]")).getText())
 			.isEqualTo("The card of customer initech was declined");
 		assertThat(browser.findElement(By.id("action-cancel")).isDisplayed()).isFalse();
+		WebElement export = browser.findElement(By.id("action-export"));
+		assertThat(export.getDomAttribute("href")).endsWith("/jobs/" + failed);
+		assertThat(export.getDomAttribute("download")).isEqualTo("job-" + failed + ".json");
 		browser.findElement(By.cssSelector("[data-testid=timeline-item][data-step=reserve_stock] details summary"))
 			.click();
 		screenshot("05-failed-job");

@@ -542,6 +542,9 @@
 		fill($('job-progress'), progress(job));
 		$('action-cancel').hidden = !CANCELLABLE.includes(job.status);
 		$('action-retry').hidden = job.status !== 'FAILED';
+		// The same JSON as this page reads, downloaded: WorkflowReplayer replays it (JobHistory.fromJson).
+		$('action-export').href = api + '/jobs/' + encodeURIComponent(job.id);
+		$('action-export').download = 'job-' + job.id + '.json';
 		$('job-back').href = '#/jobs?workflow=' + encodeURIComponent(job.workflow);
 
 		const field = (label, value, testId) => h('div', { 'data-testid': testId }, h('dt', null, label),
