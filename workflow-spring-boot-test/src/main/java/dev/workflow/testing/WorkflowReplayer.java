@@ -23,7 +23,8 @@ import org.springframework.context.ApplicationContext;
  * void runningJobsReplayAgainstThisCode(&#64;Autowired ApplicationContext context) {
  * 	WorkflowReplayer replayer = WorkflowReplayer.of(context);
  * 	WorkflowReplayer.assertReplays(replayer.replayRecent("order", 200));
- * 	WorkflowReplayer.assertReplays(List.of(replayer.replay(JobHistory.fromJson(Path.of("src/test/resources/jobs/order-1.json")))));
+ * 	JobHistory exported = JobHistory.fromJson(Path.of("src/test/resources/jobs/order-1.json"));
+ * 	WorkflowReplayer.assertReplays(List.of(replayer.replay(exported)));
  * }
  * </pre>
  * A divergence names the entry of the history, the step and arguments recorded there, and the step and arguments

@@ -3,6 +3,7 @@ package dev.workflow.testing;
 import dev.workflow.annotation.Step;
 import dev.workflow.annotation.Workflow;
 import dev.workflow.annotation.WorkflowMethod;
+import dev.workflow.api.Workflows;
 
 /**
  * Releases of two workflows, {@code shipping} (orchestrated) and {@code packing} (a pipeline), as the replay tests
@@ -69,6 +70,33 @@ final class Releases {
 		public String run(String order) {
 			this.steps.charge(order);
 			this.steps.reserve(order);
+			return this.steps.ship(order);
+		}
+
+	}
+
+	/**
+	 * The swap behind {@link Workflows#patched}: the jobs that reserved first keep doing so.
+	 */
+	@Workflow(name = "shipping")
+	public static class PatchedShipping {
+
+		private final ShippingSteps steps;
+
+		PatchedShipping(ShippingSteps steps) {
+			this.steps = steps;
+		}
+
+		@WorkflowMethod
+		public String run(String order) {
+			if (Workflows.patched("charge-first")) {
+				this.steps.charge(order);
+				this.steps.reserve(order);
+			}
+			else {
+				this.steps.reserve(order);
+				this.steps.charge(order);
+			}
 			return this.steps.ship(order);
 		}
 

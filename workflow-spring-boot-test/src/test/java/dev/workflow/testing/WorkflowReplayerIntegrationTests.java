@@ -94,6 +94,13 @@ class WorkflowReplayerIntegrationTests {
 	}
 
 	@Test
+	void whenTheSwapIsBehindPatchedThenTheHistoriesOfTheOldPathReplay() {
+		try (ConfigurableApplicationContext release = release(PatchedRelease.class, false)) {
+			assertThat(WorkflowReplayer.of(release).replay(List.of(first, second))).noneMatch(ReplayResult::diverged);
+		}
+	}
+
+	@Test
 	void whenTheCodeEndsBeforeARecordedEntryThenTheReportSaysItMakesNoCallThere() {
 		try (ConfigurableApplicationContext release = release(ShortRelease.class, false)) {
 			HistoryReplay.Divergence divergence = WorkflowReplayer.of(release)
@@ -196,6 +203,15 @@ class WorkflowReplayerIntegrationTests {
 		@Bean
 		Releases.RenamedPacking packing() {
 			return new Releases.RenamedPacking();
+		}
+
+	}
+
+	static class PatchedRelease extends Steps {
+
+		@Bean
+		Releases.PatchedShipping shipping(Releases.ShippingSteps steps) {
+			return new Releases.PatchedShipping(steps);
 		}
 
 	}
