@@ -111,7 +111,8 @@ public class WorkflowRegistry {
 				Method invocable = AopUtils.selectInvocableMethod(declared, bean.getClass());
 				ReflectionUtils.makeAccessible(invocable);
 				StepDefinition step = new StepDefinition("", stepName, entry.getValue().order(), steps.size(), bean,
-						invocable, declared);
+						invocable, declared, WorkerPools.pool(entry.getValue().pool(),
+								"step '" + stepName + "' (" + describe(userClass, declared) + ")"));
 				StepDefinition clash = steps.putIfAbsent(stepName, step);
 				if (clash != null) {
 					throw new WorkflowDefinitionException("Duplicate step name '" + stepName + "': "
@@ -139,6 +140,35 @@ public class WorkflowRegistry {
 	 */
 	public Map<String, StepDefinition> callableSteps() {
 		return this.steps;
+	}
+
+	/**
+	 * Returns the worker pool that a step of a workflow runs in: a pipeline step's own or its workflow's; for a
+	 * workflow method, the own pool of the step it calls, else the workflow's; the workflow's for the engine's own
+	 * entries (sleeps, event timeouts, children) and for steps this instance does not know.
+	 * @param workflow the workflow
+	 * @param step the step's name
+	 * @return the pool's name, {@link WorkerPools#DEFAULT} for the default pool
+	 */
+	public String pool(WorkflowDefinition workflow, String step) {
+		StepDefinition definition = workflow.orchestrated() ? this.steps.get(step) : workflow.step(step);
+		return (definition != null && !definition.pool().isEmpty()) ? definition.pool() : workflow.pool();
+	}
+
+	/**
+	 * Returns the pools that this instance's workflows and steps run in, by the rules of {@link #pool}.
+	 * @return the pools, {@link WorkerPools#DEFAULT} among them if a workflow or step runs in it
+	 */
+	public Set<String> pools() {
+		Set<String> pools = new TreeSet<>();
+		for (WorkflowDefinition workflow : this.workflows.values()) {
+			if (workflow.orchestrated()) {
+				pools.add(workflow.pool());
+			}
+			workflow.steps().forEach((step) -> pools.add(step.pool()));
+		}
+		this.steps.values().stream().map(StepDefinition::pool).filter((pool) -> !pool.isEmpty()).forEach(pools::add);
+		return pools;
 	}
 
 	/**
@@ -181,6 +211,7 @@ public class WorkflowRegistry {
 					+ userClass.getName() + " does not carry it.");
 		}
 		String name = StringUtils.hasText(workflow.name()) ? workflow.name() : beanName;
+		String pool = WorkerPools.pool(workflow.pool(), "workflow '" + name + "' (" + userClass.getName() + ")");
 		Class<?> contextType = (workflow.context() == void.class || workflow.context() == Void.class) ? null
 				: workflow.context();
 		if (contextType != null) {
@@ -220,7 +251,7 @@ public class WorkflowRegistry {
 			}
 			Method invocable = AopUtils.selectInvocableMethod(entry, bean.getClass());
 			ReflectionUtils.makeAccessible(invocable);
-			return new WorkflowDefinition(name, beanName, userClass, contextType, List.of(), bean, invocable);
+			return new WorkflowDefinition(name, beanName, userClass, contextType, List.of(), bean, invocable, pool);
 		}
 		if (annotated.isEmpty()) {
 			throw new WorkflowDefinitionException("Workflow '" + name + "' (" + userClass.getName()
@@ -258,10 +289,13 @@ public class WorkflowRegistry {
 			Method declared = entry.getKey();
 			Method invocable = AopUtils.selectInvocableMethod(declared, bean.getClass());
 			ReflectionUtils.makeAccessible(invocable);
-			steps.add(new StepDefinition(name, stepName(declared, entry.getValue()), entry.getValue().order(),
-					steps.size(), bean, invocable, declared));
+			String stepName = stepName(declared, entry.getValue());
+			String stepPool = WorkerPools.pool(entry.getValue().pool(), "step '" + stepName + "' of workflow '" + name
+					+ "' (" + describe(userClass, declared) + ")");
+			steps.add(new StepDefinition(name, stepName, entry.getValue().order(), steps.size(), bean, invocable,
+					declared, stepPool.isEmpty() ? pool : stepPool));
 		}
-		return new WorkflowDefinition(name, beanName, userClass, contextType, steps, bean, null);
+		return new WorkflowDefinition(name, beanName, userClass, contextType, steps, bean, null, pool);
 	}
 
 	private static void validateContextType(String workflow, Class<?> userClass, Class<?> contextType,
