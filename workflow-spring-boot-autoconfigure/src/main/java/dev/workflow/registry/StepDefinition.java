@@ -2,6 +2,8 @@ package dev.workflow.registry;
 
 import java.lang.reflect.Method;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A {@code @Step} method of a workflow bean.
  *
@@ -12,15 +14,15 @@ import java.lang.reflect.Method;
  * @param bean the bean to invoke the method on (possibly a Spring proxy)
  * @param method the method to invoke on the bean
  * @param declaredMethod the method as declared on the user's class, where its annotations are
- * @param pool the worker pool the step runs in: for a pipeline step its own or its workflow's ({@code ""} for the
- * default pool); for a step that workflow methods call its own, or {@code ""} to run in the calling workflow's pool
+ * @param pool the worker pool the step runs in ({@code ""} for the default pool): for a pipeline step its own or its
+ * workflow's; for a step that workflow methods call its own, or {@code null} to run in the calling workflow's pool
  * (see {@link WorkflowRegistry#pool(WorkflowDefinition, String)})
  */
 public record StepDefinition(String workflow, String name, int order, int position, Object bean, Method method,
-		Method declaredMethod, String pool) {
+		Method declaredMethod, @Nullable String pool) {
 
 	/**
-	 * Creates a step that names no pool of its own.
+	 * Creates a step that names no pool of its own, to run in its caller's.
 	 * @param workflow the workflow's name
 	 * @param name the step's name
 	 * @param order the declared order
@@ -31,7 +33,7 @@ public record StepDefinition(String workflow, String name, int order, int positi
 	 */
 	public StepDefinition(String workflow, String name, int order, int position, Object bean, Method method,
 			Method declaredMethod) {
-		this(workflow, name, order, position, bean, method, declaredMethod, WorkerPools.DEFAULT);
+		this(workflow, name, order, position, bean, method, declaredMethod, null);
 	}
 
 	/**

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -111,8 +112,9 @@ public class WorkflowRegistry {
 				Method invocable = AopUtils.selectInvocableMethod(declared, bean.getClass());
 				ReflectionUtils.makeAccessible(invocable);
 				StepDefinition step = new StepDefinition("", stepName, entry.getValue().order(), steps.size(), bean,
-						invocable, declared, WorkerPools.pool(entry.getValue().pool(),
-								"step '" + stepName + "' (" + describe(userClass, declared) + ")"));
+						invocable, declared, entry.getValue().pool().isEmpty() ? null
+								: WorkerPools.pool(entry.getValue().pool(),
+										"step '" + stepName + "' (" + describe(userClass, declared) + ")"));
 				StepDefinition clash = steps.putIfAbsent(stepName, step);
 				if (clash != null) {
 					throw new WorkflowDefinitionException("Duplicate step name '" + stepName + "': "
@@ -151,8 +153,12 @@ public class WorkflowRegistry {
 	 * @return the pool's name, {@link WorkerPools#DEFAULT} for the default pool
 	 */
 	public String pool(WorkflowDefinition workflow, String step) {
-		StepDefinition definition = workflow.orchestrated() ? this.steps.get(step) : workflow.step(step);
-		return (definition != null && !definition.pool().isEmpty()) ? definition.pool() : workflow.pool();
+		if (!workflow.orchestrated()) {
+			StepDefinition definition = workflow.step(step);
+			return (definition != null) ? definition.pool() : workflow.pool();
+		}
+		StepDefinition called = this.steps.get(step);
+		return (called != null && called.pool() != null) ? called.pool() : workflow.pool();
 	}
 
 	/**
@@ -167,7 +173,7 @@ public class WorkflowRegistry {
 			}
 			workflow.steps().forEach((step) -> pools.add(step.pool()));
 		}
-		this.steps.values().stream().map(StepDefinition::pool).filter((pool) -> !pool.isEmpty()).forEach(pools::add);
+		this.steps.values().stream().map(StepDefinition::pool).filter(Objects::nonNull).forEach(pools::add);
 		return pools;
 	}
 
@@ -293,7 +299,7 @@ public class WorkflowRegistry {
 			String stepPool = WorkerPools.pool(entry.getValue().pool(), "step '" + stepName + "' of workflow '" + name
 					+ "' (" + describe(userClass, declared) + ")");
 			steps.add(new StepDefinition(name, stepName, entry.getValue().order(), steps.size(), bean, invocable,
-					declared, stepPool.isEmpty() ? pool : stepPool));
+					declared, entry.getValue().pool().isEmpty() ? pool : stepPool));
 		}
 		return new WorkflowDefinition(name, beanName, userClass, contextType, steps, bean, null, pool);
 	}
