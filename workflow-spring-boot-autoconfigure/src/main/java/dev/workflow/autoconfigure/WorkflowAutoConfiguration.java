@@ -316,7 +316,7 @@ public final class WorkflowAutoConfiguration {
 					.map((pool) -> pool.isEmpty() ? WorkerPools.DEFAULT_NAME : pool)
 					.toList() + " from queues " + containers.keySet().stream().map(topology::stepQueue).toList());
 			}
-			return new StepConsumers(containers);
+			return new StepConsumers(containers, engine::beginShutdown);
 		}
 
 	}

@@ -1515,10 +1515,19 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	/**
+	 * Tells the engine that this instance begins to stop (its consumers stop taking messages): from now on a step
+	 * that is interrupted is handed back to the queue, whoever interrupts it, and uses up neither an attempt nor a
+	 * lease lapse.
+	 */
+	public void beginShutdown() {
+		this.stopping = true;
+	}
+
+	/**
 	 * Interrupts the steps still running: this instance stops.
 	 */
 	public void shutdown() {
-		this.stopping = true;
+		beginShutdown();
 		this.running.interruptAll();
 		this.outboxDeletes.stop();
 	}

@@ -21,12 +21,17 @@ public class StepConsumers implements SmartLifecycle, DisposableBean {
 
 	private final Map<String, SimpleMessageListenerContainer> containers;
 
+	private final Runnable stopping;
+
 	/**
 	 * Creates the consumers.
 	 * @param containers the containers by pool ({@code ""} for the default pool), initialized and not started
+	 * @param stopping told when the consumers begin to stop, before any container does: from then on a step that
+	 * is interrupted is interrupted because this instance stops (a container may interrupt the steps it waited for)
 	 */
-	public StepConsumers(Map<String, SimpleMessageListenerContainer> containers) {
+	public StepConsumers(Map<String, SimpleMessageListenerContainer> containers, Runnable stopping) {
 		this.containers = Collections.unmodifiableMap(new LinkedHashMap<>(containers));
+		this.stopping = stopping;
 	}
 
 	/**
@@ -53,6 +58,7 @@ public class StepConsumers implements SmartLifecycle, DisposableBean {
 
 	@Override
 	public void stop() {
+		this.stopping.run();
 		this.containers.values().forEach(SimpleMessageListenerContainer::stop);
 	}
 
@@ -61,6 +67,7 @@ public class StepConsumers implements SmartLifecycle, DisposableBean {
 	 */
 	@Override
 	public void stop(Runnable callback) {
+		this.stopping.run();
 		if (this.containers.isEmpty()) {
 			callback.run();
 			return;
