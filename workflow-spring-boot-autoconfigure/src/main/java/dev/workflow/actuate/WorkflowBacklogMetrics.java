@@ -1,8 +1,10 @@
 package dev.workflow.actuate;
 
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 
+import dev.workflow.registry.WorkerPools;
 import dev.workflow.store.JobStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,7 +18,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * <li>{@code workflow.outbox.backlog}: outbox rows waiting to be published;</li>
  * <li>{@code workflow.due.backlog}: due work waiting to be dispatched (retries, timers and timeouts whose time has
  * come, running steps whose lease has lapsed);</li>
- * <li>{@code workflow.due.oldest.age}: how long the due work that waits longest has waited, in seconds.</li>
+ * <li>{@code workflow.due.oldest.age}: how long the due work that waits longest has waited, in seconds;</li>
+ * <li>{@code workflow.steps.queued}, tagged {@code pool} ({@code default} for the default pool): step executions
+ * queued for a worker of each pool whose queue this instance declares.</li>
  * </ul>
  * A gauge has no value (NaN) while the database cannot be read.
  */
@@ -31,14 +35,29 @@ public class WorkflowBacklogMetrics implements MeterBinder {
 	/** The gauge of the age of the oldest due work. */
 	public static final String DUE_OLDEST_AGE = "workflow.due.oldest.age";
 
+	/** The gauge of queued step executions, tagged with their pool. */
+	public static final String STEPS_QUEUED = "workflow.steps.queued";
+
 	private final WorkflowBacklog backlog;
+
+	private final Set<String> pools;
 
 	/**
 	 * Creates the gauges.
 	 * @param backlog the backlog they read
 	 */
 	public WorkflowBacklogMetrics(WorkflowBacklog backlog) {
+		this(backlog, Set.of());
+	}
+
+	/**
+	 * Creates the gauges, with one of queued steps for each pool.
+	 * @param backlog the backlog they read
+	 * @param pools the pools, {@code ""} for the default pool
+	 */
+	public WorkflowBacklogMetrics(WorkflowBacklog backlog, Set<String> pools) {
 		this.backlog = backlog;
+		this.pools = Set.copyOf(pools);
 	}
 
 	@Override
@@ -59,6 +78,13 @@ public class WorkflowBacklogMetrics implements MeterBinder {
 			})
 			.description("How long the due work that waits longest has waited")
 			.register(registry);
+		for (String pool : this.pools) {
+			Gauge.builder(STEPS_QUEUED, this.backlog, (backlog) -> count(backlog, (read) -> read.queued(pool)))
+				.description("Step executions queued for a worker of the pool")
+				.tag("pool", pool.isEmpty() ? WorkerPools.DEFAULT_NAME : pool)
+				.baseUnit("steps")
+				.register(registry);
+		}
 	}
 
 	private static double count(WorkflowBacklog backlog, ToLongFunction<JobStore.Backlog> value) {

@@ -3,13 +3,20 @@ package dev.workflow.actuate;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 import com.rabbitmq.client.Channel;
+import dev.workflow.registry.WorkerPools;
 import dev.workflow.store.JobStore;
+import dev.workflow.transport.WorkflowTopology;
+import org.jspecify.annotations.Nullable;
 
+import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.core.QueueInformation;
 import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.boot.health.contributor.Health;
@@ -22,6 +29,13 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * runs the background work, say). Details: {@code database}, {@code broker}, {@code outboxBacklog},
  * {@code dueBacklog}, {@code oldestDueAge} and {@code maxDueAge}; {@code reason} says why it is DOWN.
  * <p>
+ * {@code pools} has an entry for each worker pool whose queue this instance declares ({@code default} for the default
+ * pool): its {@code queue}, the messages {@code ready} in it and its {@code consumers} (on all instances, as the broker
+ * counts them), the step executions {@code queued} for it in the database, and whether this instance
+ * {@code serves} it. A pool with queued steps and no consumer has {@code waiting}, and {@code waitingPools} lists
+ * them: their work waits for an instance that serves them. That leaves the status UP, since it is no fault of this
+ * instance: start an instance whose {@code workflow.worker.pools} includes the pool.
+ * <p>
  * The database part comes from the {@link WorkflowBacklog}, read at most once per refresh interval; the broker is asked
  * on every check.
  */
@@ -33,6 +47,12 @@ public class WorkflowHealthIndicator implements HealthIndicator {
 
 	private final Duration maxDueAge;
 
+	private final @Nullable WorkflowTopology topology;
+
+	private final @Nullable AmqpAdmin amqpAdmin;
+
+	private final Set<String> served;
+
 	/**
 	 * Creates the health indicator.
 	 * @param backlog the backlog
@@ -40,6 +60,23 @@ public class WorkflowHealthIndicator implements HealthIndicator {
 	 * @param maxDueAge how long due work may wait before the engine counts as DOWN
 	 */
 	public WorkflowHealthIndicator(WorkflowBacklog backlog, ConnectionFactory connectionFactory, Duration maxDueAge) {
+		this(backlog, connectionFactory, maxDueAge, null, null, Set.of());
+	}
+
+	/**
+	 * Creates the health indicator, with the details of the worker pools.
+	 * @param backlog the backlog
+	 * @param connectionFactory the connection factory the engine's workers use
+	 * @param maxDueAge how long due work may wait before the engine counts as DOWN
+	 * @param topology the topology whose pools to report, or {@code null} for none
+	 * @param amqpAdmin asks the broker about the pools' queues, or {@code null} to leave the broker's figures out
+	 * @param served the pools this instance consumes, {@code ""} for the default pool
+	 */
+	public WorkflowHealthIndicator(WorkflowBacklog backlog, ConnectionFactory connectionFactory, Duration maxDueAge,
+			@Nullable WorkflowTopology topology, @Nullable AmqpAdmin amqpAdmin, Set<String> served) {
+		this.topology = topology;
+		this.amqpAdmin = amqpAdmin;
+		this.served = Set.copyOf(served);
 		if (maxDueAge.isNegative() || maxDueAge.isZero()) {
 			throw new IllegalArgumentException("workflow.health.max-due-age must be positive, not " + maxDueAge);
 		}
@@ -78,11 +115,57 @@ public class WorkflowHealthIndicator implements HealthIndicator {
 			problems.add("the broker at " + this.connectionFactory.getHost() + ":" + this.connectionFactory.getPort()
 					+ " cannot be reached: " + rootCause(ex));
 		}
+		if (this.topology != null) {
+			pools(health, this.topology, backlog);
+		}
 		health.withDetail("maxDueAge", this.maxDueAge.toString());
 		if (!problems.isEmpty()) {
 			health.down().withDetail("reason", String.join("; ", problems));
 		}
 		return health.build();
+	}
+
+	private void pools(Health.Builder health, WorkflowTopology topology, JobStore.@Nullable Backlog backlog) {
+		Map<String, Map<String, Object>> pools = new LinkedHashMap<>();
+		List<String> waiting = new ArrayList<>();
+		for (String pool : topology.allPools()) {
+			String queue = topology.stepQueue(pool);
+			Map<String, Object> details = new LinkedHashMap<>();
+			details.put("queue", queue);
+			details.put("serves", this.served.contains(pool));
+			Long queued = (backlog != null) ? backlog.queued(pool) : null;
+			if (queued != null) {
+				details.put("queued", queued);
+			}
+			Integer consumers = null;
+			if (this.amqpAdmin != null) {
+				try {
+					QueueInformation info = this.amqpAdmin.getQueueInfo(queue);
+					if (info != null) {
+						details.put("ready", info.getMessageCount());
+						consumers = info.getConsumerCount();
+						details.put("consumers", consumers);
+					}
+					else {
+						details.put("broker", "queue not found");
+					}
+				}
+				catch (RuntimeException ex) {
+					details.put("broker", "unreachable: " + rootCause(ex));
+				}
+			}
+			String name = pool.isEmpty() ? WorkerPools.DEFAULT_NAME : pool;
+			if (queued != null && queued > 0 && consumers != null && consumers == 0) {
+				details.put("waiting", queued + " step(s) wait for an instance that serves " + WorkerPools.describe(pool)
+						+ " (workflow.worker.pools)");
+				waiting.add(name);
+			}
+			pools.put(name, details);
+		}
+		health.withDetail("pools", pools);
+		if (!waiting.isEmpty()) {
+			health.withDetail("waitingPools", waiting);
+		}
 	}
 
 	/**

@@ -77,6 +77,15 @@ public @interface Step {
 	Class<? extends Throwable>[] noRetryFor() default {};
 
 	/**
+	 * The worker pool the step runs in: only instances that consume that pool ({@code workflow.worker.pools}) run
+	 * it. Empty (the default) runs a pipeline step in its workflow's {@link Workflow#pool() pool}, and a step that a
+	 * workflow method calls in the pool of the calling workflow. A name has letters, digits, {@code .}, {@code _} and
+	 * {@code -}.
+	 * @return the pool's name
+	 */
+	String pool() default "";
+
+	/**
 	 * The value of {@link #order()} when none is given.
 	 */
 	int UNORDERED = Integer.MIN_VALUE;

@@ -44,4 +44,13 @@ public @interface Workflow {
 	 */
 	Class<?> context() default void.class;
 
+	/**
+	 * The worker pool the workflow's steps run in, unless a step names its own {@link Step#pool() pool}; the
+	 * engine's own entries of its jobs (durable sleeps, event timeouts) run in it too. Only instances that consume
+	 * the pool ({@code workflow.worker.pools}) run them. Empty (the default) is the default pool, whose queue is
+	 * {@code workflow.broker.step-queue}. A name has letters, digits, {@code .}, {@code _} and {@code -}.
+	 * @return the pool's name
+	 */
+	String pool() default "";
+
 }

@@ -4,6 +4,12 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import javax.sql.DataSource;
 
@@ -19,6 +25,8 @@ import dev.workflow.engine.WorkflowJson;
 import dev.workflow.store.JobEntity;
 import dev.workflow.store.JobStore;
 import dev.workflow.store.WorkflowSchemaMigration;
+import dev.workflow.registry.WorkerPools;
+import dev.workflow.transport.StepConsumers;
 import dev.workflow.transport.StepListener;
 import dev.workflow.transport.StepPublisher;
 import dev.workflow.transport.TopologyInitializer;
@@ -112,10 +120,13 @@ public final class WorkflowAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		WorkflowTopology workflowTopology(WorkflowProperties properties) {
+		WorkflowTopology workflowTopology(WorkflowProperties properties, ListableBeanFactory beanFactory) {
 			WorkflowProperties.Broker broker = properties.getBroker();
+			Set<String> pools = new TreeSet<>(WorkerPools.scan(beanFactory));
+			pools.addAll(configuredPools(properties));
+			properties.getPools().keySet().forEach((pool) -> WorkerPools.fromProperty(pool, "workflow.pools"));
 			return new WorkflowTopology(broker.getExchange(), broker.getStepQueue(), broker.getStepRoutingKey(),
-					broker.getParkingQueue());
+					broker.getParkingQueue(), pools, broker.getQueueType());
 		}
 
 		@Bean
@@ -266,24 +277,59 @@ public final class WorkflowAutoConfiguration {
 		 * its context travels in the step message.
 		 */
 		@Bean
-		@ConditionalOnMissingBean(name = "workflowStepListenerContainer")
-		SimpleMessageListenerContainer workflowStepListenerContainer(ConnectionFactory connectionFactory,
-				WorkflowEngine engine, StepPublisher publisher, WorkflowTopology topology,
-				WorkflowProperties properties, Environment environment) {
+		@ConditionalOnMissingBean(name = "workflowStepConsumers")
+		StepConsumers workflowStepConsumers(ConnectionFactory connectionFactory, WorkflowEngine engine,
+				StepPublisher publisher, WorkflowTopology topology, WorkflowProperties properties,
+				Environment environment, ApplicationContext applicationContext, ListableBeanFactory beanFactory) {
 			WorkflowProperties.Worker worker = properties.getWorker();
-			SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
-			container.setQueueNames(topology.stepQueue());
-			container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
-			container.setConcurrentConsumers(worker.getConcurrency());
-			container.setPrefetchCount(worker.getPrefetch());
-			container.setShutdownTimeout(worker.getShutdownTimeout().toMillis());
-			container.setObservationEnabled(environment
-				.getProperty("spring.rabbitmq.listener.simple.observation-enabled", Boolean.class, false));
-			container.setMessageListener(new StepListener(engine, publisher,
-					topology.parkingQueue(), worker.getErrorBackoff()));
-			return container;
+			Set<String> served = configuredPools(properties);
+			if (served.isEmpty()) {
+				served = WorkerPools.scan(beanFactory);
+			}
+			Map<String, WorkflowProperties.Pool> settings = new HashMap<>();
+			properties.getPools()
+				.forEach((name, pool) -> settings.put(WorkerPools.fromProperty(name, "workflow.pools"), pool));
+			Map<String, SimpleMessageListenerContainer> containers = new LinkedHashMap<>();
+			for (String pool : served) {
+				WorkflowProperties.Pool own = settings.get(pool);
+				Integer concurrency = (own != null) ? own.getConcurrency() : null;
+				Integer prefetch = (own != null) ? own.getPrefetch() : null;
+				SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
+				container.setQueueNames(topology.stepQueue(pool));
+				container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
+				container.setConcurrentConsumers((concurrency != null) ? concurrency : worker.getConcurrency());
+				container.setPrefetchCount((prefetch != null) ? prefetch : worker.getPrefetch());
+				container.setShutdownTimeout(worker.getShutdownTimeout().toMillis());
+				container.setObservationEnabled(environment
+					.getProperty("spring.rabbitmq.listener.simple.observation-enabled", Boolean.class, false));
+				container.setMessageListener(
+						new StepListener(engine, publisher, topology.parkingQueue(), worker.getErrorBackoff()));
+				container.setBeanName("workflowStepConsumers["
+						+ (pool.isEmpty() ? WorkerPools.DEFAULT_NAME : pool) + "]");
+				container.setApplicationContext(applicationContext);
+				container.setApplicationEventPublisher(applicationContext);
+				container.afterPropertiesSet();
+				containers.put(pool, container);
+			}
+			if (logger.isInfoEnabled()) {
+				logger.info("Serving worker pools " + containers.keySet().stream()
+					.map((pool) -> pool.isEmpty() ? WorkerPools.DEFAULT_NAME : pool)
+					.toList() + " from queues " + containers.keySet().stream().map(topology::stepQueue).toList());
+			}
+			return new StepConsumers(containers, engine::beginShutdown);
 		}
 
+	}
+
+	/**
+	 * Returns the pools {@code workflow.worker.pools} names, validated.
+	 */
+	private static Set<String> configuredPools(WorkflowProperties properties) {
+		Set<String> pools = new LinkedHashSet<>();
+		for (String pool : properties.getWorker().getPools()) {
+			pools.add(WorkerPools.fromProperty(pool, "workflow.worker.pools"));
+		}
+		return pools;
 	}
 
 	private static RabbitTemplate workflowRabbitTemplate(ConnectionFactory connectionFactory) {

@@ -1,9 +1,15 @@
 package dev.workflow.autoconfigure;
 
+import java.util.Set;
+
 import dev.workflow.actuate.WorkflowBacklog;
 import dev.workflow.actuate.WorkflowHealthIndicator;
+import dev.workflow.transport.StepConsumers;
+import dev.workflow.transport.WorkflowTopology;
 
+import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -26,8 +32,12 @@ public final class WorkflowHealthContributorAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "workflowHealthIndicator")
 	WorkflowHealthIndicator workflowHealthIndicator(WorkflowBacklog backlog, ConnectionFactory connectionFactory,
-			WorkflowProperties properties) {
-		return new WorkflowHealthIndicator(backlog, connectionFactory, properties.getHealth().getMaxDueAge());
+			WorkflowProperties properties, ObjectProvider<WorkflowTopology> topology,
+			ObjectProvider<AmqpAdmin> amqpAdmin, ObjectProvider<StepConsumers> consumers) {
+		StepConsumers served = consumers.getIfUnique();
+		return new WorkflowHealthIndicator(backlog, connectionFactory, properties.getHealth().getMaxDueAge(),
+				topology.getIfUnique(), amqpAdmin.getIfUnique(),
+				(served != null) ? served.containers().keySet() : Set.of());
 	}
 
 }

@@ -1,12 +1,15 @@
 package dev.workflow.autoconfigure;
 
 import java.time.Clock;
+import java.util.Set;
 
 import dev.workflow.actuate.WorkflowBacklog;
 import dev.workflow.actuate.WorkflowBacklogMetrics;
 import dev.workflow.engine.WorkflowEngine;
 import dev.workflow.store.JobStore;
+import dev.workflow.transport.WorkflowTopology;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -35,8 +38,10 @@ public final class WorkflowObservabilityAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		WorkflowBacklogMetrics workflowBacklogMetrics(WorkflowBacklog backlog) {
-			return new WorkflowBacklogMetrics(backlog);
+		WorkflowBacklogMetrics workflowBacklogMetrics(WorkflowBacklog backlog,
+				ObjectProvider<WorkflowTopology> topology) {
+			WorkflowTopology pools = topology.getIfUnique();
+			return new WorkflowBacklogMetrics(backlog, (pools != null) ? pools.allPools() : Set.of(""));
 		}
 
 	}

@@ -2,7 +2,11 @@ package dev.workflow.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+
+import dev.workflow.transport.QueueType;
 
 import org.jspecify.annotations.Nullable;
 
@@ -50,6 +54,12 @@ public class WorkflowProperties {
 	private final Health health = new Health();
 
 	private final Backlog backlog = new Backlog();
+
+	/**
+	 * Settings of worker pools, by pool name ("default" for the default pool). A pool with none takes
+	 * workflow.worker.concurrency and workflow.worker.prefetch.
+	 */
+	private final Map<String, Pool> pools = new LinkedHashMap<>();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -109,6 +119,10 @@ public class WorkflowProperties {
 
 	public Backlog getBacklog() {
 		return this.backlog;
+	}
+
+	public Map<String, Pool> getPools() {
+		return this.pools;
 	}
 
 	/**
@@ -186,6 +200,15 @@ public class WorkflowProperties {
 		 */
 		private int maxRefusals = 5;
 
+		/**
+		 * Type of every queue the engine declares (those of the worker pools and the parking queue): classic, or
+		 * quorum for queues replicated over a RabbitMQ cluster (RabbitMQ 3.10 or later). The type of an existing
+		 * queue cannot change: a queue that exists with the other type fails the start. RabbitMQ 4 drops a message
+		 * from a quorum queue after 20 redeliveries by default; its step is dispatched again from the database after
+		 * workflow.worker.claim-timeout.
+		 */
+		private QueueType queueType = QueueType.CLASSIC;
+
 		public String getExchange() {
 			return this.exchange;
 		}
@@ -232,6 +255,14 @@ public class WorkflowProperties {
 
 		public void setMaxRefusals(int maxRefusals) {
 			this.maxRefusals = maxRefusals;
+		}
+
+		public QueueType getQueueType() {
+			return this.queueType;
+		}
+
+		public void setQueueType(QueueType queueType) {
+			this.queueType = queueType;
 		}
 
 	}
@@ -304,6 +335,15 @@ public class WorkflowProperties {
 		 * replays, so that a replay reads only what is new. 0 turns the cache off.
 		 */
 		private int historyCacheJobs = 1000;
+
+		/**
+		 * Worker pools this instance runs the steps of, one consumer group each ("default" names the default pool).
+		 * Empty (the default) serves the pools that this instance's workflows and steps run in; an instance without
+		 * workflows whose steps name no pool serves the default pool. The queues of all of them, and of every pool
+		 * a workflow or step of this instance names, are declared, so that work waits for an instance that serves
+		 * its pool.
+		 */
+		private List<String> pools = new ArrayList<>();
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -387,6 +427,14 @@ public class WorkflowProperties {
 
 		public void setHistoryCacheJobs(int historyCacheJobs) {
 			this.historyCacheJobs = historyCacheJobs;
+		}
+
+		public List<String> getPools() {
+			return this.pools;
+		}
+
+		public void setPools(List<String> pools) {
+			this.pools = pools;
 		}
 
 		public void setErrorBackoff(Duration errorBackoff) {
@@ -771,6 +819,41 @@ public class WorkflowProperties {
 
 		public void setRefreshInterval(Duration refreshInterval) {
 			this.refreshInterval = refreshInterval;
+		}
+
+	}
+
+	/**
+	 * Settings of one worker pool's consumers on this instance.
+	 */
+	public static class Pool {
+
+		/**
+		 * Number of the pool's steps this instance runs at the same time (one consumer each). Defaults to
+		 * workflow.worker.concurrency.
+		 */
+		private @Nullable Integer concurrency;
+
+		/**
+		 * Number of unacknowledged step messages of the pool the broker sends each consumer ahead. Defaults to
+		 * workflow.worker.prefetch.
+		 */
+		private @Nullable Integer prefetch;
+
+		public @Nullable Integer getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(@Nullable Integer concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public @Nullable Integer getPrefetch() {
+			return this.prefetch;
+		}
+
+		public void setPrefetch(@Nullable Integer prefetch) {
+			this.prefetch = prefetch;
 		}
 
 	}

@@ -35,6 +35,7 @@ import dev.workflow.api.WorkflowException;
 import dev.workflow.api.WorkflowSerializationException;
 import dev.workflow.observation.StepObservationContext;
 import dev.workflow.registry.StepDefinition;
+import dev.workflow.registry.WorkerPools;
 import dev.workflow.registry.WorkflowDefinition;
 import dev.workflow.registry.WorkflowRegistry;
 import dev.workflow.store.EventEntity;
@@ -215,6 +216,7 @@ public class WorkflowEngine implements StepMessageHandler {
 			callable.put(timer, StepInvoker.bindCallable(Timer.definition(timer), this.json, this.resolvers,
 					this.settings));
 		}
+		WorkerPools.checkDeclared(discovered, this.topology.allPools());
 		this.invokers = Map.copyOf(bound);
 		this.callableInvokers = Map.copyOf(callable);
 		this.registry = discovered;
@@ -354,6 +356,7 @@ public class WorkflowEngine implements StepMessageHandler {
 		for (Decision.Dispatch dispatch : decision.dispatches()) {
 			StepExecutionEntity execution = new StepExecutionEntity(UUID.randomUUID(), jobId, steps.size(),
 					dispatch.step(), 1, this.json.write(dispatch.input()), now, null);
+			execution.setPool(registry().pool(workflow, dispatch.step()));
 			execution.setLeaseExpiresAt(claimDeadline(now));
 			steps.add(execution);
 			rows.add(outboxRow(job, contexts, execution, dispatch.input(), now));
@@ -717,11 +720,12 @@ public class WorkflowEngine implements StepMessageHandler {
 		UUID nextId = UUID.randomUUID();
 		StepMessage nextMessage = new StepMessage(message.jobId(), nextId, message.workflow(), next.step(), 1,
 				next.input(), message.stepContext(), message.userContext(), message.trace());
-		OutboxEntity row = new OutboxEntity(UUID.randomUUID(), this.topology.exchange(), this.topology.stepRoutingKey(),
-				this.json.encode(nextMessage), now);
+		String nextPool = pool(message.workflow(), next.step());
+		OutboxEntity row = new OutboxEntity(UUID.randomUUID(), this.topology.exchange(),
+				this.topology.stepRoutingKey(nextPool), this.json.encode(nextMessage), now);
 		JobStore.Completion completion = this.store.completeAndQueue(message.stepExecutionId(), message.attempt(),
 				epoch, this.json.write(result.value()), now, message.jobId(), percentComplete, nextId, next.step(),
-				this.json.write(next.input()), claimDeadline(now), row);
+				this.json.write(next.input()), nextPool, claimDeadline(now), row);
 		if (completion == JobStore.Completion.NOT_RUNNING) {
 			lostClaim(message, epoch);
 		}
@@ -783,6 +787,7 @@ public class WorkflowEngine implements StepMessageHandler {
 			for (Decision.Dispatch dispatch : decision.dispatches()) {
 				StepExecutionEntity execution = new StepExecutionEntity(UUID.randomUUID(), message.jobId(),
 						history.size() + steps.size(), dispatch.step(), 1, this.json.write(dispatch.input()), now);
+				execution.setPool(registry().pool(workflow, dispatch.step()));
 				execution.setLeaseExpiresAt(claimDeadline(now));
 				steps.add(execution);
 				rows.add(outboxRow(workflow.name(), contexts, execution, dispatch.input(), now, false));
@@ -976,6 +981,7 @@ public class WorkflowEngine implements StepMessageHandler {
 		}
 		StepExecutionEntity retry = new StepExecutionEntity(UUID.randomUUID(), job.getId(), execution.getSequence(),
 				execution.getStepName(), execution.getAttempt() + 1, execution.getInput(), now, now.plus(delay));
+		retry.setPool(execution.getPool());
 		this.store.persist(retry);
 		logger.info("Step '" + execution.getStepName() + "' of job " + job.getId() + " failed on attempt "
 				+ execution.getAttempt() + " (" + error.type() + ": " + error.message() + "); attempt "
@@ -1027,6 +1033,7 @@ public class WorkflowEngine implements StepMessageHandler {
 			Instant dueAt = (dispatch.delay() != null) ? now.plus(dispatch.delay()) : null;
 			StepExecutionEntity execution = new StepExecutionEntity(UUID.randomUUID(), job.getId(), next++,
 					dispatch.step(), 1, this.json.write(dispatch.input()), now, dueAt);
+			execution.setPool(registry().pool(workflow, dispatch.step()));
 			if (dispatch.recorded()) {
 				execution.recordCompleted(this.json.write(dispatch.output()), now);
 			}
@@ -1114,7 +1121,8 @@ public class WorkflowEngine implements StepMessageHandler {
 		StepMessage message = new StepMessage(execution.getJobId(), execution.getId(), workflow,
 				execution.getStepName(), execution.getAttempt(), input, contexts.stepContext(), contexts.userContext(),
 				contexts.trace());
-		return new OutboxEntity(UUID.randomUUID(), this.topology.exchange(), this.topology.stepRoutingKey(),
+		return new OutboxEntity(UUID.randomUUID(), this.topology.exchange(),
+				this.topology.stepRoutingKey(execution.getPool()),
 				admitted ? this.json.encodeAdmitted(message) : this.json.encode(message), now);
 	}
 
@@ -1272,6 +1280,7 @@ public class WorkflowEngine implements StepMessageHandler {
 			for (StepExecutionEntity entry : again) {
 				StepExecutionEntity attempt = new StepExecutionEntity(UUID.randomUUID(), jobId, entry.getSequence(),
 						entry.getStepName(), entry.getAttempt() + 1, entry.getInput(), now);
+				attempt.setPool(entry.getPool());
 				attempt.setLeaseExpiresAt(claimDeadline(now));
 				this.store.persist(attempt);
 				outbound.add(outbox(job, contexts, attempt, this.json.parse(attempt.getInput()), now));
@@ -1371,6 +1380,15 @@ public class WorkflowEngine implements StepMessageHandler {
 		return (workflow == null) ? null
 				: workflow.orchestrated() ? this.callableInvokers.get(step)
 						: this.invokers.get(workflow.name()).get(step);
+	}
+
+	/**
+	 * Returns the worker pool a step of a workflow runs in, {@code null} for the default pool.
+	 */
+	private @Nullable String pool(String workflow, String step) {
+		WorkflowDefinition definition = registry().find(workflow);
+		String pool = (definition != null) ? registry().pool(definition, step) : WorkerPools.DEFAULT;
+		return pool.isEmpty() ? null : pool;
 	}
 
 	/**
@@ -1496,10 +1514,19 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	/**
+	 * Tells the engine that this instance begins to stop (its consumers stop taking messages): from now on a step
+	 * that is interrupted is handed back to the queue, whoever interrupts it, and uses up neither an attempt nor a
+	 * lease lapse.
+	 */
+	public void beginShutdown() {
+		this.stopping = true;
+	}
+
+	/**
 	 * Interrupts the steps still running: this instance stops.
 	 */
 	public void shutdown() {
-		this.stopping = true;
+		beginShutdown();
 		this.running.interruptAll();
 		this.outboxDeletes.stop();
 	}

@@ -2,6 +2,8 @@ package dev.workflow.registry;
 
 import java.lang.reflect.Method;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A {@code @Step} method of a workflow bean.
  *
@@ -12,9 +14,27 @@ import java.lang.reflect.Method;
  * @param bean the bean to invoke the method on (possibly a Spring proxy)
  * @param method the method to invoke on the bean
  * @param declaredMethod the method as declared on the user's class, where its annotations are
+ * @param pool the worker pool the step runs in ({@code ""} for the default pool): for a pipeline step its own or its
+ * workflow's; for a step that workflow methods call its own, or {@code null} to run in the calling workflow's pool
+ * (see {@link WorkflowRegistry#pool(WorkflowDefinition, String)})
  */
 public record StepDefinition(String workflow, String name, int order, int position, Object bean, Method method,
-		Method declaredMethod) {
+		Method declaredMethod, @Nullable String pool) {
+
+	/**
+	 * Creates a step that names no pool of its own, to run in its caller's.
+	 * @param workflow the workflow's name
+	 * @param name the step's name
+	 * @param order the declared order
+	 * @param position the position in the pipeline
+	 * @param bean the bean to invoke the method on
+	 * @param method the method to invoke on the bean
+	 * @param declaredMethod the method as declared on the user's class
+	 */
+	public StepDefinition(String workflow, String name, int order, int position, Object bean, Method method,
+			Method declaredMethod) {
+		this(workflow, name, order, position, bean, method, declaredMethod, null);
+	}
 
 	/**
 	 * Describes the method for messages: {@code OrderWorkflow#validate}.

@@ -29,9 +29,12 @@ public final class WorkflowDefinition {
 
 	private final @Nullable Method workflowMethod;
 
+	private final String pool;
+
 	WorkflowDefinition(String name, String beanName, Class<?> beanClass, @Nullable Class<?> contextType,
-			List<StepDefinition> steps, @Nullable Object bean, @Nullable Method workflowMethod) {
+			List<StepDefinition> steps, @Nullable Object bean, @Nullable Method workflowMethod, String pool) {
 		this.name = name;
+		this.pool = pool;
 		this.beanName = beanName;
 		this.beanClass = beanClass;
 		this.contextType = contextType;
@@ -59,6 +62,15 @@ public final class WorkflowDefinition {
 	 */
 	public @Nullable Class<?> contextType() {
 		return this.contextType;
+	}
+
+	/**
+	 * Returns the worker pool of the workflow: that of its steps unless they name their own, and of the engine's own
+	 * entries of its jobs.
+	 * @return the pool's name, {@code ""} for the default pool
+	 */
+	public String pool() {
+		return this.pool;
 	}
 
 	/**

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -111,7 +112,9 @@ public class WorkflowRegistry {
 				Method invocable = AopUtils.selectInvocableMethod(declared, bean.getClass());
 				ReflectionUtils.makeAccessible(invocable);
 				StepDefinition step = new StepDefinition("", stepName, entry.getValue().order(), steps.size(), bean,
-						invocable, declared);
+						invocable, declared, entry.getValue().pool().isEmpty() ? null
+								: WorkerPools.pool(entry.getValue().pool(),
+										"step '" + stepName + "' (" + describe(userClass, declared) + ")"));
 				StepDefinition clash = steps.putIfAbsent(stepName, step);
 				if (clash != null) {
 					throw new WorkflowDefinitionException("Duplicate step name '" + stepName + "': "
@@ -139,6 +142,39 @@ public class WorkflowRegistry {
 	 */
 	public Map<String, StepDefinition> callableSteps() {
 		return this.steps;
+	}
+
+	/**
+	 * Returns the worker pool that a step of a workflow runs in: a pipeline step's own or its workflow's; for a
+	 * workflow method, the own pool of the step it calls, else the workflow's; the workflow's for the engine's own
+	 * entries (sleeps, event timeouts, children) and for steps this instance does not know.
+	 * @param workflow the workflow
+	 * @param step the step's name
+	 * @return the pool's name, {@link WorkerPools#DEFAULT} for the default pool
+	 */
+	public String pool(WorkflowDefinition workflow, String step) {
+		if (!workflow.orchestrated()) {
+			StepDefinition definition = workflow.step(step);
+			return (definition != null) ? definition.pool() : workflow.pool();
+		}
+		StepDefinition called = this.steps.get(step);
+		return (called != null && called.pool() != null) ? called.pool() : workflow.pool();
+	}
+
+	/**
+	 * Returns the pools that this instance's workflows and steps run in, by the rules of {@link #pool}.
+	 * @return the pools, {@link WorkerPools#DEFAULT} among them if a workflow or step runs in it
+	 */
+	public Set<String> pools() {
+		Set<String> pools = new TreeSet<>();
+		for (WorkflowDefinition workflow : this.workflows.values()) {
+			if (workflow.orchestrated()) {
+				pools.add(workflow.pool());
+			}
+			workflow.steps().forEach((step) -> pools.add(step.pool()));
+		}
+		this.steps.values().stream().map(StepDefinition::pool).filter(Objects::nonNull).forEach(pools::add);
+		return pools;
 	}
 
 	/**
@@ -181,6 +217,7 @@ public class WorkflowRegistry {
 					+ userClass.getName() + " does not carry it.");
 		}
 		String name = StringUtils.hasText(workflow.name()) ? workflow.name() : beanName;
+		String pool = WorkerPools.pool(workflow.pool(), "workflow '" + name + "' (" + userClass.getName() + ")");
 		Class<?> contextType = (workflow.context() == void.class || workflow.context() == Void.class) ? null
 				: workflow.context();
 		if (contextType != null) {
@@ -220,7 +257,7 @@ public class WorkflowRegistry {
 			}
 			Method invocable = AopUtils.selectInvocableMethod(entry, bean.getClass());
 			ReflectionUtils.makeAccessible(invocable);
-			return new WorkflowDefinition(name, beanName, userClass, contextType, List.of(), bean, invocable);
+			return new WorkflowDefinition(name, beanName, userClass, contextType, List.of(), bean, invocable, pool);
 		}
 		if (annotated.isEmpty()) {
 			throw new WorkflowDefinitionException("Workflow '" + name + "' (" + userClass.getName()
@@ -258,10 +295,13 @@ public class WorkflowRegistry {
 			Method declared = entry.getKey();
 			Method invocable = AopUtils.selectInvocableMethod(declared, bean.getClass());
 			ReflectionUtils.makeAccessible(invocable);
-			steps.add(new StepDefinition(name, stepName(declared, entry.getValue()), entry.getValue().order(),
-					steps.size(), bean, invocable, declared));
+			String stepName = stepName(declared, entry.getValue());
+			String stepPool = WorkerPools.pool(entry.getValue().pool(), "step '" + stepName + "' of workflow '" + name
+					+ "' (" + describe(userClass, declared) + ")");
+			steps.add(new StepDefinition(name, stepName, entry.getValue().order(), steps.size(), bean, invocable,
+					declared, entry.getValue().pool().isEmpty() ? pool : stepPool));
 		}
-		return new WorkflowDefinition(name, beanName, userClass, contextType, steps, bean, null);
+		return new WorkflowDefinition(name, beanName, userClass, contextType, steps, bean, null, pool);
 	}
 
 	private static void validateContextType(String workflow, Class<?> userClass, Class<?> contextType,

@@ -5,6 +5,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -22,6 +23,7 @@ import org.hibernate.jpa.HibernateHints;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.transaction.support.TransactionCallback;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -65,8 +67,8 @@ public class JobStore {
 	/** Inserts a step execution; parameters: those of {@link #stepValues}. */
 	private static final String INSERT_STEP = """
 			insert into wf_step_execution (id, job_id, sequence, step_name, attempt, status, input, created_at,
-			  lease_expires_at, version)
-			values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, 0)""";
+			  lease_expires_at, pool, version)
+			values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, 0)""";
 
 	/** Inserts an outbox row; parameters: those of {@link #outboxValues}. */
 	private static final String INSERT_OUTBOX = """
@@ -559,13 +561,14 @@ public class JobStore {
 	 * @param nextId the id of the next step execution
 	 * @param nextStep the next step's name
 	 * @param nextInput the next step's input as JSON
+	 * @param nextPool the next step's worker pool, {@code null} for the default pool
 	 * @param nextDeadline when the next step execution counts as lost unless a worker has claimed it
 	 * @param outbox the message that dispatches the next step
 	 * @return what was found
 	 */
 	public Completion completeAndQueue(UUID execution, int attempt, int epoch, @Nullable String output, Instant now,
 			UUID jobId, int percentComplete, UUID nextId, String nextStep, @Nullable String nextInput,
-			Instant nextDeadline, OutboxEntity outbox) {
+			@Nullable String nextPool, Instant nextDeadline, OutboxEntity outbox) {
 		return this.jdbcTransactions.execute((status) -> {
 			Completion completion = this.jdbc.queryForObject("with done as (" + COMPLETE_RUNNING + "), " + """
 					job as (
@@ -576,8 +579,8 @@ public class JobStore {
 					  returning id),
 					next as (
 					  insert into wf_step_execution (id, job_id, sequence, step_name, attempt, status, input,
-					    created_at, lease_expires_at, version)
-					  select ?, job.id, done.sequence + 1, ?, 1, 'QUEUED', ?::jsonb, ?, ?, 0 from job, done
+					    created_at, lease_expires_at, pool, version)
+					  select ?, job.id, done.sequence + 1, ?, 1, 'QUEUED', ?::jsonb, ?, ?, ?, 0 from job, done
 					  returning id),
 					message as (
 					  insert into wf_outbox (id, exchange, routing_key, payload, created_at)
@@ -586,7 +589,7 @@ public class JobStore {
 					(rows, row) -> (rows.getInt(1) == 0) ? Completion.NOT_RUNNING
 							: (rows.getInt(2) == 0) ? Completion.JOB_ENDED : Completion.DONE,
 					output, time(now), execution, attempt, epoch, percentComplete, nextStep, jobId, nextId, nextStep,
-					nextInput, time(now), time(nextDeadline), outbox.getId(), outbox.getExchange(), outbox.getRoutingKey(),
+					nextInput, time(now), time(nextDeadline), nextPool, outbox.getId(), outbox.getExchange(), outbox.getRoutingKey(),
 					outbox.getPayload(), time(now));
 			if (completion == Completion.JOB_ENDED) {
 				cancel(execution);
@@ -724,17 +727,42 @@ public class JobStore {
 	 * @param dueSteps step executions whose time has come and that wait to be dispatched: retries, timers and
 	 * timeouts due, running steps whose lease has lapsed and queued ones no worker claimed in time
 	 * @param oldestDue since when the one that waits longest is due, or {@code null} if none is
+	 * @param queuedByPool step executions queued for a worker, by worker pool ({@code ""} for the default pool);
+	 * pools with none are left out
 	 */
-	public record Backlog(long outboxRows, long dueSteps, @Nullable Instant oldestDue) {
+	public record Backlog(long outboxRows, long dueSteps, @Nullable Instant oldestDue, Map<String, Long> queuedByPool) {
+
+		/**
+		 * Creates a backlog.
+		 */
+		public Backlog {
+			queuedByPool = Map.copyOf(queuedByPool);
+		}
+
+		/**
+		 * Returns how many step executions of a pool are queued for a worker.
+		 * @param pool the pool, {@code ""} for the default pool
+		 * @return the count
+		 */
+		public long queued(String pool) {
+			return this.queuedByPool.getOrDefault(pool, 0L);
+		}
+
 	}
 
 	/**
-	 * Reads what waits for the background work, in one statement on the partial indexes of due and leased steps.
+	 * Reads what waits for the background work, in one statement on the partial indexes of due and leased steps, and
+	 * the queued step executions of each pool, in another on the partial index of queued and running ones.
 	 * @param now the current time, as the background work sees it
 	 * @return the backlog
 	 */
 	public Backlog backlog(Instant now) {
 		OffsetDateTime time = time(now);
+		Map<String, Long> queued = new HashMap<>();
+		this.jdbc.query("""
+				select coalesce(pool, ''), count(*) from wf_step_execution where status = 'QUEUED'
+				group by coalesce(pool, '')""", (RowCallbackHandler) (rows) -> queued.put(rows.getString(1),
+				rows.getLong(2)));
 		return this.jdbc.queryForObject("""
 				with due as (select due_at as since from wf_step_execution where status = 'SCHEDULED' and due_at <= ?),
 				lapsed as (
@@ -743,7 +771,7 @@ public class JobStore {
 				select (select count(*) from wf_outbox), (select count(*) from due) + (select count(*) from lapsed),
 				  least((select min(since) from due), (select min(since) from lapsed))""",
 				(rows, row) -> new Backlog(rows.getLong(1), rows.getLong(2),
-						instant(rows.getObject(3, OffsetDateTime.class))),
+						instant(rows.getObject(3, OffsetDateTime.class)), queued),
 				time, time);
 	}
 
@@ -869,7 +897,7 @@ public class JobStore {
 	private static Object[] stepValues(StepExecutionEntity step) {
 		return new Object[] { step.getId(), step.getJobId(), step.getSequence(), step.getStepName(), step.getAttempt(),
 				step.getStatus().name(), step.getInput(), time(step.getCreatedAt()),
-				(step.getLeaseExpiresAt() != null) ? time(step.getLeaseExpiresAt()) : null };
+				(step.getLeaseExpiresAt() != null) ? time(step.getLeaseExpiresAt()) : null, step.getPool() };
 	}
 
 	private static Object[] outboxValues(OutboxEntity row) {

@@ -86,6 +86,9 @@ public class StepExecutionEntity {
 	@Column(name = "lease_lapses", nullable = false)
 	private int leaseLapses;
 
+	@Column(updatable = false)
+	private @Nullable String pool;
+
 	@Transient
 	private transient @Nullable JsonNode inputTree;
 
@@ -120,6 +123,22 @@ public class StepExecutionEntity {
 		this.dueAt = dueAt;
 		this.input = input;
 		this.createdAt = createdAt;
+	}
+
+	/**
+	 * Returns the worker pool the step execution runs in, whose queue its messages are routed to.
+	 * @return the pool's name, or {@code null} for the default pool
+	 */
+	public @Nullable String getPool() {
+		return this.pool;
+	}
+
+	/**
+	 * Sets the worker pool, before the step execution is first stored.
+	 * @param pool the pool's name, {@code null} or empty for the default pool
+	 */
+	public void setPool(@Nullable String pool) {
+		this.pool = (pool == null || pool.isEmpty()) ? null : pool;
 	}
 
 	public UUID getId() {

@@ -19,6 +19,8 @@ import dev.workflow.engine.Retention;
 import dev.workflow.engine.WorkflowEngine;
 import dev.workflow.engine.WorkflowJson;
 import dev.workflow.test.TestServers;
+import dev.workflow.transport.QueueType;
+import dev.workflow.transport.StepConsumers;
 import dev.workflow.transport.WorkflowTopology;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
@@ -45,8 +47,13 @@ class WorkflowAutoConfigurationTests {
 		this.runner.run((context) -> {
 			assertThat(context).hasSingleBean(WorkflowClient.class);
 			assertThat(context).hasSingleBean(WorkflowEngine.class);
-			assertThat(context).hasBean("workflowStepListenerContainer");
-			assertThat(context.getBean(SimpleMessageListenerContainer.class).isRunning()).isTrue();
+			assertThat(context).hasSingleBean(StepConsumers.class);
+			StepConsumers consumers = context.getBean(StepConsumers.class);
+			assertThat(consumers.isRunning()).isTrue();
+			assertThat(consumers.containers()).as("an instance without workflows serves the default pool")
+				.containsOnlyKeys("");
+			assertThat(consumers.container("").isRunning()).isTrue();
+			assertThat(consumers.container("").getQueueNames()).containsExactly("wf-test-autoconfig.steps");
 		});
 	}
 
@@ -55,7 +62,8 @@ class WorkflowAutoConfigurationTests {
 		TestServers.runner("defaults")
 			.withPropertyValues("workflow.broker.exchange=workflow", "workflow.broker.step-queue=workflow.steps",
 					"workflow.broker.parking-queue=workflow.steps.parked")
-			.run((context) -> assertThat(context.getBean(WorkflowTopology.class))
+			.run((context) -> assertThat(context.getBean(WorkflowTopology.class)).usingRecursiveComparison()
+				.ignoringFields("queueType")
 				.isEqualTo(new WorkflowTopology("workflow", "workflow.steps", "workflow.step", "workflow.steps.parked")));
 	}
 
@@ -64,7 +72,8 @@ class WorkflowAutoConfigurationTests {
 		this.runner
 			.withPropertyValues("workflow.broker.exchange=orders", "workflow.broker.step-queue=orders.steps",
 					"workflow.broker.step-routing-key=orders.step", "workflow.broker.parking-queue=orders.parked")
-			.run((context) -> assertThat(context.getBean(WorkflowTopology.class))
+			.run((context) -> assertThat(context.getBean(WorkflowTopology.class)).usingRecursiveComparison()
+				.ignoringFields("queueType")
 				.isEqualTo(new WorkflowTopology("orders", "orders.steps", "orders.step", "orders.parked")));
 	}
 
@@ -72,7 +81,7 @@ class WorkflowAutoConfigurationTests {
 	void whenTheWorkerIsSwitchedOffThenNoStepsAreConsumedButJobsCanBeStarted() {
 		this.runner.withPropertyValues("workflow.worker.enabled=false").run((context) -> {
 			assertThat(context).hasSingleBean(WorkflowClient.class);
-			assertThat(context).doesNotHaveBean("workflowStepListenerContainer");
+			assertThat(context).doesNotHaveBean(StepConsumers.class);
 			assertThat(context).doesNotHaveBean(SimpleMessageListenerContainer.class);
 		});
 	}
@@ -154,6 +163,11 @@ class WorkflowAutoConfigurationTests {
 		assertThat(properties.getBroker().getParkingQueue()).isEqualTo("workflow.steps.parked");
 		assertThat(properties.getBroker().getConfirmTimeout()).isEqualTo(Duration.ofSeconds(10));
 		assertThat(properties.getBroker().getMaxRefusals()).isEqualTo(5);
+		assertThat(properties.getBroker().getQueueType()).isEqualTo(QueueType.CLASSIC);
+		assertThat(properties.getWorker().getPools()).isEmpty();
+		assertThat(properties.getPools()).isEmpty();
+		assertThat(new WorkflowProperties.Pool().getConcurrency()).isNull();
+		assertThat(new WorkflowProperties.Pool().getPrefetch()).isNull();
 		assertThat(properties.getMaxPayloadSize()).isEqualTo(DataSize.ofMegabytes(8))
 			.isEqualTo(WorkflowJson.DEFAULT_MAX_PAYLOAD_SIZE);
 		assertThat(properties.getWorker().isEnabled()).isTrue();

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageBuilder;
-import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -133,7 +133,12 @@ class PoisonMessageIntegrationTests {
 				.allSatisfy((gap) -> assertThat(gap).isGreaterThanOrEqualTo(ERROR_BACKOFF.toMillis() / 2));
 		}
 		finally {
-			this.amqpAdmin.declareQueue(QueueBuilder.durable(this.topology.parkingQueue()).build());
+			// As the engine declares it (a quorum queue under workflow.broker.queue-type=quorum).
+			this.topology.declarables()
+				.getDeclarablesByType(Queue.class)
+				.stream()
+				.filter((queue) -> queue.getName().equals(this.topology.parkingQueue()))
+				.forEach(this.amqpAdmin::declareQueue);
 			logger.detachAppender(appender);
 		}
 		await().atMost(WAIT).until(() -> {
