@@ -16,7 +16,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * <li>{@code workflow.outbox.backlog}: outbox rows waiting to be published;</li>
  * <li>{@code workflow.due.backlog}: due work waiting to be dispatched (retries, timers and timeouts whose time has
  * come, running steps whose lease has lapsed);</li>
- * <li>{@code workflow.due.oldest.age}: how long the due work that waits longest has waited, in seconds.</li>
+ * <li>{@code workflow.due.oldest.age}: how long the due work that waits longest has waited, in seconds;</li>
+ * <li>{@code workflow.steps.unrunnable}: queued steps that wait for an instance able to run them (instances without
+ * their code, of another release, handed them back).</li>
  * </ul>
  * A gauge has no value (NaN) while the database cannot be read.
  */
@@ -30,6 +32,9 @@ public class WorkflowBacklogMetrics implements MeterBinder {
 
 	/** The gauge of the age of the oldest due work. */
 	public static final String DUE_OLDEST_AGE = "workflow.due.oldest.age";
+
+	/** The gauge of steps waiting for an instance able to run them. */
+	public static final String UNRUNNABLE_STEPS = "workflow.steps.unrunnable";
 
 	private final WorkflowBacklog backlog;
 
@@ -58,6 +63,14 @@ public class WorkflowBacklogMetrics implements MeterBinder {
 				return (reading.backlog() != null) ? reading.oldestDueAge().toMillis() / 1000.0 : Double.NaN;
 			})
 			.description("How long the due work that waits longest has waited")
+			.register(registry);
+		Gauge.builder(UNRUNNABLE_STEPS, this.backlog, (backlog) -> {
+			WorkflowBacklog.Reading reading = backlog.read();
+			return (reading.backlog() != null) ? reading.unrunnableSteps() : Double.NaN;
+		})
+			.description("Queued steps that wait for an instance able to run them: instances without their code "
+					+ "handed them back")
+			.baseUnit("steps")
 			.register(registry);
 	}
 

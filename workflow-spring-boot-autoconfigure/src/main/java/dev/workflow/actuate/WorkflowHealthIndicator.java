@@ -3,9 +3,11 @@ package dev.workflow.actuate;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import com.rabbitmq.client.Channel;
 import dev.workflow.store.JobStore;
@@ -22,6 +24,12 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * runs the background work, say). Details: {@code database}, {@code broker}, {@code outboxBacklog},
  * {@code dueBacklog}, {@code oldestDueAge} and {@code maxDueAge}; {@code reason} says why it is DOWN.
  * <p>
+ * Work no instance could run so far (its workflow or step is of another release, or was removed) shows under
+ * {@code unrunnableWork}, by workflow and step, with how many steps wait and how long the oldest has waited; steps
+ * that jobs waited at when this instance started and that its release lacks show under {@code removedSteps}. Neither
+ * makes the engine DOWN: this instance can do nothing about them, and restarting it would not help (a rolling deploy
+ * ends them, or the jobs fail after {@code workflow.worker.unknown-work-timeout}).
+ * <p>
  * The database part comes from the {@link WorkflowBacklog}, read at most once per refresh interval; the broker is asked
  * on every check.
  */
@@ -33,6 +41,8 @@ public class WorkflowHealthIndicator implements HealthIndicator {
 
 	private final Duration maxDueAge;
 
+	private final Supplier<List<JobStore.StepGroup>> removedSteps;
+
 	/**
 	 * Creates the health indicator.
 	 * @param backlog the backlog
@@ -40,12 +50,25 @@ public class WorkflowHealthIndicator implements HealthIndicator {
 	 * @param maxDueAge how long due work may wait before the engine counts as DOWN
 	 */
 	public WorkflowHealthIndicator(WorkflowBacklog backlog, ConnectionFactory connectionFactory, Duration maxDueAge) {
+		this(backlog, connectionFactory, maxDueAge, List::of);
+	}
+
+	/**
+	 * Creates the health indicator.
+	 * @param backlog the backlog
+	 * @param connectionFactory the connection factory the engine's workers use
+	 * @param maxDueAge how long due work may wait before the engine counts as DOWN
+	 * @param removedSteps the steps jobs waited at when the engine started that its release lacks
+	 */
+	public WorkflowHealthIndicator(WorkflowBacklog backlog, ConnectionFactory connectionFactory, Duration maxDueAge,
+			Supplier<List<JobStore.StepGroup>> removedSteps) {
 		if (maxDueAge.isNegative() || maxDueAge.isZero()) {
 			throw new IllegalArgumentException("workflow.health.max-due-age must be positive, not " + maxDueAge);
 		}
 		this.backlog = backlog;
 		this.connectionFactory = connectionFactory;
 		this.maxDueAge = maxDueAge;
+		this.removedSteps = removedSteps;
 	}
 
 	@Override
@@ -59,6 +82,13 @@ public class WorkflowHealthIndicator implements HealthIndicator {
 				.withDetail("outboxBacklog", backlog.outboxRows())
 				.withDetail("dueBacklog", backlog.dueSteps())
 				.withDetail("oldestDueAge", reading.oldestDueAge().toString());
+			if (!reading.unrunnable().isEmpty()) {
+				health.withDetail("unrunnableWork", reading.unrunnable()
+					.stream()
+					.map((group) -> group(group, "oldestWait", (group.oldest() != null)
+							? Duration.between(group.oldest(), reading.readAt()).toString() : "PT0S"))
+					.toList());
+			}
 			if (reading.oldestDueAge().compareTo(this.maxDueAge) > 0) {
 				problems.add("due work has waited for " + reading.oldestDueAge()
 						+ ", longer than workflow.health.max-due-age (" + this.maxDueAge
@@ -77,6 +107,13 @@ public class WorkflowHealthIndicator implements HealthIndicator {
 			health.withDetail("broker", "unreachable: " + rootCause(ex));
 			problems.add("the broker at " + this.connectionFactory.getHost() + ":" + this.connectionFactory.getPort()
 					+ " cannot be reached: " + rootCause(ex));
+		}
+		List<JobStore.StepGroup> removed = this.removedSteps.get();
+		if (!removed.isEmpty()) {
+			health.withDetail("removedSteps", removed.stream()
+				.map((group) -> group(group, "what", "this release lacks the step: it is handed back for an instance "
+						+ "that has it, and its jobs fail after workflow.worker.unknown-work-timeout"))
+				.toList());
 		}
 		health.withDetail("maxDueAge", this.maxDueAge.toString());
 		if (!problems.isEmpty()) {
@@ -98,6 +135,16 @@ public class WorkflowHealthIndicator implements HealthIndicator {
 		catch (IOException | TimeoutException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	private static Map<String, Object> group(JobStore.StepGroup group, String key, Object value) {
+		Map<String, Object> detail = new LinkedHashMap<>();
+		detail.put("workflow", group.workflow());
+		detail.put("step", group.step());
+		detail.put("steps", group.steps());
+		detail.put("jobs", group.jobs());
+		detail.put(key, value);
+		return detail;
 	}
 
 	private static String rootCause(Throwable ex) {

@@ -1,9 +1,13 @@
 package dev.workflow.autoconfigure;
 
+import java.util.List;
+
 import dev.workflow.actuate.WorkflowBacklog;
 import dev.workflow.actuate.WorkflowHealthIndicator;
+import dev.workflow.engine.WorkflowEngine;
 
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -26,8 +30,12 @@ public final class WorkflowHealthContributorAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "workflowHealthIndicator")
 	WorkflowHealthIndicator workflowHealthIndicator(WorkflowBacklog backlog, ConnectionFactory connectionFactory,
-			WorkflowProperties properties) {
-		return new WorkflowHealthIndicator(backlog, connectionFactory, properties.getHealth().getMaxDueAge());
+			WorkflowProperties properties, ObjectProvider<WorkflowEngine> engine) {
+		return new WorkflowHealthIndicator(backlog, connectionFactory, properties.getHealth().getMaxDueAge(),
+				() -> {
+					WorkflowEngine available = engine.getIfAvailable();
+					return (available != null) ? available.removedSteps() : List.of();
+				});
 	}
 
 }

@@ -86,6 +86,12 @@ public class StepExecutionEntity {
 	@Column(name = "lease_lapses", nullable = false)
 	private int leaseLapses;
 
+	@Column(name = "unrunnable_since")
+	private @Nullable Instant unrunnableSince;
+
+	@Column(name = "hand_backs", nullable = false)
+	private int handBacks;
+
 	@Transient
 	private transient @Nullable JsonNode inputTree;
 
@@ -281,6 +287,23 @@ public class StepExecutionEntity {
 	 */
 	public void countLeaseLapse() {
 		this.leaseLapses++;
+	}
+
+	/**
+	 * Returns since when this queued attempt waits for an instance that has the code to run it: instances without
+	 * it handed it back (see {@link JobStore#handBack}).
+	 * @return the time of the first hand-back, or {@code null} if it was not handed back since its last claim
+	 */
+	public @Nullable Instant getUnrunnableSince() {
+		return this.unrunnableSince;
+	}
+
+	/**
+	 * Returns how often this attempt was handed back by instances without its code since its last claim.
+	 * @return the hand-backs
+	 */
+	public int getHandBacks() {
+		return this.handBacks;
 	}
 
 	/**
