@@ -140,7 +140,7 @@ final class Replay implements Workflows.Runtime {
 		if (recordedInput == null) {
 			recordedInput = JsonNodeFactory.instance.nullNode();
 		}
-		if (!recorded.getStepName().equals(step) || !input.equals(SAME_VALUE, recordedInput)) {
+		if (!sameStep(recorded.getStepName(), step) || !input.equals(SAME_VALUE, recordedInput)) {
 			throw new NondeterminismException("Workflow '" + this.workflow.name() + "' no longer matches the "
 					+ "history of this job: entry " + at + " records step '" + recorded.getStepName()
 					+ "' with arguments " + recordedInput + ", but the code now calls step '" + step
@@ -148,6 +148,18 @@ final class Replay implements Workflows.Runtime {
 					+ "new jobs with the new code, or keep the old path for jobs that began on it.");
 		}
 		return recorded;
+	}
+
+	/**
+	 * Whether a recorded entry is of the step called: the same name, or a former name of it ({@code @Step(aliases)}),
+	 * which the engine resolves to the same step.
+	 */
+	private boolean sameStep(String recorded, String called) {
+		if (recorded.equals(called)) {
+			return true;
+		}
+		StepInvoker invoker = this.steps.apply(called);
+		return invoker != null && invoker == this.steps.apply(recorded);
 	}
 
 	/**

@@ -206,14 +206,17 @@ public class WorkflowEngine implements StepMessageHandler {
 		for (WorkflowDefinition workflow : discovered.all()) {
 			Map<String, StepInvoker> steps = new HashMap<>();
 			for (StepDefinition step : workflow.steps()) {
-				steps.put(step.name(), StepInvoker.bind(workflow, step, this.json, this.resolvers, this.settings));
+				StepInvoker invoker = StepInvoker.bind(workflow, step, this.json, this.resolvers, this.settings);
+				// A renamed step takes the messages of its old names too.
+				step.names().forEach((name) -> steps.put(name, invoker));
 			}
 			bound.put(workflow.name(), Map.copyOf(steps));
 		}
 		Map<String, StepInvoker> callable = new HashMap<>();
-		discovered.callableSteps()
-			.forEach((name, step) -> callable.put(name, StepInvoker.bindCallable(step, this.json, this.resolvers,
-					this.settings)));
+		discovered.callableSteps().forEach((name, step) -> {
+			StepInvoker invoker = StepInvoker.bindCallable(step, this.json, this.resolvers, this.settings);
+			step.names().forEach((alias) -> callable.put(alias, invoker));
+		});
 		for (String timer : List.of(Replay.SLEEP_STEP, Replay.EVENT_STEP)) {
 			callable.put(timer, StepInvoker.bindCallable(Timer.definition(timer), this.json, this.resolvers,
 					this.settings));
@@ -384,6 +387,7 @@ public class WorkflowEngine implements StepMessageHandler {
 		job.setStepContext(this.json.write(stepContext));
 		job.setStepCount(workflow.steps().size());
 		job.setIdempotencyKey(key);
+		job.setDefinitionVersion(workflow.fingerprint());
 		return job;
 	}
 
