@@ -14,6 +14,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.workflow.actuate.WorkflowHealthIndicator;
 import dev.workflow.annotation.Step;
 import dev.workflow.annotation.Workflow;
+import dev.workflow.annotation.WorkflowMethod;
 import dev.workflow.api.Job;
 import dev.workflow.api.JobStatus;
 import dev.workflow.api.StepOutcome;
@@ -130,6 +131,26 @@ class PipelineVersionsIntegrationTests {
 		finally {
 			logger.detachAppender(appender);
 		}
+	}
+
+	@Test
+	void whenAReleaseRenamesAStepThatAWorkflowMethodCalledThenTheReplayMatchesItsHistoryUnderTheOldName() {
+		UUID[] job = new UUID[1];
+		release("renaming", "release-1", RenamingOne.class).run((first) -> {
+			JdbcTemplate jdbc = jdbc(first);
+			job[0] = first.getBean(WorkflowClient.class).start("renaming", "order").id();
+			await().atMost(WAIT).until(() -> jdbc.queryForObject("select count(*) from wf_step_execution where "
+					+ "job_id = ? and step_name = 'finish' and status = 'SCHEDULED'", Integer.class, job[0]) == 1);
+			assertThat(first.getBean(WorkflowClient.class).get(job[0]).orElseThrow().definitionVersion())
+				.as("a workflow method has no definition version").isNull();
+		});
+		release("renaming", "release-2", RenamingTwo.class).run((second) -> {
+			WorkflowClient client = second.getBean(WorkflowClient.class);
+			await().atMost(WAIT).until(() -> client.get(job[0]).orElseThrow().status().isFinal());
+			Job ended = client.get(job[0]).orElseThrow();
+			assertThat(ended.status()).as("%s", ended.error()).isEqualTo(JobStatus.COMPLETED);
+			assertThat(ended.output()).isEqualTo("order-fetched-finished");
+		});
 	}
 
 	private static JdbcTemplate jdbc(ApplicationContext context) {
@@ -281,6 +302,97 @@ class PipelineVersionsIntegrationTests {
 		@Step(order = 3)
 		List<String> three(List<String> trail) {
 			return add(trail, "three");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RenamingOne {
+
+		@Bean
+		StepsOne renamingSteps() {
+			return new StepsOne();
+		}
+
+		@Bean
+		RenamingWorkflowOne renamingWorkflow(StepsOne steps) {
+			return new RenamingWorkflowOne(steps);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RenamingTwo {
+
+		@Bean
+		StepsTwo renamingSteps() {
+			return new StepsTwo();
+		}
+
+		@Bean
+		RenamingWorkflowTwo renamingWorkflow(StepsTwo steps) {
+			return new RenamingWorkflowTwo(steps);
+		}
+
+	}
+
+	public static class StepsOne {
+
+		@Step
+		public String fetch(String order) {
+			return order + "-fetched";
+		}
+
+		/** Fails in this release, so that the job waits for its retry. */
+		@Step(maxAttempts = 10, initialDelay = "3s", multiplier = 1)
+		public String finish(String fetched) {
+			throw new IllegalStateException("release 1 cannot finish");
+		}
+
+	}
+
+	public static class StepsTwo {
+
+		@Step(aliases = "fetch")
+		public String load(String order) {
+			return order + "-fetched";
+		}
+
+		@Step
+		public String finish(String fetched) {
+			return fetched + "-finished";
+		}
+
+	}
+
+	@Workflow(name = "renaming")
+	public static class RenamingWorkflowOne {
+
+		private final StepsOne steps;
+
+		RenamingWorkflowOne(StepsOne steps) {
+			this.steps = steps;
+		}
+
+		@WorkflowMethod
+		public String run(String order) {
+			return this.steps.finish(this.steps.fetch(order));
+		}
+
+	}
+
+	@Workflow(name = "renaming")
+	public static class RenamingWorkflowTwo {
+
+		private final StepsTwo steps;
+
+		RenamingWorkflowTwo(StepsTwo steps) {
+			this.steps = steps;
+		}
+
+		@WorkflowMethod
+		public String run(String order) {
+			return this.steps.finish(this.steps.load(order));
 		}
 
 	}
