@@ -3,15 +3,16 @@ package dev.workflow.actuate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 import dev.workflow.store.JobStore;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What waits for the engine's background work on all instances together: outbox rows not yet published, and due work
- * (retries, timers and timeouts whose time has come, and running steps whose lease has lapsed) not yet dispatched.
- * Read with one query, at most once per refresh interval however many gauges and health checks ask; a caller that
+ * What waits for the engine's background work on all instances together: outbox rows not yet published, due work
+ * (retries, timers and timeouts whose time has come, and running steps whose lease has lapsed) not yet dispatched,
+ * and steps that wait for an instance able to run them. Read with two queries, at most once per refresh interval however many gauges and health checks ask; a caller that
  * comes while another one reads gets the previous reading.
  */
 public class WorkflowBacklog {
@@ -64,10 +65,10 @@ public class WorkflowBacklog {
 			}
 			Instant now = this.clock.instant();
 			try {
-				current = new Reading(now, this.store.backlog(now), null);
+				current = new Reading(now, this.store.backlog(now), this.store.unrunnableWork(), null);
 			}
 			catch (RuntimeException ex) {
-				current = new Reading(now, null, ex.toString());
+				current = new Reading(now, null, List.of(), ex.toString());
 			}
 			this.last = current;
 			return current;
@@ -86,9 +87,20 @@ public class WorkflowBacklog {
 	 *
 	 * @param readAt when it was read
 	 * @param backlog what waited then, or {@code null} if the database could not be read
+	 * @param unrunnable the queued steps that waited for an instance able to run them (instances without their code
+	 * handed them back), by workflow and step
 	 * @param failure why the database could not be read, or {@code null}
 	 */
-	public record Reading(Instant readAt, JobStore.@Nullable Backlog backlog, @Nullable String failure) {
+	public record Reading(Instant readAt, JobStore.@Nullable Backlog backlog, List<JobStore.StepGroup> unrunnable,
+			@Nullable String failure) {
+
+		/**
+		 * Returns how many queued steps waited for an instance able to run them.
+		 * @return the count
+		 */
+		public long unrunnableSteps() {
+			return this.unrunnable.stream().mapToLong(JobStore.StepGroup::steps).sum();
+		}
 
 		/**
 		 * Returns how long the due work that waited longest had waited when it was read.

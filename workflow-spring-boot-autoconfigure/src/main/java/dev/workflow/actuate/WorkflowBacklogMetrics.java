@@ -21,6 +21,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * <li>{@code workflow.due.oldest.age}: how long the due work that waits longest has waited, in seconds;</li>
  * <li>{@code workflow.steps.queued}, tagged {@code pool} ({@code default} for the default pool): step executions
  * queued for a worker of each pool whose queue this instance declares.</li>
+ * <li>{@code workflow.steps.unrunnable}: queued steps that wait for an instance able to run them (instances without
+ * their code, of another release, handed them back).</li>
  * </ul>
  * A gauge has no value (NaN) while the database cannot be read.
  */
@@ -37,6 +39,8 @@ public class WorkflowBacklogMetrics implements MeterBinder {
 
 	/** The gauge of queued step executions, tagged with their pool. */
 	public static final String STEPS_QUEUED = "workflow.steps.queued";
+	/** The gauge of steps waiting for an instance able to run them. */
+	public static final String UNRUNNABLE_STEPS = "workflow.steps.unrunnable";
 
 	private final WorkflowBacklog backlog;
 
@@ -85,6 +89,14 @@ public class WorkflowBacklogMetrics implements MeterBinder {
 				.baseUnit("steps")
 				.register(registry);
 		}
+		Gauge.builder(UNRUNNABLE_STEPS, this.backlog, (backlog) -> {
+			WorkflowBacklog.Reading reading = backlog.read();
+			return (reading.backlog() != null) ? reading.unrunnableSteps() : Double.NaN;
+		})
+			.description("Queued steps that wait for an instance able to run them: instances without their code "
+					+ "handed them back")
+			.baseUnit("steps")
+			.register(registry);
 	}
 
 	private static double count(WorkflowBacklog backlog, ToLongFunction<JobStore.Backlog> value) {

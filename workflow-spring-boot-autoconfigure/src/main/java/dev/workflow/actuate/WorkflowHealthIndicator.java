@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import com.rabbitmq.client.Channel;
 import dev.workflow.registry.WorkerPools;
@@ -35,6 +36,11 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * {@code serves} it. A pool with queued steps and no consumer has {@code waiting}, and {@code waitingPools} lists
  * them: their work waits for an instance that serves them. That leaves the status UP, since it is no fault of this
  * instance: start an instance whose {@code workflow.worker.pools} includes the pool.
+ * Work no instance could run so far (its workflow or step is of another release, or was removed) shows under
+ * {@code unrunnableWork}, by workflow and step, with how many steps wait and how long the oldest has waited; steps
+ * that jobs waited at when this instance started and that its release lacks show under {@code removedSteps}. Neither
+ * makes the engine DOWN: this instance can do nothing about them, and restarting it would not help (a rolling deploy
+ * ends them, or the jobs fail after {@code workflow.worker.unknown-work-timeout}).
  * <p>
  * The database part comes from the {@link WorkflowBacklog}, read at most once per refresh interval; the broker is asked
  * on every check.
@@ -53,6 +59,8 @@ public class WorkflowHealthIndicator implements HealthIndicator {
 
 	private final Set<String> served;
 
+	private final Supplier<List<JobStore.StepGroup>> removedSteps;
+
 	/**
 	 * Creates the health indicator.
 	 * @param backlog the backlog
@@ -60,20 +68,22 @@ public class WorkflowHealthIndicator implements HealthIndicator {
 	 * @param maxDueAge how long due work may wait before the engine counts as DOWN
 	 */
 	public WorkflowHealthIndicator(WorkflowBacklog backlog, ConnectionFactory connectionFactory, Duration maxDueAge) {
-		this(backlog, connectionFactory, maxDueAge, null, null, Set.of());
+		this(backlog, connectionFactory, maxDueAge, null, null, Set.of(), List::of);
 	}
 
 	/**
-	 * Creates the health indicator, with the details of the worker pools.
+	 * Creates the health indicator, with the details of the worker pools and of the steps this release lacks.
 	 * @param backlog the backlog
 	 * @param connectionFactory the connection factory the engine's workers use
 	 * @param maxDueAge how long due work may wait before the engine counts as DOWN
 	 * @param topology the topology whose pools to report, or {@code null} for none
 	 * @param amqpAdmin asks the broker about the pools' queues, or {@code null} to leave the broker's figures out
 	 * @param served the pools this instance consumes, {@code ""} for the default pool
+	 * @param removedSteps the steps jobs waited at when the engine started that its release lacks
 	 */
 	public WorkflowHealthIndicator(WorkflowBacklog backlog, ConnectionFactory connectionFactory, Duration maxDueAge,
-			@Nullable WorkflowTopology topology, @Nullable AmqpAdmin amqpAdmin, Set<String> served) {
+			@Nullable WorkflowTopology topology, @Nullable AmqpAdmin amqpAdmin, Set<String> served,
+			Supplier<List<JobStore.StepGroup>> removedSteps) {
 		this.topology = topology;
 		this.amqpAdmin = amqpAdmin;
 		this.served = Set.copyOf(served);
@@ -83,6 +93,7 @@ public class WorkflowHealthIndicator implements HealthIndicator {
 		this.backlog = backlog;
 		this.connectionFactory = connectionFactory;
 		this.maxDueAge = maxDueAge;
+		this.removedSteps = removedSteps;
 	}
 
 	@Override
@@ -96,6 +107,13 @@ public class WorkflowHealthIndicator implements HealthIndicator {
 				.withDetail("outboxBacklog", backlog.outboxRows())
 				.withDetail("dueBacklog", backlog.dueSteps())
 				.withDetail("oldestDueAge", reading.oldestDueAge().toString());
+			if (!reading.unrunnable().isEmpty()) {
+				health.withDetail("unrunnableWork", reading.unrunnable()
+					.stream()
+					.map((group) -> group(group, "oldestWait", (group.oldest() != null)
+							? Duration.between(group.oldest(), reading.readAt()).toString() : "PT0S"))
+					.toList());
+			}
 			if (reading.oldestDueAge().compareTo(this.maxDueAge) > 0) {
 				problems.add("due work has waited for " + reading.oldestDueAge()
 						+ ", longer than workflow.health.max-due-age (" + this.maxDueAge
@@ -117,6 +135,13 @@ public class WorkflowHealthIndicator implements HealthIndicator {
 		}
 		if (this.topology != null) {
 			pools(health, this.topology, backlog);
+		}
+		List<JobStore.StepGroup> removed = this.removedSteps.get();
+		if (!removed.isEmpty()) {
+			health.withDetail("removedSteps", removed.stream()
+				.map((group) -> group(group, "what", "this release lacks the step: it is handed back for an instance "
+						+ "that has it, and its jobs fail after workflow.worker.unknown-work-timeout"))
+				.toList());
 		}
 		health.withDetail("maxDueAge", this.maxDueAge.toString());
 		if (!problems.isEmpty()) {
@@ -181,6 +206,16 @@ public class WorkflowHealthIndicator implements HealthIndicator {
 		catch (IOException | TimeoutException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	private static Map<String, Object> group(JobStore.StepGroup group, String key, Object value) {
+		Map<String, Object> detail = new LinkedHashMap<>();
+		detail.put("workflow", group.workflow());
+		detail.put("step", group.step());
+		detail.put("steps", group.steps());
+		detail.put("jobs", group.jobs());
+		detail.put(key, value);
+		return detail;
 	}
 
 	private static String rootCause(Throwable ex) {

@@ -31,6 +31,15 @@ public @interface Step {
 	String name() default "";
 
 	/**
+	 * Former names of the step: a step renamed in a release takes the messages, the history entries and the
+	 * {@link dev.workflow.api.StepOutcome StepOutcome} targets of its old names, so that jobs started under them go
+	 * on. An alias may not be the name or an alias of another step of the same workflow (for steps that workflow
+	 * methods call: of any such step in the application).
+	 * @return the former names
+	 */
+	String[] aliases() default {};
+
+	/**
 	 * The step's position in a pipeline: steps run in ascending order. Required in a pipeline, and unique within it.
 	 * @return the order
 	 */

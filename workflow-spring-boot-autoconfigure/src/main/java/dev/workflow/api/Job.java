@@ -23,10 +23,13 @@ import org.jspecify.annotations.Nullable;
  * @param createdAt when the job was started
  * @param startedAt when its first step started
  * @param finishedAt when it ended
+ * @param definitionVersion the version of the pipeline definition the job started under (see
+ * {@code WorkflowDefinition#fingerprint()}), or {@code null} for a workflow method or a job started before versions
+ * were recorded
  */
 public record Job(UUID id, String workflow, JobStatus status, @Nullable String currentStep, int stepsCompleted,
 		int percentComplete, @Nullable Object input, Map<String, Object> userContext, @Nullable Object output,
 		@Nullable JobError error, @Nullable String idempotencyKey, Instant createdAt, @Nullable Instant startedAt,
-		@Nullable Instant finishedAt) {
+		@Nullable Instant finishedAt, @Nullable String definitionVersion) {
 
 }

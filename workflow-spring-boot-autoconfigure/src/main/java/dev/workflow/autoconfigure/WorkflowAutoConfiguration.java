@@ -210,7 +210,8 @@ public final class WorkflowAutoConfiguration {
 					retry.getInitialDelay(), retry.getMultiplier(), retry.getMaxDelay(), retry.getJitter(),
 					retry.getNonRetryableExceptions(), worker.getStepTimeout(), worker.getLeaseDuration(),
 					scheduler.getBatchSize(), scheduler.getOutboxRelayAfter(), worker.getHistoryCacheJobs(),
-					worker.getClaimTimeout(), worker.getMaxLeaseLapses(), properties.getBroker().getMaxRefusals());
+					worker.getClaimTimeout(), worker.getMaxLeaseLapses(), properties.getBroker().getMaxRefusals(),
+					worker.getUnknownWorkTimeout(), worker.getUnknownWorkBackoff(), worker.getUnknownWorkMaxBackoff());
 			return new WorkflowEngine(beanFactory, store, new TransactionTemplate(transactionManager), publisher,
 					topology, json, events, resolvers.orderedStream().toList(), settings, Clock.systemUTC(),
 					observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));

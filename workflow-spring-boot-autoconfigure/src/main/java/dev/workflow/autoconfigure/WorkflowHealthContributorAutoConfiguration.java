@@ -1,9 +1,11 @@
 package dev.workflow.autoconfigure;
 
+import java.util.List;
 import java.util.Set;
 
 import dev.workflow.actuate.WorkflowBacklog;
 import dev.workflow.actuate.WorkflowHealthIndicator;
+import dev.workflow.engine.WorkflowEngine;
 import dev.workflow.transport.StepConsumers;
 import dev.workflow.transport.WorkflowTopology;
 
@@ -33,11 +35,15 @@ public final class WorkflowHealthContributorAutoConfiguration {
 	@ConditionalOnMissingBean(name = "workflowHealthIndicator")
 	WorkflowHealthIndicator workflowHealthIndicator(WorkflowBacklog backlog, ConnectionFactory connectionFactory,
 			WorkflowProperties properties, ObjectProvider<WorkflowTopology> topology,
-			ObjectProvider<AmqpAdmin> amqpAdmin, ObjectProvider<StepConsumers> consumers) {
+			ObjectProvider<AmqpAdmin> amqpAdmin, ObjectProvider<StepConsumers> consumers,
+			ObjectProvider<WorkflowEngine> engine) {
 		StepConsumers served = consumers.getIfUnique();
 		return new WorkflowHealthIndicator(backlog, connectionFactory, properties.getHealth().getMaxDueAge(),
 				topology.getIfUnique(), amqpAdmin.getIfUnique(),
-				(served != null) ? served.containers().keySet() : Set.of());
+				(served != null) ? served.containers().keySet() : Set.of(), () -> {
+					WorkflowEngine available = engine.getIfAvailable();
+					return (available != null) ? available.removedSteps() : List.of();
+				});
 	}
 
 }

@@ -320,6 +320,25 @@ public class WorkflowProperties {
 		private Duration claimTimeout = Duration.ofMinutes(15);
 
 		/**
+		 * How long a step may wait for an instance that has its code (its workflow or step is of another release,
+		 * during a rolling deploy, or was removed). Until then an instance without the code hands the step back, to
+		 * be dispatched again after a back-off; the instance that receives it past this time fails its job.
+		 */
+		private Duration unknownWorkTimeout = Duration.ofHours(1);
+
+		/**
+		 * The back-off after the first hand-back of a step this instance has no code for; it doubles with each
+		 * further hand-back of the step, up to {@code unknown-work-max-backoff}.
+		 */
+		private Duration unknownWorkBackoff = Duration.ofMillis(500);
+
+		/**
+		 * The longest back-off between two hand-backs of a step no instance could run so far. While no instance
+		 * has its code, each such step costs one statement and one message per back-off.
+		 */
+		private Duration unknownWorkMaxBackoff = Duration.ofSeconds(30);
+
+		/**
 		 * How long shutdown waits for steps in flight to finish before their messages go back to the broker.
 		 */
 		private Duration shutdownTimeout = Duration.ofSeconds(30);
@@ -407,6 +426,30 @@ public class WorkflowProperties {
 
 		public void setClaimTimeout(Duration claimTimeout) {
 			this.claimTimeout = claimTimeout;
+		}
+
+		public Duration getUnknownWorkTimeout() {
+			return this.unknownWorkTimeout;
+		}
+
+		public void setUnknownWorkTimeout(Duration unknownWorkTimeout) {
+			this.unknownWorkTimeout = unknownWorkTimeout;
+		}
+
+		public Duration getUnknownWorkBackoff() {
+			return this.unknownWorkBackoff;
+		}
+
+		public void setUnknownWorkBackoff(Duration unknownWorkBackoff) {
+			this.unknownWorkBackoff = unknownWorkBackoff;
+		}
+
+		public Duration getUnknownWorkMaxBackoff() {
+			return this.unknownWorkMaxBackoff;
+		}
+
+		public void setUnknownWorkMaxBackoff(Duration unknownWorkMaxBackoff) {
+			this.unknownWorkMaxBackoff = unknownWorkMaxBackoff;
 		}
 
 		public Duration getShutdownTimeout() {

@@ -21,11 +21,15 @@ import java.util.List;
  * @param claimTimeout how long a queued step waits for a claim before its message is taken as lost
  * @param maxLeaseLapses how many times an attempt may lose its lease and be dispatched again
  * @param maxRefusals how many times the broker may refuse a step message before its step and job fail
+ * @param unknownWorkTimeout how long a step may wait for an instance that has its code before its job fails
+ * @param unknownWorkBackoff the wait after the first hand-back of a step this instance has no code for
+ * @param unknownWorkMaxBackoff the longest wait between two hand-backs of a step
  */
 public record EngineSettings(String workerId, int maxAttempts, Duration initialDelay, double multiplier,
 		Duration maxDelay, double jitter, List<Class<? extends Throwable>> nonRetryable, Duration stepTimeout,
 		Duration leaseDuration, int batchSize, Duration outboxRelayAfter, int historyCacheJobs, Duration claimTimeout,
-		int maxLeaseLapses, int maxRefusals) {
+		int maxLeaseLapses, int maxRefusals, Duration unknownWorkTimeout, Duration unknownWorkBackoff,
+		Duration unknownWorkMaxBackoff) {
 
 	public EngineSettings {
 		checkWait(maxDelay, "workflow.retry.max-delay");
@@ -37,6 +41,18 @@ public record EngineSettings(String workerId, int maxAttempts, Duration initialD
 		if (maxLeaseLapses < 0) {
 			throw new IllegalArgumentException(
 					"workflow.worker.max-lease-lapses must be 0 or more, not " + maxLeaseLapses);
+		}
+		if (unknownWorkTimeout.isNegative() || unknownWorkTimeout.isZero()) {
+			throw new IllegalArgumentException(
+					"workflow.worker.unknown-work-timeout must be positive, not " + unknownWorkTimeout);
+		}
+		if (unknownWorkBackoff.isNegative()) {
+			throw new IllegalArgumentException(
+					"workflow.worker.unknown-work-backoff must not be negative, not " + unknownWorkBackoff);
+		}
+		if (unknownWorkMaxBackoff.compareTo(unknownWorkBackoff) < 0) {
+			throw new IllegalArgumentException("workflow.worker.unknown-work-max-backoff (" + unknownWorkMaxBackoff
+					+ ") must not be shorter than workflow.worker.unknown-work-backoff (" + unknownWorkBackoff + ")");
 		}
 		if (claimTimeout.isNegative() || claimTimeout.isZero()) {
 			throw new IllegalArgumentException("workflow.worker.claim-timeout must be positive, not " + claimTimeout);

@@ -161,7 +161,7 @@ final class Replay implements Workflows.Runtime {
 		if (recordedInput == null) {
 			recordedInput = JsonNodeFactory.instance.nullNode();
 		}
-		if (!recorded.getStepName().equals(step) || !input.equals(SAME_VALUE, recordedInput)) {
+		if (!sameStep(recorded.getStepName(), step) || !input.equals(SAME_VALUE, recordedInput)) {
 			NondeterminismException mismatch = new NondeterminismException(this.workflow.name(), at,
 					recorded.getStepName(), recordedInput, step, input);
 			if (this.divergence == null) {
@@ -228,6 +228,18 @@ final class Replay implements Workflows.Runtime {
 	 */
 	@Nullable NondeterminismException divergence() {
 		return this.divergence;
+	}
+
+	/**
+	 * Whether a recorded entry is of the step called: the same name, or a former name of it ({@code @Step(aliases)}),
+	 * which the engine resolves to the same step.
+	 */
+	private boolean sameStep(String recorded, String called) {
+		if (recorded.equals(called)) {
+			return true;
+		}
+		StepInvoker invoker = this.steps.apply(called);
+		return invoker != null && invoker == this.steps.apply(recorded);
 	}
 
 	/**

@@ -113,6 +113,8 @@ public class WorkflowEngine implements StepMessageHandler {
 
 	private final EngineObservations observations;
 
+	private final UnknownWork unknownWork;
+
 	private volatile boolean stopping;
 
 	/**
@@ -177,6 +179,7 @@ public class WorkflowEngine implements StepMessageHandler {
 		this.orchestration = new OrchestrationDecider(json, (step) -> this.callableInvokers.get(step));
 		this.outboxDeletes = new OutboxDeletes(store::deleteOutbox);
 		this.observations = new EngineObservations(observationRegistry, () -> this.stopping);
+		this.unknownWork = new UnknownWork(store, clock, settings);
 	}
 
 	/**
@@ -204,14 +207,17 @@ public class WorkflowEngine implements StepMessageHandler {
 		for (WorkflowDefinition workflow : discovered.all()) {
 			Map<String, StepInvoker> steps = new HashMap<>();
 			for (StepDefinition step : workflow.steps()) {
-				steps.put(step.name(), StepInvoker.bind(workflow, step, this.json, this.resolvers, this.settings));
+				StepInvoker invoker = StepInvoker.bind(workflow, step, this.json, this.resolvers, this.settings);
+				// A renamed step takes the messages of its old names too.
+				step.names().forEach((name) -> steps.put(name, invoker));
 			}
 			bound.put(workflow.name(), Map.copyOf(steps));
 		}
 		Map<String, StepInvoker> callable = new HashMap<>();
-		discovered.callableSteps()
-			.forEach((name, step) -> callable.put(name, StepInvoker.bindCallable(step, this.json, this.resolvers,
-					this.settings)));
+		discovered.callableSteps().forEach((name, step) -> {
+			StepInvoker invoker = StepInvoker.bindCallable(step, this.json, this.resolvers, this.settings);
+			step.names().forEach((alias) -> callable.put(alias, invoker));
+		});
 		for (String timer : List.of(Replay.SLEEP_STEP, Replay.EVENT_STEP)) {
 			callable.put(timer, StepInvoker.bindCallable(Timer.definition(timer), this.json, this.resolvers,
 					this.settings));
@@ -220,6 +226,17 @@ public class WorkflowEngine implements StepMessageHandler {
 		this.invokers = Map.copyOf(bound);
 		this.callableInvokers = Map.copyOf(callable);
 		this.registry = discovered;
+		this.unknownWork.checkRemovedSteps(discovered, (workflow, step) -> invoker(workflow, step) != null);
+	}
+
+	/**
+	 * Returns the steps that jobs not yet ended waited at when this instance started, and that this release's
+	 * definitions of their workflows lack (removed, or renamed without an alias): their steps are handed back for an
+	 * instance that has them, and fail after {@code workflow.worker.unknown-work-timeout}.
+	 * @return the steps, by workflow and step, with how many jobs wait at each
+	 */
+	public List<JobStore.StepGroup> removedSteps() {
+		return this.unknownWork.removedSteps();
 	}
 
 	/**
@@ -377,6 +394,7 @@ public class WorkflowEngine implements StepMessageHandler {
 		job.setStepContext(this.json.write(stepContext));
 		job.setStepCount(workflow.steps().size());
 		job.setIdempotencyKey(key);
+		job.setDefinitionVersion(workflow.fingerprint());
 		return job;
 	}
 
@@ -435,11 +453,12 @@ public class WorkflowEngine implements StepMessageHandler {
 		WorkflowDefinition workflow = registry().find(message.workflow());
 		StepInvoker invoker = invoker(workflow, message.step());
 		if (invoker == null) {
-			String problem = (workflow == null)
-					? "No workflow named '" + message.workflow() + "' is registered on this application"
-					: "Workflow '" + message.workflow() + "' has no step named '" + message.step() + "'";
-			failUnrunnable(message, new JobError(PoisonMessageException.class.getName(), problem, null));
-			throw new PoisonMessageException(problem + " (job " + message.jobId() + ")");
+			JobError timedOut = this.unknownWork.handBack(message, workflow);
+			if (timedOut != null) {
+				failUnrunnable(message, timedOut, (execution) -> this.unknownWork.pastTimeout(execution,
+						message.attempt()));
+			}
+			return;
 		}
 		int epoch = claim(message);
 		if (epoch == 0) {
@@ -1012,8 +1031,16 @@ public class WorkflowEngine implements StepMessageHandler {
 				execution.getAttempt(), execution.getId(), error));
 	}
 
-	private void failUnrunnable(StepMessage message, JobError error) {
-		publish(this.transactions.execute((status) -> fail(message, error, StepStatus.FAILED, 0)));
+	/**
+	 * Fails the job of a queued step that cannot run, if the step is still as the caller found it.
+	 */
+	private void failUnrunnable(StepMessage message, JobError error,
+			java.util.function.Predicate<StepExecutionEntity> still) {
+		publish(this.transactions.execute((status) -> {
+			StepExecutionEntity execution = this.store.findStepExecution(message.stepExecutionId());
+			return (execution != null && still.test(execution)) ? fail(message, error, StepStatus.FAILED, 0)
+					: List.<OutboundMessage>of();
+		}));
 	}
 
 	private List<OutboundMessage> apply(WorkflowDefinition workflow, JobEntity job, Decision decision, int sequence,
@@ -1341,6 +1368,9 @@ public class WorkflowEngine implements StepMessageHandler {
 					logger.warn(about + " ran on " + execution.getWorkerId() + ", whose lease lapsed; dispatching it "
 							+ "again (lapse " + execution.getLeaseLapses() + " of at most "
 							+ this.settings.maxLeaseLapses() + ")");
+				}
+				else if (why.equals("lease") && execution.getUnrunnableSince() != null) {
+					logger.debug(about + " was handed back by an instance without its code; dispatching it again");
 				}
 				else if (why.equals("lease")) {
 					logger.warn(about + " was not claimed by any worker within " + this.settings.claimTimeout()

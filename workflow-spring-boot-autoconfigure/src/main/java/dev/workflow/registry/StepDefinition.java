@@ -1,6 +1,8 @@
 package dev.workflow.registry;
 
 import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -17,12 +19,18 @@ import org.jspecify.annotations.Nullable;
  * @param pool the worker pool the step runs in ({@code ""} for the default pool): for a pipeline step its own or its
  * workflow's; for a step that workflow methods call its own, or {@code null} to run in the calling workflow's pool
  * (see {@link WorkflowRegistry#pool(WorkflowDefinition, String)})
+ * @param aliases the step's former names ({@code @Step(aliases)}), whose messages, history entries and targets it
+ * takes
  */
 public record StepDefinition(String workflow, String name, int order, int position, Object bean, Method method,
-		Method declaredMethod, @Nullable String pool) {
+		Method declaredMethod, @Nullable String pool, List<String> aliases) {
+
+	public StepDefinition {
+		aliases = List.copyOf(aliases);
+	}
 
 	/**
-	 * Creates a step that names no pool of its own, to run in its caller's.
+	 * Creates a step without aliases that names no pool of its own, to run in its caller's.
 	 * @param workflow the workflow's name
 	 * @param name the step's name
 	 * @param order the declared order
@@ -33,7 +41,18 @@ public record StepDefinition(String workflow, String name, int order, int positi
 	 */
 	public StepDefinition(String workflow, String name, int order, int position, Object bean, Method method,
 			Method declaredMethod) {
-		this(workflow, name, order, position, bean, method, declaredMethod, null);
+		this(workflow, name, order, position, bean, method, declaredMethod, null, List.of());
+	}
+
+	/**
+	 * Returns every name the step answers to: its name, then its aliases.
+	 * @return the names
+	 */
+	public List<String> names() {
+		List<String> names = new ArrayList<>(this.aliases.size() + 1);
+		names.add(this.name);
+		names.addAll(this.aliases);
+		return names;
 	}
 
 	/**

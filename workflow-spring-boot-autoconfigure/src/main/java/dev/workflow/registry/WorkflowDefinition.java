@@ -1,9 +1,13 @@
 package dev.workflow.registry;
 
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
@@ -30,6 +34,7 @@ public final class WorkflowDefinition {
 	private final @Nullable Method workflowMethod;
 
 	private final String pool;
+	private final @Nullable String fingerprint;
 
 	WorkflowDefinition(String name, String beanName, Class<?> beanClass, @Nullable Class<?> contextType,
 			List<StepDefinition> steps, @Nullable Object bean, @Nullable Method workflowMethod, String pool) {
@@ -41,7 +46,41 @@ public final class WorkflowDefinition {
 		this.bean = bean;
 		this.workflowMethod = workflowMethod;
 		this.steps = List.copyOf(steps);
-		this.stepsByName = steps.stream().collect(Collectors.toUnmodifiableMap(StepDefinition::name, Function.identity()));
+		Map<String, StepDefinition> byName = new HashMap<>();
+		// Names and aliases are distinct within a workflow (see WorkflowRegistry).
+		steps.forEach((step) -> step.names().forEach((stepName) -> byName.put(stepName, step)));
+		this.stepsByName = Map.copyOf(byName);
+		this.fingerprint = (workflowMethod != null) ? null : fingerprint(steps);
+	}
+
+	/**
+	 * A short hash of the ordered step names: 12 hex digits of their SHA-256.
+	 */
+	private static String fingerprint(List<StepDefinition> steps) {
+		try {
+			MessageDigest digest = MessageDigest.getInstance("SHA-256");
+			byte[] hash = digest.digest(steps.stream()
+				.map(StepDefinition::name)
+				.collect(Collectors.joining("\n"))
+				.getBytes(StandardCharsets.UTF_8));
+			return HexFormat.of().formatHex(hash, 0, 6);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Returns the version of the pipeline's definition: a short hash of its ordered step names (12 hex digits of
+	 * their SHA-256). A release that adds, removes, renames or reorders steps changes it; one that adds aliases or
+	 * changes what steps do does not. Each job records the version it started under.
+	 * <p>
+	 * A workflow method has none: its path is its code, whose changes {@code Workflows.patched} marks and the replay
+	 * of stored histories checks, so a hash of it would change without telling anything about running jobs.
+	 * @return the fingerprint, or {@code null} for an orchestrated workflow
+	 */
+	public @Nullable String fingerprint() {
+		return this.fingerprint;
 	}
 
 	public String name() {
@@ -106,8 +145,8 @@ public final class WorkflowDefinition {
 	}
 
 	/**
-	 * Returns a step by name.
-	 * @param stepName the step's name
+	 * Returns a step by name, or by one of its former names ({@code @Step(aliases)}).
+	 * @param stepName the step's name or alias
 	 * @return the step, or {@code null} if the workflow has no step of that name
 	 */
 	public @Nullable StepDefinition step(String stepName) {

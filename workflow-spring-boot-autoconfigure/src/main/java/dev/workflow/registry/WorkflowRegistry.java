@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -90,6 +91,7 @@ public class WorkflowRegistry {
 	 */
 	private static Map<String, StepDefinition> discoverStepBeans(ListableBeanFactory beanFactory) {
 		Map<String, StepDefinition> steps = new LinkedHashMap<>();
+		Map<String, StepDefinition> aliases = new HashMap<>();
 		for (String beanName : beanFactory.getBeanDefinitionNames()) {
 			Class<?> type = beanFactory.getType(beanName, false);
 			if (type == null || !AnnotationUtils.isCandidateClass(type, Step.class)) {
@@ -114,7 +116,8 @@ public class WorkflowRegistry {
 				StepDefinition step = new StepDefinition("", stepName, entry.getValue().order(), steps.size(), bean,
 						invocable, declared, entry.getValue().pool().isEmpty() ? null
 								: WorkerPools.pool(entry.getValue().pool(),
-										"step '" + stepName + "' (" + describe(userClass, declared) + ")"));
+										"step '" + stepName + "' (" + describe(userClass, declared) + ")"),
+						aliases(stepName, "", declared, entry.getValue()));
 				StepDefinition clash = steps.putIfAbsent(stepName, step);
 				if (clash != null) {
 					throw new WorkflowDefinitionException("Duplicate step name '" + stepName + "': "
@@ -122,9 +125,49 @@ public class WorkflowRegistry {
 							+ ". Steps called from workflow methods need names unique in the application: give one "
 							+ "of them another @Step(name = ...).");
 				}
+				step.aliases().forEach((alias) -> aliases.putIfAbsent(alias, step));
+			}
+		}
+		for (StepDefinition step : steps.values()) {
+			for (String alias : step.aliases()) {
+				StepDefinition other = steps.containsKey(alias) ? steps.get(alias) : aliases.get(alias);
+				if (other != step) {
+					throw aliasClash(alias, step, other, "the application's steps called from workflow methods");
+				}
 			}
 		}
 		return steps;
+	}
+
+	/**
+	 * Reads and checks the aliases of a step: not blank, not its own name, each once.
+	 */
+	private static List<String> aliases(String stepName, String workflow, Method declared, Step step) {
+		Set<String> aliases = new LinkedHashSet<>();
+		String where = "step '" + stepName + "'" + (workflow.isEmpty() ? "" : " of workflow '" + workflow + "'") + " ("
+				+ describe(declared.getDeclaringClass(), declared) + ")";
+		for (String alias : step.aliases()) {
+			if (!StringUtils.hasText(alias)) {
+				throw new WorkflowDefinitionException("@Step(aliases) of " + where + " has a blank alias. An alias is "
+						+ "a former name of the step: remove the blank one.");
+			}
+			if (alias.equals(stepName)) {
+				throw new WorkflowDefinitionException("@Step(aliases) of " + where + " names the step's own name '"
+						+ alias + "'. An alias is a former name of the step: remove it.");
+			}
+			aliases.add(alias);
+		}
+		return List.copyOf(aliases);
+	}
+
+	private static WorkflowDefinitionException aliasClash(String alias, StepDefinition step,
+			@Nullable StepDefinition other, String among) {
+		return new WorkflowDefinitionException("Alias '" + alias + "' of step '" + step.name() + "' ("
+				+ step.describe() + ") is also " + ((other != null && other.name().equals(alias)) ? "the name"
+						: "an alias")
+				+ " of step '" + ((other != null) ? other.name() : alias) + "' ("
+				+ ((other != null) ? other.describe() : "?") + ") among " + among + ". The messages and history of a "
+				+ "name must go to one step: remove the alias from one of them, or rename the step.");
 	}
 
 	/**
@@ -299,7 +342,18 @@ public class WorkflowRegistry {
 			String stepPool = WorkerPools.pool(entry.getValue().pool(), "step '" + stepName + "' of workflow '" + name
 					+ "' (" + describe(userClass, declared) + ")");
 			steps.add(new StepDefinition(name, stepName, entry.getValue().order(), steps.size(), bean, invocable,
-					declared, entry.getValue().pool().isEmpty() ? pool : stepPool));
+					declared, entry.getValue().pool().isEmpty() ? pool : stepPool,
+					aliases(stepName, name, declared, entry.getValue())));
+		}
+		Map<String, StepDefinition> names = new HashMap<>();
+		steps.forEach((step) -> names.put(step.name(), step));
+		for (StepDefinition step : steps) {
+			for (String alias : step.aliases()) {
+				StepDefinition other = names.putIfAbsent(alias, step);
+				if (other != null && other != step) {
+					throw aliasClash(alias, step, other, "the steps of workflow '" + name + "'");
+				}
+			}
 		}
 		return new WorkflowDefinition(name, beanName, userClass, contextType, steps, bean, null, pool);
 	}

@@ -52,6 +52,9 @@ public class JobEntity {
 	@Column(name = "current_step")
 	private @Nullable String currentStep;
 
+	@Column(name = "definition_version")
+	private @Nullable String definitionVersion;
+
 	@Column(name = "steps_completed", nullable = false)
 	private int stepsCompleted;
 
@@ -161,6 +164,19 @@ public class JobEntity {
 
 	public void setCurrentStep(@Nullable String currentStep) {
 		this.currentStep = currentStep;
+	}
+
+	/**
+	 * Returns the version of the pipeline definition the job started under.
+	 * @return the fingerprint of its ordered step names, or {@code null} for a workflow method or a job started
+	 * before versions were recorded
+	 */
+	public @Nullable String getDefinitionVersion() {
+		return this.definitionVersion;
+	}
+
+	public void setDefinitionVersion(@Nullable String definitionVersion) {
+		this.definitionVersion = definitionVersion;
 	}
 
 	public int getStepsCompleted() {

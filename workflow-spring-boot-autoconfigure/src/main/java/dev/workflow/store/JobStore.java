@@ -1,5 +1,6 @@
 package dev.workflow.store;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -55,8 +56,8 @@ public class JobStore {
 	/** Inserts a job; parameters: those of {@link #jobValues}. */
 	private static final String INSERT_JOB = """
 			insert into wf_job (id, workflow_name, status, input, user_context, step_context, current_step, step_count,
-			  percent_complete, idempotency_key, created_at, trace_context, version)
-			values (?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb, 0)""";
+			  percent_complete, idempotency_key, created_at, trace_context, definition_version, version)
+			values (?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb, ?, 0)""";
 
 	/** Counts a completed step on its job; parameters: progress, current step (or null to keep it), job id. */
 	private static final String COUNT_STEP = """
@@ -105,6 +106,73 @@ public class JobStore {
 				update wf_step_execution set status = 'QUEUED', lease_expires_at = ?, version = version + 1
 				where id = ? and attempt = ? and claim_epoch = ? and status = 'RUNNING'""", time(claimDeadline), id,
 				attempt, epoch) == 1;
+	}
+
+	/**
+	 * Hands a queued step execution that this instance has no code for back to the queue, in one statement: it gets a
+	 * deadline after the given back-off, which {@link #claimExpiredLeases} then finds, and remembers since when it
+	 * waits for an instance able to run it. Nothing changes if it is no longer queued under that attempt, or if it has
+	 * waited since before the given moment (it is to fail instead).
+	 * @param id the step execution
+	 * @param attempt the attempt the message is for
+	 * @param now the current time
+	 * @param initialBackoff the back-off of the first hand-back, doubled with each further one
+	 * @param maxBackoff the longest back-off
+	 * @param waitingSince only if it has waited for a capable instance since this moment, or not at all
+	 * @return the hand-backs so far, this one included, or 0 if nothing changed
+	 */
+	public int handBack(UUID id, int attempt, Instant now, Duration initialBackoff, Duration maxBackoff,
+			Instant waitingSince) {
+		List<Integer> handBacks = this.jdbc.queryForList("""
+				update wf_step_execution set
+				  lease_expires_at = ?::timestamptz + least(? * power(2, least(hand_backs, 30)), ?) * interval '1 millisecond',
+				  unrunnable_since = coalesce(unrunnable_since, ?), hand_backs = hand_backs + 1, version = version + 1
+				where id = ? and attempt = ? and status = 'QUEUED' and (unrunnable_since is null or unrunnable_since >= ?)
+				returning hand_backs""", Integer.class, time(now), (double) initialBackoff.toMillis(),
+				(double) maxBackoff.toMillis(), time(now), id, attempt, time(waitingSince));
+		return handBacks.isEmpty() ? 0 : handBacks.get(0);
+	}
+
+	/**
+	 * Step executions of one workflow and step, for the health details.
+	 *
+	 * @param workflow the workflow
+	 * @param step the step
+	 * @param steps how many step executions
+	 * @param jobs of how many jobs
+	 * @param oldest since when the one that waits longest waits
+	 */
+	public record StepGroup(String workflow, String step, long steps, long jobs, @Nullable Instant oldest) {
+	}
+
+	/**
+	 * Reads the queued step executions that wait for an instance able to run them, by workflow and step.
+	 * @return the groups, the longest waiting first
+	 */
+	public List<StepGroup> unrunnableWork() {
+		return this.jdbc.query("""
+				select j.workflow_name, s.step_name, count(*), count(distinct s.job_id), min(s.unrunnable_since)
+				from wf_step_execution s join wf_job j on j.id = s.job_id
+				where s.unrunnable_since is not null and s.status = 'QUEUED'
+				group by j.workflow_name, s.step_name order by 5""", JobStore::stepGroup);
+	}
+
+	/**
+	 * Reads the step executions that jobs not yet ended wait at (queued, running or waiting for a retry), by workflow
+	 * and step: what a release must still be able to run.
+	 * @return the groups
+	 */
+	public List<StepGroup> waitingSteps() {
+		return this.jdbc.query("""
+				select j.workflow_name, s.step_name, count(*), count(distinct s.job_id), min(s.created_at)
+				from wf_step_execution s join wf_job j on j.id = s.job_id
+				where s.status in ('QUEUED', 'RUNNING', 'SCHEDULED') and j.status in ('QUEUED', 'RUNNING')
+				group by j.workflow_name, s.step_name""", JobStore::stepGroup);
+	}
+
+	private static StepGroup stepGroup(java.sql.ResultSet rows, int row) throws java.sql.SQLException {
+		return new StepGroup(rows.getString(1), rows.getString(2), rows.getLong(3), rows.getLong(4),
+				instant(rows.getObject(5, OffsetDateTime.class)));
 	}
 
 	/**
@@ -486,7 +554,7 @@ public class JobStore {
 		return this.jdbc.queryForObject("""
 				with claimed as (
 				  update wf_step_execution set status = 'RUNNING', started_at = ?, worker_id = ?, lease_expires_at = ?,
-				    claim_epoch = claim_epoch + 1, version = version + 1
+				    claim_epoch = claim_epoch + 1, unrunnable_since = null, hand_backs = 0, version = version + 1
 				  where id = ? and attempt = ? and (status = 'QUEUED' or (status = 'RUNNING' and lease_expires_at < ?))
 				  returning job_id, claim_epoch),
 				started as (
@@ -891,7 +959,8 @@ public class JobStore {
 	private static Object[] jobValues(JobEntity job) {
 		return new Object[] { job.getId(), job.getWorkflowName(), job.getStatus().name(), job.getInput(),
 				job.getUserContext(), job.getStepContext(), job.getCurrentStep(), job.getStepCount(),
-				job.getPercentComplete(), job.getIdempotencyKey(), time(job.getCreatedAt()), job.getTraceContext() };
+				job.getPercentComplete(), job.getIdempotencyKey(), time(job.getCreatedAt()), job.getTraceContext(),
+				job.getDefinitionVersion() };
 	}
 
 	private static Object[] stepValues(StepExecutionEntity step) {

@@ -88,6 +88,11 @@ public class StepExecutionEntity {
 
 	@Column(updatable = false)
 	private @Nullable String pool;
+	@Column(name = "unrunnable_since")
+	private @Nullable Instant unrunnableSince;
+
+	@Column(name = "hand_backs", nullable = false)
+	private int handBacks;
 
 	@Transient
 	private transient @Nullable JsonNode inputTree;
@@ -300,6 +305,23 @@ public class StepExecutionEntity {
 	 */
 	public void countLeaseLapse() {
 		this.leaseLapses++;
+	}
+
+	/**
+	 * Returns since when this queued attempt waits for an instance that has the code to run it: instances without
+	 * it handed it back (see {@link JobStore#handBack}).
+	 * @return the time of the first hand-back, or {@code null} if it was not handed back since its last claim
+	 */
+	public @Nullable Instant getUnrunnableSince() {
+		return this.unrunnableSince;
+	}
+
+	/**
+	 * Returns how often this attempt was handed back by instances without its code since its last claim.
+	 * @return the hand-backs
+	 */
+	public int getHandBacks() {
+		return this.handBacks;
 	}
 
 	/**

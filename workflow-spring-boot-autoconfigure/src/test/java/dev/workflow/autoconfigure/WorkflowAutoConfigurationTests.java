@@ -178,6 +178,9 @@ class WorkflowAutoConfigurationTests {
 		assertThat(properties.getWorker().getLeaseDuration()).isEqualTo(Duration.ofSeconds(30));
 		assertThat(properties.getWorker().getShutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
 		assertThat(properties.getWorker().getErrorBackoff()).isEqualTo(Duration.ofSeconds(1));
+		assertThat(properties.getWorker().getUnknownWorkTimeout()).isEqualTo(Duration.ofHours(1));
+		assertThat(properties.getWorker().getUnknownWorkBackoff()).isEqualTo(Duration.ofMillis(500));
+		assertThat(properties.getWorker().getUnknownWorkMaxBackoff()).isEqualTo(Duration.ofSeconds(30));
 		assertThat(properties.getWorker().getHistoryCacheJobs()).isEqualTo(1000);
 		assertThat(properties.getRetry().getMaxAttempts()).isEqualTo(3);
 		assertThat(properties.getRetry().getInitialDelay()).isEqualTo(Duration.ofSeconds(1));

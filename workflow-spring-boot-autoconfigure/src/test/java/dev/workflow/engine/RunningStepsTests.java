@@ -56,7 +56,8 @@ class RunningStepsTests {
 		StepInvoker invoker = StepInvoker.bindCallable(new StepDefinition("", "wait", 0, 0, bean, method, method),
 				new WorkflowJson(JsonMapper.builder().build()), List.of(), new EngineSettings("worker", 1,
 						Duration.ZERO, 1, Duration.ZERO, 0, List.of(), Duration.ofMinutes(1), Duration.ofMinutes(1), 1,
-						Duration.ofMinutes(1), 0, Duration.ofMinutes(1), 1, 1));
+						Duration.ofMinutes(1), 0, Duration.ofMinutes(1), 1, 1, Duration.ofHours(1), Duration.ofMillis(500),
+						Duration.ofSeconds(30)));
 		try {
 			return running.run(execution, epoch, invoker, new StepCall(null, null, null, null));
 		}

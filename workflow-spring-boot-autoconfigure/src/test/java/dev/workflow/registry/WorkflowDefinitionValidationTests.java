@@ -119,6 +119,66 @@ class WorkflowDefinitionValidationTests {
 		});
 	}
 
+	@Test
+	void aliasThatIsTheNameOfAnotherStep() {
+		assertStartFails(config(new AliasOfAnotherStepsName()), "Alias 'first' of step 'second' ("
+				+ AliasOfAnotherStepsName.class.getName() + "#second) is also the name of step 'first' ("
+				+ AliasOfAnotherStepsName.class.getName() + "#first) among the steps of workflow 'alias_name'");
+	}
+
+	@Test
+	void aliasOfTwoSteps() {
+		assertStartFails(config(new SharedAlias()), "Alias 'old' of step 'second' (" + SharedAlias.class.getName()
+				+ "#second) is also an alias of step 'first' (" + SharedAlias.class.getName()
+				+ "#first) among the steps of workflow 'shared_alias'");
+	}
+
+	@Test
+	void aliasThatIsTheStepsOwnName() {
+		assertStartFails(config(new OwnNameAlias()), "@Step(aliases) of step 'only' of workflow 'own_alias' ("
+				+ OwnNameAlias.class.getName() + "#only) names the step's own name 'only'");
+	}
+
+	@Test
+	void blankAlias() {
+		assertStartFails(config(new BlankAlias()), "@Step(aliases) of step 'only' of workflow 'blank_alias' ("
+				+ BlankAlias.class.getName() + "#only) has a blank alias");
+	}
+
+	@Test
+	void aliasOfAStepCalledFromWorkflowMethodsThatIsAnotherStepsName() {
+		assertStartFails(this.runner.withBean(CallableOne.class, CallableOne::new)
+			.withBean(CallableTwo.class, CallableTwo::new), "Alias 'fetch' of step 'load' (" + CallableTwo.class.getName()
+					+ "#load) is also the name of step 'fetch' (" + CallableOne.class.getName() + "#fetch) among the "
+					+ "application's steps called from workflow methods");
+	}
+
+	@Test
+	void aliasesAreFoundUnderTheStepAndDoNotChangeTheFingerprint() {
+		this.runner.withBean("renamed", Object.class, RenamedSteps::new).run((context) -> {
+			assertThat(context).hasNotFailed();
+			WorkflowDefinition workflow = context.getBean(dev.workflow.engine.WorkflowEngine.class)
+				.registry()
+				.require("renamed");
+			assertThat(workflow.step("old_name")).isSameAs(workflow.step("new_name"));
+			assertThat(workflow.step("new_name").aliases()).containsExactly("old_name", "older_name");
+			assertThat(workflow.fingerprint()).matches("[0-9a-f]{12}");
+			// SHA-256 of "new_name\nlast", first 6 bytes: aliases are no part of it.
+			assertThat(workflow.fingerprint()).isEqualTo(sha256Prefix("new_name\nlast"));
+		});
+	}
+
+	private static String sha256Prefix(String text) {
+		try {
+			byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+				.digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			return java.util.HexFormat.of().formatHex(hash).substring(0, 12);
+		}
+		catch (java.security.NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	private void assertStartFails(Class<?> configuration, String message) {
 		this.runner.withUserConfiguration(configuration).run((context) -> {
 			assertThat(context).hasFailed();
@@ -316,6 +376,89 @@ class WorkflowDefinitionValidationTests {
 		@Step(order = 1)
 		public String read(@StepContext Mutable context) {
 			return context.getValue();
+		}
+
+	}
+
+	@Workflow(name = "alias_name")
+	static class AliasOfAnotherStepsName {
+
+		@Step(order = 1)
+		public int first(int input) {
+			return input;
+		}
+
+		@Step(order = 2, aliases = "first")
+		public int second(int input) {
+			return input;
+		}
+
+	}
+
+	@Workflow(name = "shared_alias")
+	static class SharedAlias {
+
+		@Step(order = 1, aliases = "old")
+		public int first(int input) {
+			return input;
+		}
+
+		@Step(order = 2, aliases = "old")
+		public int second(int input) {
+			return input;
+		}
+
+	}
+
+	@Workflow(name = "own_alias")
+	static class OwnNameAlias {
+
+		@Step(order = 1, aliases = "only")
+		public int only(int input) {
+			return input;
+		}
+
+	}
+
+	@Workflow(name = "blank_alias")
+	static class BlankAlias {
+
+		@Step(order = 1, aliases = " ")
+		public int only(int input) {
+			return input;
+		}
+
+	}
+
+	@Workflow(name = "renamed")
+	static class RenamedSteps {
+
+		@Step(name = "new_name", order = 1, aliases = { "old_name", "older_name" })
+		public int renamed(int input) {
+			return input;
+		}
+
+		@Step(order = 2)
+		public int last(int input) {
+			return input;
+		}
+
+	}
+
+	static class CallableOne {
+
+		@Step
+		public int fetch(int input) {
+			return input;
+		}
+
+	}
+
+	static class CallableTwo {
+
+		@Step(aliases = "fetch")
+		public int load(int input) {
+			return input;
 		}
 
 	}

@@ -557,7 +557,8 @@
 			field('Started', time(job.startedAt, true), 'field-started'),
 			field('Finished', time(job.finishedAt, true), 'field-finished'),
 			field('Duration', jobDuration(job), 'field-duration'),
-			field('Idempotency key', job.idempotencyKey || '—', 'field-idempotency-key'));
+			field('Idempotency key', job.idempotencyKey || '—', 'field-idempotency-key'),
+			field('Definition version', job.definitionVersion || '—', 'field-definition-version'));
 
 		const error = $('job-error');
 		error.hidden = !job.error;
