@@ -53,10 +53,17 @@ final class OrchestrationDecider {
 	 * @param history the latest attempt of each entry of the job's history, in sequence
 	 * @param keptEvents takes the payload of an event of a name that was sent before the workflow waited for it
 	 * @return the decision
+	 * @throws HistoryAheadException if the history holds an entry that only a newer release of the workflow can have
+	 * written: this instance cannot decide for the job
 	 */
 	Decision replay(WorkflowDefinition workflow, @Nullable JsonNode input, @Nullable JsonNode stepContext,
 			List<StepExecutionEntity> history, Function<String, @Nullable JsonNode> keptEvents) {
-		return run(workflow, input, stepContext, history, keptEvents).decision();
+		Run run = run(workflow, input, stepContext, history, keptEvents);
+		Replay.NondeterminismException divergence = run.replay().divergence();
+		if (divergence != null && divergence.newerEntryWrittenAt() != null) {
+			throw new HistoryAheadException(divergence);
+		}
+		return run.decision();
 	}
 
 	/**

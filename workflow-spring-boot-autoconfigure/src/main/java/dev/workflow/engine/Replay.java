@@ -163,7 +163,8 @@ final class Replay implements Workflows.Runtime {
 		}
 		if (!sameStep(recorded.getStepName(), step) || !input.equals(SAME_VALUE, recordedInput)) {
 			NondeterminismException mismatch = new NondeterminismException(this.workflow.name(), at,
-					recorded.getStepName(), recordedInput, step, input);
+					recorded.getStepName(), recordedInput, step, input,
+					writtenByNewerCode(recorded.getStepName()) ? recorded.getCreatedAt() : null);
 			if (this.divergence == null) {
 				this.divergence = mismatch;
 			}
@@ -234,6 +235,15 @@ final class Replay implements Workflows.Runtime {
 	 * Whether a recorded entry is of the step called: the same name, or a former name of it ({@code @Step(aliases)}),
 	 * which the engine resolves to the same step.
 	 */
+	/**
+	 * Whether an entry this code does not call here is one that only a newer release of the workflow can have written:
+	 * the marker of a change this code does not know ({@link Workflows#patched}), or a step this instance has no code
+	 * for. This instance is then the one behind, not the job's history.
+	 */
+	private boolean writtenByNewerCode(String recorded) {
+		return recorded.equals(PATCH_ENTRY) || (!recorded.startsWith(ENGINE_PREFIX) && this.steps.apply(recorded) == null);
+	}
+
 	private boolean sameStep(String recorded, String called) {
 		if (recorded.equals(called)) {
 			return true;
@@ -483,8 +493,10 @@ final class Replay implements Workflows.Runtime {
 
 		private final transient JsonNode calledInput;
 
+		private final @Nullable Instant newerEntryWrittenAt;
+
 		NondeterminismException(String workflow, int position, String recordedStep, JsonNode recordedInput,
-				String calledStep, JsonNode calledInput) {
+				String calledStep, JsonNode calledInput, @Nullable Instant newerEntryWrittenAt) {
 			super("Workflow '" + workflow + "' no longer matches the history of this job: entry " + position
 					+ " records step '" + recordedStep + "' with arguments " + recordedInput
 					+ ", but the code now calls step '" + calledStep + "' with arguments " + calledInput
@@ -497,6 +509,16 @@ final class Replay implements Workflows.Runtime {
 			this.recordedInput = recordedInput;
 			this.calledStep = calledStep;
 			this.calledInput = calledInput;
+			this.newerEntryWrittenAt = newerEntryWrittenAt;
+		}
+
+		/**
+		 * Returns when the recorded entry was written, if only a newer release of the workflow can have written it (see
+		 * {@link Replay#writtenByNewerCode}): then this instance's code is behind the job, not changed under it.
+		 * @return when it was written, or {@code null} if this code could have written it
+		 */
+		@Nullable Instant newerEntryWrittenAt() {
+			return this.newerEntryWrittenAt;
 		}
 
 		String workflow() {

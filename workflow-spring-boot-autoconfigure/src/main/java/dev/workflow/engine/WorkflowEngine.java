@@ -518,6 +518,14 @@ public class WorkflowEngine implements StepMessageHandler {
 			publish(this.transactions.execute((status) -> fail(message, error(ex), StepStatus.FAILED, epoch)));
 			return StepObservationContext.Outcome.FAILED;
 		}
+		catch (HistoryAheadException ex) {
+			if (this.unknownWork.handBackAhead(message, epoch, ex)) {
+				return StepObservationContext.Outcome.INTERRUPTED;
+			}
+			publish(this.transactions.execute(
+					(status) -> fail(message, error(ex.mismatch()), StepStatus.FAILED, epoch)));
+			return StepObservationContext.Outcome.FAILED;
+		}
 		catch (RuntimeException ex) {
 			if (transientFailure(ex)) {
 				throw ex;

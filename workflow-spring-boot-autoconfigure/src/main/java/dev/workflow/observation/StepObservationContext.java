@@ -106,7 +106,10 @@ public class StepObservationContext extends ReceiverContext<Map<String, String>>
 		/** {@code timed_out}: the step ran longer than its timeout, had no attempt left, and its job failed. */
 		TIMED_OUT("timed_out"),
 
-		/** {@code interrupted}: this instance stopped while the step ran; it runs again elsewhere. */
+		/**
+		 * {@code interrupted}: this instance stopped while the step ran, or cannot record its outcome because its
+		 * job's history is of a newer release of the workflow; it runs again elsewhere.
+		 */
 		INTERRUPTED("interrupted"),
 
 		/**

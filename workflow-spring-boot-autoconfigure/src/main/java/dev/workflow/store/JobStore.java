@@ -554,7 +554,7 @@ public class JobStore {
 		return this.jdbc.queryForObject("""
 				with claimed as (
 				  update wf_step_execution set status = 'RUNNING', started_at = ?, worker_id = ?, lease_expires_at = ?,
-				    claim_epoch = claim_epoch + 1, unrunnable_since = null, hand_backs = 0, version = version + 1
+				    claim_epoch = claim_epoch + 1, unrunnable_since = null, version = version + 1
 				  where id = ? and attempt = ? and (status = 'QUEUED' or (status = 'RUNNING' and lease_expires_at < ?))
 				  returning job_id, claim_epoch),
 				started as (
