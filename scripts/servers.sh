@@ -7,6 +7,7 @@
 #   scripts/servers.sh restart-postgres stop and start PostgreSQL, keeping its data
 #   scripts/servers.sh restart-rabbitmq stop and start RabbitMQ, keeping its data
 #   scripts/servers.sh status           say what runs
+#   scripts/servers.sh queues           list RabbitMQ's queues with their type and messages
 #
 # Settings (environment): WORKFLOW_SERVERS_DIR (default /tmp/workflow-servers), WORKFLOW_PG_PORT (5432),
 # WORKFLOW_RABBITMQ_PORT (5672). Runs as root (it switches to the postgres and rabbitmq users) or as a user
@@ -138,9 +139,10 @@ case "${1:-}" in
 		;;
 	restart-postgres) stop_postgres; start_postgres ;;
 	restart-rabbitmq) stop_rabbitmq; start_rabbitmq ;;
+	queues) rabbitmqctl_ -q list_queues name type messages ;;
 	status)
 		as_user postgres "$(pg_bin)/pg_ctl" -D "$PG_DATA" status || true
 		rabbitmqctl_ -q status >/dev/null 2>&1 && echo "RabbitMQ running" || echo "RabbitMQ not running"
 		;;
-	*) sed -n '2,12p' "$0"; exit 2 ;;
+	*) sed -n '2,13p' "$0"; exit 2 ;;
 esac
