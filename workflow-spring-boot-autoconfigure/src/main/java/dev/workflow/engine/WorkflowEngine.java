@@ -115,6 +115,8 @@ public class WorkflowEngine implements StepMessageHandler {
 
 	private final UnknownWork unknownWork;
 
+	private final DefinitionVersions definitions;
+
 	private volatile boolean stopping;
 
 	/**
@@ -180,6 +182,7 @@ public class WorkflowEngine implements StepMessageHandler {
 		this.outboxDeletes = new OutboxDeletes(store::deleteOutbox);
 		this.observations = new EngineObservations(observationRegistry, () -> this.stopping);
 		this.unknownWork = new UnknownWork(store, clock, settings);
+		this.definitions = new DefinitionVersions(store);
 	}
 
 	/**
@@ -227,6 +230,7 @@ public class WorkflowEngine implements StepMessageHandler {
 		this.callableInvokers = Map.copyOf(callable);
 		this.registry = discovered;
 		this.unknownWork.checkRemovedSteps(discovered, (workflow, step) -> invoker(workflow, step) != null);
+		this.definitions.register(discovered);
 	}
 
 	/**
@@ -367,7 +371,7 @@ public class WorkflowEngine implements StepMessageHandler {
 		JobEntity job = newJob(workflow, jobId, inputNode, userContext, stepContext, key, now,
 				this.json.writeTrace(trace));
 		job.setPercentComplete(decision.percentComplete());
-		JobContexts contexts = new JobContexts(stepContext, userContext, trace);
+		JobContexts contexts = new JobContexts(stepContext, userContext, trace, workflow.fingerprint());
 		List<StepExecutionEntity> steps = new ArrayList<>(decision.dispatches().size());
 		List<OutboxEntity> rows = new ArrayList<>(decision.dispatches().size());
 		for (Decision.Dispatch dispatch : decision.dispatches()) {
@@ -452,8 +456,10 @@ public class WorkflowEngine implements StepMessageHandler {
 	private void handle(StepMessage message) {
 		WorkflowDefinition workflow = registry().find(message.workflow());
 		StepInvoker invoker = invoker(workflow, message.step());
-		if (invoker == null) {
-			JobError timedOut = this.unknownWork.handBack(message, workflow);
+		String newer = (invoker != null && message.definitionVersion() != null)
+				? this.definitions.newer(workflow, message.definitionVersion()) : null;
+		if (invoker == null || newer != null) {
+			JobError timedOut = this.unknownWork.handBack(message, workflow, newer);
 			if (timedOut != null) {
 				failUnrunnable(message, timedOut, (execution) -> this.unknownWork.pastTimeout(execution,
 						message.attempt()));
@@ -746,7 +752,7 @@ public class WorkflowEngine implements StepMessageHandler {
 		Instant now = this.clock.instant();
 		UUID nextId = UUID.randomUUID();
 		StepMessage nextMessage = new StepMessage(message.jobId(), nextId, message.workflow(), next.step(), 1,
-				next.input(), message.stepContext(), message.userContext(), message.trace());
+				next.input(), message.stepContext(), message.userContext(), message.trace(), message.definitionVersion());
 		String nextPool = pool(message.workflow(), next.step());
 		OutboxEntity row = new OutboxEntity(UUID.randomUUID(), this.topology.exchange(),
 				this.topology.stepRoutingKey(nextPool), this.json.encode(nextMessage), now);
@@ -808,7 +814,7 @@ public class WorkflowEngine implements StepMessageHandler {
 			}
 			JobContexts contexts = decision.dispatches().isEmpty() ? null
 					: new JobContexts(this.json.parse(job.stepContext()), this.json.parse(job.userContext()),
-							this.json.readTrace(job.traceContext()));
+							this.json.readTrace(job.traceContext()), null);
 			List<StepExecutionEntity> steps = new ArrayList<>(decision.dispatches().size());
 			List<OutboxEntity> rows = new ArrayList<>(decision.dispatches().size());
 			for (Decision.Dispatch dispatch : decision.dispatches()) {
@@ -1127,12 +1133,12 @@ public class WorkflowEngine implements StepMessageHandler {
 	 * contexts and the trace context of the job's start.
 	 */
 	private record JobContexts(@Nullable JsonNode stepContext, @Nullable JsonNode userContext,
-			@Nullable Map<String, String> trace) {
+			@Nullable Map<String, String> trace, @Nullable String definitionVersion) {
 	}
 
 	private JobContexts contexts(JobEntity job) {
 		return new JobContexts(this.json.parse(job.getStepContext()), this.json.parse(job.getUserContext()),
-				this.json.readTrace(job.getTraceContext()));
+				this.json.readTrace(job.getTraceContext()), job.getDefinitionVersion());
 	}
 
 	/**
@@ -1155,7 +1161,7 @@ public class WorkflowEngine implements StepMessageHandler {
 			@Nullable JsonNode input, Instant now, boolean admitted) {
 		StepMessage message = new StepMessage(execution.getJobId(), execution.getId(), workflow,
 				execution.getStepName(), execution.getAttempt(), input, contexts.stepContext(), contexts.userContext(),
-				contexts.trace());
+				contexts.trace(), contexts.definitionVersion());
 		return new OutboxEntity(UUID.randomUUID(), this.topology.exchange(),
 				this.topology.stepRoutingKey(execution.getPool()),
 				admitted ? this.json.encodeAdmitted(message) : this.json.encode(message), now);

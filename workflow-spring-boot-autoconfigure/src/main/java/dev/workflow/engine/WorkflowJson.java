@@ -65,7 +65,10 @@ public final class WorkflowJson {
 	 * Writes and reads the envelope of step messages: the engine's own format, whatever the application configures
 	 * for its values, so that instances configured differently still understand each other.
 	 */
-	private final JsonMapper envelope = JsonMapper.builder().build();
+	private final JsonMapper envelope = JsonMapper.builder()
+		// A message of a newer release may carry fields this release does not know: it is still understood.
+		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+		.build();
 
 	private final long maxPayloadBytes;
 

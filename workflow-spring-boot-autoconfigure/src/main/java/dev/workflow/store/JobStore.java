@@ -176,6 +176,33 @@ public class JobStore {
 	}
 
 	/**
+	 * Records that an instance runs a version of a pipeline's definition; the first instance to run it sets when it
+	 * appeared.
+	 * @param workflow the workflow
+	 * @param fingerprint the version (see {@code WorkflowDefinition#fingerprint()})
+	 * @param steps its step names in order, for people to read
+	 */
+	public void registerDefinition(String workflow, String fingerprint, List<String> steps) {
+		this.jdbc.update("""
+				insert into wf_definition (workflow_name, fingerprint, steps) values (?, ?, ?)
+				on conflict (workflow_name, fingerprint) do nothing""", workflow, fingerprint, String.join(",", steps));
+	}
+
+	/**
+	 * Reads when each version of a pipeline's definition first appeared.
+	 * @param workflow the workflow
+	 * @return the versions, by fingerprint
+	 */
+	public Map<String, Instant> definitionVersions(String workflow) {
+		Map<String, Instant> versions = new HashMap<>();
+		this.jdbc.query("select fingerprint, registered_at from wf_definition where workflow_name = ?",
+				(java.sql.ResultSet rows) -> {
+					versions.put(rows.getString(1), instant(rows.getObject(2, OffsetDateTime.class)));
+				}, workflow);
+		return versions;
+	}
+
+	/**
 	 * Asks the database whether it answers.
 	 * @throws org.springframework.dao.DataAccessException if it does not
 	 */

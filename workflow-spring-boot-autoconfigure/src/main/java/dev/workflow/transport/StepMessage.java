@@ -22,9 +22,12 @@ import tools.jackson.databind.JsonNode;
  * @param userContext the job's user context
  * @param trace the propagation fields of the job's trace (a {@code traceparent}, say), left out of the message when
  * the job has none
+ * @param definitionVersion the version of the pipeline definition the job started under, left out for a workflow
+ * method and for jobs started before versions were recorded
  */
 public record StepMessage(UUID jobId, UUID stepExecutionId, String workflow, String step, int attempt,
 		@Nullable JsonNode input, @Nullable JsonNode stepContext, @Nullable JsonNode userContext,
-		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Map<String, String> trace) {
+		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Map<String, String> trace,
+		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String definitionVersion) {
 
 }

@@ -14,6 +14,7 @@ import dev.workflow.annotation.WorkflowMethod;
 import dev.workflow.api.WorkflowClient;
 import dev.workflow.api.Workflows;
 import dev.workflow.test.TestDatabases;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -39,27 +40,28 @@ class RollingDeployIntegrationTests {
 	void whenReleaseOneInstancesAreReplacedByReleaseTwoWhileJobsRunThenEveryJobCompletesAndNoStepCompletesTwice() {
 		String database = TestDatabases.createEmptyDatabase();
 		List<UUID> jobs = new ArrayList<>();
+		List<UUID> releaseTwoOrders = new ArrayList<>();
 		ConfigurableApplicationContext r1a = instance(ReleaseOne.class, "r1-a", database);
 		ConfigurableApplicationContext r1b = instance(ReleaseOne.class, "r1-b", database);
 		ConfigurableApplicationContext r2a = null;
 		ConfigurableApplicationContext r2b = null;
 		try {
-			startWave(r1a.getBean(WorkflowClient.class), jobs, false);
+			startWave(r1a.getBean(WorkflowClient.class), jobs, null);
 
 			r2a = instance(ReleaseTwo.class, "r2-a", database);
 			JdbcTemplate jdbc = r2a.getBean(JdbcTemplate.class);
-			startWave(r2a.getBean(WorkflowClient.class), jobs, true);
-			startWave(r1b.getBean(WorkflowClient.class), jobs, false);
+			startWave(r2a.getBean(WorkflowClient.class), jobs, releaseTwoOrders);
+			startWave(r1b.getBean(WorkflowClient.class), jobs, null);
 
 			// The first release-1 instance goes once work has crossed over to release 2, the second soon after.
 			await().atMost(Duration.ofSeconds(60)).until(() -> completedSteps(jdbc, "r2-a") >= 10);
 			r1a.close();
 			r2b = instance(ReleaseTwo.class, "r2-b", database);
-			startWave(r2b.getBean(WorkflowClient.class), jobs, true);
-			startWave(r1b.getBean(WorkflowClient.class), jobs, false);
+			startWave(r2b.getBean(WorkflowClient.class), jobs, releaseTwoOrders);
+			startWave(r1b.getBean(WorkflowClient.class), jobs, null);
 			await().atMost(Duration.ofSeconds(60)).until(() -> completedSteps(jdbc, "r2-b") >= 10);
 			r1b.close();
-			startWave(r2b.getBean(WorkflowClient.class), jobs, true);
+			startWave(r2b.getBean(WorkflowClient.class), jobs, releaseTwoOrders);
 
 			JdbcTemplate survivor = jdbc;
 			await().atMost(Duration.ofMinutes(3))
@@ -104,6 +106,9 @@ class RollingDeployIntegrationTests {
 			assertThat(outputs).allSatisfy((output) -> assertThat(output).startsWith("[\"order-")
 				.contains("\"validate\"", "\"charge\"")
 				.endsWith("\"shipped\"]"));
+			// A job started under release 2's definition never goes back to release 1's: it reserves stock.
+			assertThat(releaseTwoOrders).allSatisfy((order) -> assertThat(survivor.queryForObject(
+					"select output::text from wf_job where id = ?", String.class, order)).contains("\"reserve\""));
 		}
 		finally {
 			Stream.of(r1a, r1b, r2a, r2b).filter((context) -> context != null).forEach(ConfigurableApplicationContext::close);
@@ -115,11 +120,16 @@ class RollingDeployIntegrationTests {
 				Integer.class, worker);
 	}
 
-	private static void startWave(WorkflowClient client, List<UUID> jobs, boolean releaseTwo) {
+	/**
+	 * Starts a wave of jobs; release 2 also starts jobs of its new workflow, and lists its orders.
+	 */
+	private static void startWave(WorkflowClient client, List<UUID> jobs, @Nullable List<UUID> releaseTwoOrders) {
 		for (int i = 0; i < JOBS_PER_WAVE; i++) {
-			jobs.add(client.start("rolling_orders", List.of("order-" + jobs.size())).id());
+			UUID order = client.start("rolling_orders", List.of("order-" + jobs.size())).id();
+			jobs.add(order);
 			jobs.add(client.start("rolling_greeting", "guest-" + jobs.size()).id());
-			if (releaseTwo) {
+			if (releaseTwoOrders != null) {
+				releaseTwoOrders.add(order);
 				jobs.add(client.start("rolling_invoices", List.of("invoice-" + jobs.size())).id());
 			}
 		}
