@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * What waits for the engine's background work on all instances together: outbox rows not yet published, due work
  * (retries, timers and timeouts whose time has come, and running steps whose lease has lapsed) not yet dispatched,
- * and steps that wait for an instance able to run them. Read with two queries, at most once per refresh interval however many gauges and health checks ask; a caller that
- * comes while another one reads gets the previous reading.
+ * steps queued per worker pool, and steps that wait for an instance able to run them. Read with a few queries, at most
+ * once per refresh interval however many gauges and health checks ask; a caller that comes while another one reads
+ * gets the previous reading.
  */
 public class WorkflowBacklog {
 

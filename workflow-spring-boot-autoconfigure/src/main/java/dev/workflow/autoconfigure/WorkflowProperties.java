@@ -180,8 +180,8 @@ public class WorkflowProperties {
 		private String stepRoutingKey = "workflow.step";
 
 		/**
-		 * Name of the durable queue that messages no worker can ever handle (malformed, unknown workflow or step,
-		 * input that does not convert) are moved to.
+		 * Name of the durable queue that messages no worker can ever handle (malformed, or with an input that no
+		 * longer converts) are moved to. Steps of workflows or steps this instance lacks are handed back instead.
 		 */
 		private String parkingQueue = "workflow.steps.parked";
 

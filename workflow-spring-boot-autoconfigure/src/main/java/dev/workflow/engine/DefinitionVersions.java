@@ -1,7 +1,8 @@
 package dev.workflow.engine;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -24,13 +25,25 @@ final class DefinitionVersions {
 
 	private static final Log logger = LogFactory.getLog(DefinitionVersions.class);
 
+	/** How long a version read as absent stays so before the table is read again. */
+	private static final Duration ABSENT_FOR = Duration.ofSeconds(10);
+
 	private final JobStore store;
 
-	/** When each version of each workflow appeared, as read last; a version read as absent maps to null. */
-	private final Map<String, Map<String, @Nullable Instant>> appeared = new ConcurrentHashMap<>();
+	private final Clock clock;
 
-	DefinitionVersions(JobStore store) {
+	/** This instance's workflows, once registered. */
+	private volatile @Nullable WorkflowRegistry registry;
+
+	/** When each version of each workflow appeared, as read last. */
+	private final Map<String, Read> appeared = new ConcurrentHashMap<>();
+
+	private record Read(Map<String, Instant> versions, Instant at) {
+	}
+
+	DefinitionVersions(JobStore store, Clock clock) {
 		this.store = store;
+		this.clock = clock;
 	}
 
 	/**
@@ -38,6 +51,7 @@ final class DefinitionVersions {
 	 * @param registry this instance's workflows
 	 */
 	void register(WorkflowRegistry registry) {
+		this.registry = registry;
 		try {
 			for (WorkflowDefinition workflow : registry.all()) {
 				String fingerprint = workflow.fingerprint();
@@ -64,14 +78,19 @@ final class DefinitionVersions {
 		if (ours == null || ours.equals(version)) {
 			return null;
 		}
-		Map<String, @Nullable Instant> versions = this.appeared.get(workflow.name());
-		if (versions == null || !versions.containsKey(version) || versions.get(ours) == null) {
-			versions = new HashMap<>(this.store.definitionVersions(workflow.name()));
-			versions.putIfAbsent(version, null);
-			this.appeared.put(workflow.name(), versions);
+		Read read = this.appeared.get(workflow.name());
+		Instant now = this.clock.instant();
+		if (read == null || ((!read.versions().containsKey(version) || !read.versions().containsKey(ours))
+				&& read.at().plus(ABSENT_FOR).isBefore(now))) {
+			if (read != null && !read.versions().containsKey(ours) && this.registry != null) {
+				// This instance could not record its versions when it started: it tries again.
+				register(this.registry);
+			}
+			read = new Read(this.store.definitionVersions(workflow.name()), now);
+			this.appeared.put(workflow.name(), read);
 		}
-		Instant theirs = versions.get(version);
-		Instant mine = versions.get(ours);
+		Instant theirs = read.versions().get(version);
+		Instant mine = read.versions().get(ours);
 		if (theirs == null || mine == null || !theirs.isAfter(mine)) {
 			return null;
 		}

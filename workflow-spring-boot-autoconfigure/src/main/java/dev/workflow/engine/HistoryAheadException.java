@@ -1,13 +1,9 @@
 package dev.workflow.engine;
 
-import java.time.Instant;
-import java.util.Objects;
-
 /**
- * Thrown when a job's history holds an entry that only a newer release of its workflow can have written (the marker of
- * a {@link dev.workflow.api.Workflows#patched} change this code does not make, or a step this instance has no code
- * for), as happens during a rolling deploy: this instance cannot decide for the job, and leaves it to an instance of
- * that release instead of failing it.
+ * Thrown when a job's history holds an entry that only a newer release of its workflow can have written (the marker
+ * of a {@link dev.workflow.api.Workflows#patched} change this code does not make), as happens during a rolling
+ * deploy: this instance cannot decide for the job, and leaves it to an instance of that release instead of failing it.
  */
 final class HistoryAheadException extends RuntimeException {
 
@@ -24,19 +20,11 @@ final class HistoryAheadException extends RuntimeException {
 	}
 
 	/**
-	 * Returns the mismatch, which is the job's failure if no instance of the newer release takes the job in time.
+	 * Returns the mismatch.
 	 * @return the mismatch
 	 */
 	Replay.NondeterminismException mismatch() {
 		return this.mismatch;
-	}
-
-	/**
-	 * Returns when the newer release wrote the entry.
-	 * @return when
-	 */
-	Instant writtenAt() {
-		return Objects.requireNonNull(this.mismatch.newerEntryWrittenAt());
 	}
 
 }

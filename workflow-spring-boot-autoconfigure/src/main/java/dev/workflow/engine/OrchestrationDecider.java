@@ -60,7 +60,7 @@ final class OrchestrationDecider {
 			List<StepExecutionEntity> history, Function<String, @Nullable JsonNode> keptEvents) {
 		Run run = run(workflow, input, stepContext, history, keptEvents);
 		Replay.NondeterminismException divergence = run.replay().divergence();
-		if (divergence != null && divergence.newerEntryWrittenAt() != null) {
+		if (divergence != null && divergence.historyAhead()) {
 			throw new HistoryAheadException(divergence);
 		}
 		return run.decision();

@@ -164,7 +164,7 @@ final class Replay implements Workflows.Runtime {
 		if (!sameStep(recorded.getStepName(), step) || !input.equals(SAME_VALUE, recordedInput)) {
 			NondeterminismException mismatch = new NondeterminismException(this.workflow.name(), at,
 					recorded.getStepName(), recordedInput, step, input,
-					writtenByNewerCode(recorded.getStepName()) ? recorded.getCreatedAt() : null);
+					recorded.getStepName().equals(PATCH_ENTRY));
 			if (this.divergence == null) {
 				this.divergence = mismatch;
 			}
@@ -232,18 +232,9 @@ final class Replay implements Workflows.Runtime {
 	}
 
 	/**
-	 * Whether a recorded entry is of the step called: the same name, or a former name of it ({@code @Step(aliases)}),
-	 * which the engine resolves to the same step.
+	 * Whether a recorded entry is of the step called: the same name, or a former name of it ({@code @Step(aliases)},
+	 * which the engine resolves to the same step).
 	 */
-	/**
-	 * Whether an entry this code does not call here is one that only a newer release of the workflow can have written:
-	 * the marker of a change this code does not know ({@link Workflows#patched}), or a step this instance has no code
-	 * for. This instance is then the one behind, not the job's history.
-	 */
-	private boolean writtenByNewerCode(String recorded) {
-		return recorded.equals(PATCH_ENTRY) || (!recorded.startsWith(ENGINE_PREFIX) && this.steps.apply(recorded) == null);
-	}
-
 	private boolean sameStep(String recorded, String called) {
 		if (recorded.equals(called)) {
 			return true;
@@ -493,10 +484,10 @@ final class Replay implements Workflows.Runtime {
 
 		private final transient JsonNode calledInput;
 
-		private final @Nullable Instant newerEntryWrittenAt;
+		private final boolean historyAhead;
 
 		NondeterminismException(String workflow, int position, String recordedStep, JsonNode recordedInput,
-				String calledStep, JsonNode calledInput, @Nullable Instant newerEntryWrittenAt) {
+				String calledStep, JsonNode calledInput, boolean historyAhead) {
 			super("Workflow '" + workflow + "' no longer matches the history of this job: entry " + position
 					+ " records step '" + recordedStep + "' with arguments " + recordedInput
 					+ ", but the code now calls step '" + calledStep + "' with arguments " + calledInput
@@ -509,17 +500,19 @@ final class Replay implements Workflows.Runtime {
 			this.recordedInput = recordedInput;
 			this.calledStep = calledStep;
 			this.calledInput = calledInput;
-			this.newerEntryWrittenAt = newerEntryWrittenAt;
+			this.historyAhead = historyAhead;
 		}
 
 		/**
-		 * Returns when the recorded entry was written, if only a newer release of the workflow can have written it (see
-		 * {@link Replay#writtenByNewerCode}): then this instance's code is behind the job, not changed under it.
-		 * @return when it was written, or {@code null} if this code could have written it
+		 * Whether the recorded entry is one only a newer release of the workflow can have written: the marker of a
+		 * change ({@link Workflows#patched}) that this code does not make there. This instance's code is then behind
+		 * the job (a rolling deploy), not changed under it.
+		 * @return {@code true} if the history is ahead of this code
 		 */
-		@Nullable Instant newerEntryWrittenAt() {
-			return this.newerEntryWrittenAt;
+		boolean historyAhead() {
+			return this.historyAhead;
 		}
+
 
 		String workflow() {
 			return this.workflow;

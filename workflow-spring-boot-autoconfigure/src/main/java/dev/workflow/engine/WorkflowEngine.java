@@ -182,7 +182,7 @@ public class WorkflowEngine implements StepMessageHandler {
 		this.outboxDeletes = new OutboxDeletes(store::deleteOutbox);
 		this.observations = new EngineObservations(observationRegistry, () -> this.stopping);
 		this.unknownWork = new UnknownWork(store, clock, settings);
-		this.definitions = new DefinitionVersions(store);
+		this.definitions = new DefinitionVersions(store, clock);
 	}
 
 	/**
@@ -456,10 +456,13 @@ public class WorkflowEngine implements StepMessageHandler {
 	private void handle(StepMessage message) {
 		WorkflowDefinition workflow = registry().find(message.workflow());
 		StepInvoker invoker = invoker(workflow, message.step());
-		String newer = (invoker != null && message.definitionVersion() != null)
-				? this.definitions.newer(workflow, message.definitionVersion()) : null;
-		if (invoker == null || newer != null) {
-			JobError timedOut = this.unknownWork.handBack(message, workflow, newer);
+		// This instance's code may also be behind the job: a newer definition of its pipeline, or a history that a
+		// newer release of its workflow method wrote.
+		String behind = (invoker == null) ? null
+				: (message.definitionVersion() != null) ? this.definitions.newer(workflow, message.definitionVersion())
+						: this.unknownWork.behind(message);
+		if (invoker == null || behind != null) {
+			JobError timedOut = this.unknownWork.handBack(message, workflow, behind);
 			if (timedOut != null) {
 				failUnrunnable(message, timedOut, (execution) -> this.unknownWork.pastTimeout(execution,
 						message.attempt()));
@@ -525,12 +528,8 @@ public class WorkflowEngine implements StepMessageHandler {
 			return StepObservationContext.Outcome.FAILED;
 		}
 		catch (HistoryAheadException ex) {
-			if (this.unknownWork.handBackAhead(message, epoch, ex)) {
-				return StepObservationContext.Outcome.INTERRUPTED;
-			}
-			publish(this.transactions.execute(
-					(status) -> fail(message, error(ex.mismatch()), StepStatus.FAILED, epoch)));
-			return StepObservationContext.Outcome.FAILED;
+			this.unknownWork.handBackAhead(message, epoch, ex);
+			return StepObservationContext.Outcome.INTERRUPTED;
 		}
 		catch (RuntimeException ex) {
 			if (transientFailure(ex)) {
@@ -1162,8 +1161,10 @@ public class WorkflowEngine implements StepMessageHandler {
 		StepMessage message = new StepMessage(execution.getJobId(), execution.getId(), workflow,
 				execution.getStepName(), execution.getAttempt(), input, contexts.stepContext(), contexts.userContext(),
 				contexts.trace(), contexts.definitionVersion());
-		return new OutboxEntity(UUID.randomUUID(), this.topology.exchange(),
-				this.topology.stepRoutingKey(execution.getPool()),
+		// The pool this instance's definition gives (a release may have moved the step), else the one stored with it.
+		String pool = (registry().find(workflow) != null) ? pool(workflow, execution.getStepName())
+				: execution.getPool();
+		return new OutboxEntity(UUID.randomUUID(), this.topology.exchange(), this.topology.stepRoutingKey(pool),
 				admitted ? this.json.encodeAdmitted(message) : this.json.encode(message), now);
 	}
 
@@ -1388,7 +1389,9 @@ public class WorkflowEngine implements StepMessageHandler {
 				}
 				else if (why.equals("lease")) {
 					logger.warn(about + " was not claimed by any worker within " + this.settings.claimTimeout()
-							+ " (workflow.worker.claim-timeout); its message is taken as lost and it is dispatched again");
+							+ " (workflow.worker.claim-timeout); its message is taken as lost and it is dispatched again"
+							+ " (if no instance serves its worker pool '" + ((execution.getPool() != null)
+									? execution.getPool() : WorkerPools.DEFAULT_NAME) + "', start one that does)");
 				}
 				execution.setStatus(StepStatus.QUEUED);
 				execution.setLeaseExpiresAt(claimDeadline(now));

@@ -25,6 +25,9 @@ import org.jspecify.annotations.Nullable;
 public record StepDefinition(String workflow, String name, int order, int position, Object bean, Method method,
 		Method declaredMethod, @Nullable String pool, List<String> aliases) {
 
+	/**
+	 * Creates a step definition.
+	 */
 	public StepDefinition {
 		aliases = List.copyOf(aliases);
 	}

@@ -175,6 +175,10 @@ public class JobEntity {
 		return this.definitionVersion;
 	}
 
+	/**
+	 * Sets the version of the pipeline definition the job starts under.
+	 * @param definitionVersion the version, or {@code null} for a workflow method
+	 */
 	public void setDefinitionVersion(@Nullable String definitionVersion) {
 		this.definitionVersion = definitionVersion;
 	}

@@ -47,6 +47,15 @@ public class JobStore {
 	 * Marks a running step execution completed, if its latest claim is the caller's; parameters: output, finished at,
 	 * id, attempt, claim epoch.
 	 */
+	/**
+	 * What a hand-back sets: a deadline after a back-off that doubles with each hand-back since the last claim (the
+	 * lease sweep dispatches the step again then), and since when it waits for an instance able to run it.
+	 */
+	private static final String HAND_BACK = """
+			lease_expires_at = ?::timestamptz + least(? * power(2, least(hand_backs, 30)), ?) * interval '1 millisecond',
+			unrunnable_since = coalesce(unrunnable_since, ?), hand_backs = hand_backs + 1, version = version + 1
+			""";
+
 	private static final String COMPLETE_RUNNING = """
 			update wf_step_execution set status = 'COMPLETED', output = ?::jsonb, finished_at = ?,
 			  lease_expires_at = null, version = version + 1
@@ -123,14 +132,29 @@ public class JobStore {
 	 */
 	public int handBack(UUID id, int attempt, Instant now, Duration initialBackoff, Duration maxBackoff,
 			Instant waitingSince) {
-		List<Integer> handBacks = this.jdbc.queryForList("""
-				update wf_step_execution set
-				  lease_expires_at = ?::timestamptz + least(? * power(2, least(hand_backs, 30)), ?) * interval '1 millisecond',
-				  unrunnable_since = coalesce(unrunnable_since, ?), hand_backs = hand_backs + 1, version = version + 1
+		List<Integer> handBacks = this.jdbc.queryForList("update wf_step_execution set " + HAND_BACK + """
 				where id = ? and attempt = ? and status = 'QUEUED' and (unrunnable_since is null or unrunnable_since >= ?)
 				returning hand_backs""", Integer.class, time(now), (double) initialBackoff.toMillis(),
 				(double) maxBackoff.toMillis(), time(now), id, attempt, time(waitingSince));
 		return handBacks.isEmpty() ? 0 : handBacks.get(0);
+	}
+
+	/**
+	 * Hands a step execution that this instance has run but cannot record the outcome of back to the queue, in one
+	 * statement: its claim is released, and it gets the back-off and the mark of {@link #handBack}.
+	 * @param id the step execution
+	 * @param attempt the attempt
+	 * @param epoch the epoch of the claim this instance holds
+	 * @param now the current time
+	 * @param initialBackoff the back-off of the first hand-back, doubled with each further one
+	 * @param maxBackoff the longest back-off
+	 * @return whether it was handed back: {@code false} if the claim was lost meanwhile
+	 */
+	public boolean releaseAndHandBack(UUID id, int attempt, int epoch, Instant now, Duration initialBackoff,
+			Duration maxBackoff) {
+		return this.jdbc.update("update wf_step_execution set status = 'QUEUED', " + HAND_BACK + """
+				where id = ? and attempt = ? and claim_epoch = ? and status = 'RUNNING'""", time(now),
+				(double) initialBackoff.toMillis(), (double) maxBackoff.toMillis(), time(now), id, attempt, epoch) == 1;
 	}
 
 	/**
@@ -581,7 +605,7 @@ public class JobStore {
 		return this.jdbc.queryForObject("""
 				with claimed as (
 				  update wf_step_execution set status = 'RUNNING', started_at = ?, worker_id = ?, lease_expires_at = ?,
-				    claim_epoch = claim_epoch + 1, unrunnable_since = null, version = version + 1
+				    claim_epoch = claim_epoch + 1, unrunnable_since = null, hand_backs = 0, version = version + 1
 				  where id = ? and attempt = ? and (status = 'QUEUED' or (status = 'RUNNING' and lease_expires_at < ?))
 				  returning job_id, claim_epoch),
 				started as (

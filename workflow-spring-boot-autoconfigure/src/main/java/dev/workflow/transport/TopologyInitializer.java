@@ -107,7 +107,7 @@ public class TopologyInitializer implements InitializingBean {
 			String existing = (configured == QueueType.QUORUM) ? "classic" : "quorum (or another non-classic type)";
 			return "Queue '" + queue + "' exists on the broker as a " + existing + " queue, but "
 					+ "workflow.broker.queue-type is " + wanted + " (the broker said: " + brokerReply + "). RabbitMQ "
-					+ "cannot change the type of a queue. To move, see \"Moving to quorum queues\" in the README: "
+					+ "cannot change the type of a queue. To move, see \"Queue types\" in the README: "
 					+ "give the new instances " + wanted + " queues under new names (workflow.broker.step-queue and "
 					+ "workflow.broker.parking-queue) with the same exchange and routing keys, so that both old and "
 					+ "new queues receive new work; let the old instances drain the old queues, then stop them and "

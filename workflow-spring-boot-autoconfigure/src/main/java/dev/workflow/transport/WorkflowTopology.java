@@ -41,6 +41,12 @@ public record WorkflowTopology(String exchange, String stepQueue, String stepRou
 	public WorkflowTopology {
 		TreeSet<String> named = new TreeSet<>(pools);
 		named.remove("");
+		for (String pool : named) {
+			if ((stepQueue + "." + pool).equals(parkingQueue)) {
+				throw new IllegalStateException("The queue of worker pool '" + pool + "' would be the parking queue '"
+						+ parkingQueue + "': give the pool another name, or set workflow.broker.parking-queue");
+			}
+		}
 		pools = Collections.unmodifiableSet(named);
 	}
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.workflow.annotation.Step;
 import dev.workflow.annotation.Workflow;
@@ -33,6 +34,9 @@ import static org.awaitility.Awaitility.await;
  */
 class HistoryAheadIntegrationTests {
 
+	/** How often release 1's gate ran. */
+	static final AtomicInteger releaseOneGateRuns = new AtomicInteger();
+
 	/** Holds release 2's gate until the test lets it go. */
 	static final CountDownLatch releaseTwoGate = new CountDownLatch(1);
 
@@ -49,9 +53,11 @@ class HistoryAheadIntegrationTests {
 		}
 		try (ConfigurableApplicationContext older = instance(ReleaseOne.class, "ahead-r1", database)) {
 			JdbcTemplate oldJdbc = older.getBean(JdbcTemplate.class);
+			// Handed back after it ran once, then handed back again without running: its effects are not repeated here.
 			await().atMost(Duration.ofSeconds(30))
 				.until(() -> oldJdbc.queryForObject("select hand_backs from wf_step_execution where job_id = ? "
-						+ "and step_name = 'ahead_gate'", Integer.class, job.id()) > 0);
+						+ "and step_name = 'ahead_gate'", Integer.class, job.id()) >= 3);
+			assertThat(releaseOneGateRuns).hasValue(1);
 			assertThat(older.getBean(WorkflowClient.class).get(job.id()).orElseThrow().status())
 				.as("not failed by the old release").isEqualTo(JobStatus.RUNNING);
 			assertThat(status(oldJdbc, job, "ahead_gate")).as("waits for the new release").isEqualTo("QUEUED");
@@ -121,6 +127,7 @@ class HistoryAheadIntegrationTests {
 
 		@Step(name = "ahead_gate")
 		public String gate(String name) {
+			releaseOneGateRuns.incrementAndGet();
 			return name;
 		}
 

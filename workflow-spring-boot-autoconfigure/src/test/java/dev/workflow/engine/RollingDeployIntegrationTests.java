@@ -14,6 +14,8 @@ import dev.workflow.annotation.WorkflowMethod;
 import dev.workflow.api.WorkflowClient;
 import dev.workflow.api.Workflows;
 import dev.workflow.test.TestDatabases;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +36,8 @@ import static org.awaitility.Awaitility.await;
  */
 class RollingDeployIntegrationTests {
 
+	private static final Log logger = LogFactory.getLog(RollingDeployIntegrationTests.class);
+
 	private static final int JOBS_PER_WAVE = 12;
 
 	@Test
@@ -41,6 +45,8 @@ class RollingDeployIntegrationTests {
 		String database = TestDatabases.createEmptyDatabase();
 		List<UUID> jobs = new ArrayList<>();
 		List<UUID> releaseTwoOrders = new ArrayList<>();
+		long handedBackBefore = UnknownWork.handedBack.get();
+		long started = System.nanoTime();
 		ConfigurableApplicationContext r1a = instance(ReleaseOne.class, "r1-a", database);
 		ConfigurableApplicationContext r1b = instance(ReleaseOne.class, "r1-b", database);
 		ConfigurableApplicationContext r2a = null;
@@ -69,6 +75,10 @@ class RollingDeployIntegrationTests {
 				.until(() -> survivor.queryForObject("select count(*) from wf_job where status in "
 						+ "('COMPLETED', 'FAILED', 'ABORTED', 'CANCELLED')", Integer.class) == jobs.size());
 
+			// What the overlap cost, for the log (not asserted: performance is the benchmark's to measure).
+			logger.info("Rolling deploy: " + survivor.queryForMap("select count(distinct job_id) as jobs, count(*) as "
+					+ "step_executions from wf_step_execution") + ", " + (UnknownWork.handedBack.get() - handedBackBefore)
+					+ " hand-backs, " + (System.nanoTime() - started) / 1_000_000 + " ms from the first start to the last end");
 			Map<String, Object> outcome = survivor.queryForMap("select count(*) as jobs, "
 					+ "count(*) filter (where status = 'COMPLETED') as completed, "
 					+ "string_agg(distinct status || ': ' || coalesce(error_message, ''), '; ') "

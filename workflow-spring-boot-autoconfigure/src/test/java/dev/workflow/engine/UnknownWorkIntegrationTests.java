@@ -85,8 +85,8 @@ class UnknownWorkIntegrationTests {
 				assertThat(jdbc.queryForList("select distinct worker_id from wf_step_execution where job_id in " + in,
 						String.class, ids)).containsExactly("release-2");
 				assertThat(jdbc.queryForObject("select count(*) from wf_step_execution where job_id in " + in
-						+ " and (lease_lapses > 0 or unrunnable_since is not null or attempt > 1)",
-						Integer.class, ids)).as("hand-backs count no lease lapse, and the claim clears their mark").isZero();
+						+ " and (lease_lapses > 0 or hand_backs > 0 or unrunnable_since is not null or attempt > 1)",
+						Integer.class, ids)).as("hand-backs count no lease lapse, and the claim clears them").isZero();
 				RabbitTemplate rabbit = second.getBean(RabbitTemplate.class);
 				assertThat(rabbit.receive(second.getBean(WorkflowTopology.class).parkingQueue()))
 					.as("nothing was parked").isNull();
@@ -100,7 +100,7 @@ class UnknownWorkIntegrationTests {
 			.run((second) -> release("lonely", "release-1", ReleaseOne.class)
 				.withConfiguration(AutoConfigurations.of(WorkflowObservabilityAutoConfiguration.class,
 						WorkflowHealthContributorAutoConfiguration.class))
-				.withPropertyValues("workflow.worker.unknown-work-timeout=4s", "workflow.backlog.refresh-interval=0s")
+				.withPropertyValues("workflow.worker.unknown-work-timeout=10s", "workflow.backlog.refresh-interval=0s")
 				.run((first) -> {
 					WorkflowClient client = second.getBean(WorkflowClient.class);
 					WorkflowHealthIndicator health = first.getBean(WorkflowHealthIndicator.class);
@@ -125,7 +125,7 @@ class UnknownWorkIntegrationTests {
 					Job failed = client.get(job).orElseThrow();
 					assertThat(failed.error().message()).contains("step 'first'")
 						.contains("workflow named 'added'")
-						.contains("workflow.worker.unknown-work-timeout (PT4S)")
+						.contains("workflow.worker.unknown-work-timeout (PT10S)")
 						.contains("Deploy a release that has it, or cancel the job.");
 					assertThat(failed.currentStep()).isEqualTo("first");
 					await().atMost(WAIT)

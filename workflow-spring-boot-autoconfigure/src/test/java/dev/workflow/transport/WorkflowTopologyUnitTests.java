@@ -87,7 +87,7 @@ class WorkflowTopologyUnitTests {
 		assertThat(mismatch).hasMessageStartingWith("Queue 'wf.steps.gpu' exists on the broker as a classic queue, "
 				+ "but workflow.broker.queue-type is quorum")
 			.hasMessageContaining(reply)
-			.hasMessageContaining("\"Moving to quorum queues\" in the README")
+			.hasMessageContaining("\"Queue types\" in the README")
 			.hasMessageContaining("workflow.worker.claim-timeout")
 			.hasCause(declaration);
 		assertThat(TopologyInitializer.queueTypeMismatch(declaration, QueueType.CLASSIC))

@@ -36,6 +36,9 @@ public record JobHistory(UUID jobId, String workflow, @Nullable Object input, Li
 	private static final TypeReference<List<StepExecution>> STEPS = new TypeReference<>() {
 	};
 
+	/**
+	 * Creates a job's history.
+	 */
 	public JobHistory {
 		history = List.copyOf(history);
 	}
