@@ -93,6 +93,8 @@ public interface WorkflowClient {
 	 * character U+0000; nothing is stored
 	 * @throws WorkflowPayloadTooLargeException if the payload is larger than {@code workflow.max-payload-size};
 	 * nothing is stored
+	 * @throws WorkflowException if this instance runs an older release of the job's workflow method than the one that
+	 * wrote its history (during a rolling deploy); nothing is stored, and the event can be sent again
 	 */
 	void sendEvent(UUID jobId, String name, @Nullable Object payload);
 

@@ -870,31 +870,44 @@ public class WorkflowEngine implements StepMessageHandler {
 	 * @param jobId the job
 	 * @param name the event's name
 	 * @param payload the payload
+	 * @throws WorkflowException if this instance runs an older release of the job's workflow method than the one that
+	 * wrote its history (a rolling deploy): nothing is recorded, and the event can be sent again
 	 */
 	public void sendEvent(UUID jobId, String name, @Nullable Object payload) {
 		this.json.toTree(name, () -> "name of an event sent to job " + jobId);
 		JsonNode payloadNode = this.json.toTree(payload,
 				() -> "payload of event '" + name + "' sent to job " + jobId);
-		List<OutboundMessage> outbound = this.transactions.execute((status) -> {
-			JobEntity job = this.store.lockJob(jobId);
-			if (job == null) {
-				throw new JobNotFoundException("No job with id " + jobId);
-			}
-			if (job.getStatus().isFinal()) {
-				throw new JobEndedException("Job " + jobId + " of workflow '" + job.getWorkflowName()
-						+ "' has already ended " + job.getStatus() + "; it takes no more events");
-			}
-			Instant now = this.clock.instant();
-			StepExecutionEntity waiting = this.store.claimEventWait(jobId, Replay.EVENT_STEP, name);
-			if (waiting == null) {
-				this.store.persist(new EventEntity(UUID.randomUUID(), jobId, name, this.json.write(payloadNode), now));
-				return List.<OutboundMessage>of();
-			}
-			waiting.recordCompleted(this.json.write(payloadNode), now);
-			WorkflowDefinition workflow = registry().require(job.getWorkflowName());
-			return replayAndApply(workflow, job, now);
-		});
-		publish(outbound);
+		try {
+			publish(this.transactions.execute((status) -> takeEvent(jobId, name, payloadNode)));
+		}
+		catch (HistoryAheadException ex) {
+			throw new WorkflowException("Event '" + name + "' was not sent to job " + jobId + ": " + ex.getMessage()
+					+ ". Send it through an instance of that release (during a rolling deploy, try again); nothing "
+					+ "was recorded", ex);
+		}
+	}
+
+	/**
+	 * Gives an event to the job: to the wait for it if the job waits, else it is kept for a later wait.
+	 */
+	private List<OutboundMessage> takeEvent(UUID jobId, String name, @Nullable JsonNode payloadNode) {
+		JobEntity job = this.store.lockJob(jobId);
+		if (job == null) {
+			throw new JobNotFoundException("No job with id " + jobId);
+		}
+		if (job.getStatus().isFinal()) {
+			throw new JobEndedException("Job " + jobId + " of workflow '" + job.getWorkflowName()
+					+ "' has already ended " + job.getStatus() + "; it takes no more events");
+		}
+		Instant now = this.clock.instant();
+		StepExecutionEntity waiting = this.store.claimEventWait(jobId, Replay.EVENT_STEP, name);
+		if (waiting == null) {
+			this.store.persist(new EventEntity(UUID.randomUUID(), jobId, name, this.json.write(payloadNode), now));
+			return List.<OutboundMessage>of();
+		}
+		waiting.recordCompleted(this.json.write(payloadNode), now);
+		WorkflowDefinition workflow = registry().require(job.getWorkflowName());
+		return replayAndApply(workflow, job, now);
 	}
 
 	/**

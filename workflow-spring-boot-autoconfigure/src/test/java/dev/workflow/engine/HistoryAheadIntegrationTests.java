@@ -13,6 +13,7 @@ import dev.workflow.annotation.WorkflowMethod;
 import dev.workflow.api.JobHandle;
 import dev.workflow.api.JobStatus;
 import dev.workflow.api.WorkflowClient;
+import dev.workflow.api.WorkflowException;
 import dev.workflow.api.Workflows;
 import dev.workflow.test.TestDatabases;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -76,6 +78,26 @@ class HistoryAheadIntegrationTests {
 		}
 	}
 
+	@Test
+	void whenAnOldInstanceSendsAnEventToAJobWrittenByANewReleaseThenItIsRefusedAndNothingIsRecorded() {
+		String database = TestDatabases.createEmptyDatabase();
+		try (ConfigurableApplicationContext newer = instance(ReleaseTwo.class, "ahead-events-r2", database)) {
+			JdbcTemplate jdbc = newer.getBean(JdbcTemplate.class);
+			JobHandle<Object> job = newer.getBean(WorkflowClient.class).start("ahead_waiting", "ada");
+			await().atMost(Duration.ofSeconds(30)).until(() -> status(jdbc, job, "workflow.event").equals("SCHEDULED"));
+			try (ConfigurableApplicationContext older = instance(ReleaseOne.class, "ahead-events-r1", database)) {
+				assertThatExceptionOfType(WorkflowException.class)
+					.isThrownBy(() -> older.getBean(WorkflowClient.class).sendEvent(job.id(), "go", "yes"))
+					.withMessageContaining("written by a newer release of workflow 'ahead_waiting'")
+					.withMessageContaining("nothing was recorded");
+				assertThat(status(jdbc, job, "workflow.event")).isEqualTo("SCHEDULED");
+
+				newer.getBean(WorkflowClient.class).sendEvent(job.id(), "go", "yes");
+				assertThat(job.await(Duration.ofSeconds(30))).isEqualTo("ADA: yes");
+			}
+		}
+	}
+
 	private static String status(JdbcTemplate jdbc, JobHandle<Object> job, String step) {
 		List<String> statuses = jdbc.queryForList("select status from wf_step_execution where job_id = ? "
 				+ "and step_name = ?", String.class, job.id(), step);
@@ -92,14 +114,14 @@ class HistoryAheadIntegrationTests {
 
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
-	@Import({ GreetingOne.class, Steps.class, GateOne.class })
+	@Import({ GreetingOne.class, Steps.class, GateOne.class, WaitingOne.class })
 	static class ReleaseOne {
 
 	}
 
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
-	@Import({ GreetingTwo.class, Steps.class, GateTwo.class })
+	@Import({ GreetingTwo.class, Steps.class, GateTwo.class, WaitingTwo.class })
 	static class ReleaseTwo {
 
 	}
@@ -147,6 +169,43 @@ class HistoryAheadIntegrationTests {
 				throw new IllegalStateException("interrupted at the gate", ex);
 			}
 			return name;
+		}
+
+	}
+
+	@Workflow(name = "ahead_waiting")
+	static class WaitingOne {
+
+		private final Steps steps;
+
+		WaitingOne(Steps steps) {
+			this.steps = steps;
+		}
+
+		@WorkflowMethod
+		public String greet(String name) {
+			String fetched = this.steps.fetch(name);
+			return fetched + ": " + Workflows.awaitEvent("go", Duration.ofMinutes(5), String.class).orElse("none");
+		}
+
+	}
+
+	@Workflow(name = "ahead_waiting")
+	static class WaitingTwo {
+
+		private final Steps steps;
+
+		WaitingTwo(Steps steps) {
+			this.steps = steps;
+		}
+
+		@WorkflowMethod
+		public String greet(String name) {
+			String fetched = this.steps.fetch(name);
+			if (Workflows.patched("audit-waits")) {
+				this.steps.audit(fetched);
+			}
+			return fetched + ": " + Workflows.awaitEvent("go", Duration.ofMinutes(5), String.class).orElse("none");
 		}
 
 	}
