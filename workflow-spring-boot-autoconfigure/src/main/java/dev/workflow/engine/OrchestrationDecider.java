@@ -2,6 +2,7 @@ package dev.workflow.engine;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.time.Clock;
 import java.util.List;
 import java.util.function.Function;
 
@@ -22,10 +23,13 @@ final class OrchestrationDecider {
 
 	private final WorkflowJson json;
 
+	private final Clock clock;
+
 	private final Function<String, @Nullable StepInvoker> steps;
 
-	OrchestrationDecider(WorkflowJson json, Function<String, @Nullable StepInvoker> steps) {
+	OrchestrationDecider(WorkflowJson json, Clock clock, Function<String, @Nullable StepInvoker> steps) {
 		this.json = json;
+		this.clock = clock;
 		this.steps = steps;
 	}
 
@@ -77,7 +81,7 @@ final class OrchestrationDecider {
 	 */
 	Run run(WorkflowDefinition workflow, @Nullable JsonNode input, @Nullable JsonNode stepContext,
 			List<StepExecutionEntity> history, Function<String, @Nullable JsonNode> keptEvents) {
-		Replay replay = new Replay(workflow, history, stepContext, this.json, this.steps, keptEvents);
+		Replay replay = new Replay(workflow, history, stepContext, this.json, this.clock, this.steps, keptEvents);
 		Method method = workflow.workflowMethod();
 		try {
 			Object[] args = arguments(workflow, input);

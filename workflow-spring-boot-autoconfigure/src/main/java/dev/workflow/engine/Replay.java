@@ -2,6 +2,7 @@ package dev.workflow.engine;
 
 import java.lang.reflect.Array;
 import java.lang.reflect.Type;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,6 +34,9 @@ final class Replay implements Workflows.Runtime {
 	private final List<StepExecutionEntity> history;
 
 	private final WorkflowJson json;
+
+	/** The engine's clock, which {@link Workflows#currentTime()} records the first time a job asks. */
+	private final Clock clock;
 
 	private final Function<String, @Nullable StepInvoker> steps;
 
@@ -91,13 +95,14 @@ final class Replay implements Workflows.Runtime {
 	static final String PATCH_ENTRY = ENGINE_PREFIX + "patch";
 
 	Replay(WorkflowDefinition workflow, List<StepExecutionEntity> history, @Nullable JsonNode stepContext,
-			WorkflowJson json, Function<String, @Nullable StepInvoker> steps,
+			WorkflowJson json, Clock clock, Function<String, @Nullable StepInvoker> steps,
 			Function<String, @Nullable JsonNode> keptEvents) {
 		this.keptEvents = keptEvents;
 		this.workflow = workflow;
 		this.history = history;
 		this.stepContext = stepContext;
 		this.json = json;
+		this.clock = clock;
 		this.steps = steps;
 	}
 
@@ -260,7 +265,7 @@ final class Replay implements Workflows.Runtime {
 	@Override
 	public Instant currentTime() {
 		JsonNode time = recordedValue(TIME_ENTRY, JsonNodeFactory.instance.nullNode(),
-				() -> JsonNodeFactory.instance.numberNode(System.currentTimeMillis()));
+				() -> JsonNodeFactory.instance.numberNode(this.clock.millis()));
 		return Instant.ofEpochMilli(time.asLong());
 	}
 

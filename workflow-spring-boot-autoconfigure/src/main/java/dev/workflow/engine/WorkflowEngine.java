@@ -178,7 +178,7 @@ public class WorkflowEngine implements StepMessageHandler {
 				return size() > cacheSize;
 			}
 		});
-		this.orchestration = new OrchestrationDecider(json, (step) -> this.callableInvokers.get(step));
+		this.orchestration = new OrchestrationDecider(json, clock, (step) -> this.callableInvokers.get(step));
 		this.outboxDeletes = new OutboxDeletes(store::deleteOutbox);
 		this.observations = new EngineObservations(observationRegistry, () -> this.stopping);
 		this.unknownWork = new UnknownWork(store, clock, settings);

@@ -1,7 +1,9 @@
 package dev.workflow.engine;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,12 +37,15 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * The rules of {@link Workflows#patched} and {@link Workflows#deprecatePatch} in the replay, driven with histories
- * built by hand: no servers.
+ * The rules of {@link Workflows#patched} and {@link Workflows#deprecatePatch} in the replay, and the time it records,
+ * driven with histories built by hand: no servers.
  */
 class PatchReplayUnitTests {
 
 	private static final UUID JOB = UUID.randomUUID();
+
+	/** The engine's clock in these tests: a replay must read the time from it, never from the system. */
+	private static final Clock CLOCK = Clock.fixed(Instant.parse("2031-05-06T07:08:09.123Z"), ZoneOffset.UTC);
 
 	private static AnnotationConfigApplicationContext context;
 
@@ -72,7 +77,7 @@ class PatchReplayUnitTests {
 		Map<String, StepInvoker> invokers = new HashMap<>();
 		registry.callableSteps()
 			.forEach((name, step) -> invokers.put(name, StepInvoker.bindCallable(step, json, List.of(), settings)));
-		decider = new OrchestrationDecider(json, invokers::get);
+		decider = new OrchestrationDecider(json, CLOCK, invokers::get);
 	}
 
 	@AfterAll
@@ -181,6 +186,30 @@ class PatchReplayUnitTests {
 	}
 
 	@Test
+	void whenAWorkflowFirstAsksForTheTimeThenTheReplayRecordsTheEnginesClock() {
+		Decision decision = replay("clock", List.of());
+
+		assertThat(decision.dispatches()).extracting(Decision.Dispatch::step, Decision.Dispatch::recorded,
+				(dispatch) -> String.valueOf(dispatch.output()))
+			.containsExactly(tuple("workflow.currentTime", true, String.valueOf(CLOCK.millis())),
+					tuple("finish", false, "null"));
+		assertThat(decision.dispatches().get(1).input()).hasToString("[\"2031-05-06T07:08:09.123Z\"]");
+	}
+
+	@Test
+	void whenTheTimeIsRecordedThenTheReplayReturnsItAndNotTheClock() {
+		long recorded = Instant.parse("2020-01-02T03:04:05Z").toEpochMilli();
+		StepExecutionEntity time = new StepExecutionEntity(UUID.randomUUID(), JOB, 0, "workflow.currentTime", 1,
+				"null", Instant.now());
+		time.recordCompleted(String.valueOf(recorded), Instant.now());
+
+		Decision decision = replay("clock", List.of(time));
+
+		assertThat(decision.dispatches()).extracting(Decision.Dispatch::step, (dispatch) -> String.valueOf(dispatch.input()))
+			.containsExactly(tuple("finish", "[\"2020-01-02T03:04:05Z\"]"));
+	}
+
+	@Test
 	void whenPatchedIsCalledOutsideAWorkflowMethodThenItIsRefused() {
 		assertThatIllegalStateException().isThrownBy(() -> Workflows.patched("x"))
 			.withMessageContaining("Workflows.patched may only be called from a @WorkflowMethod");
@@ -236,6 +265,11 @@ class PatchReplayUnitTests {
 			return new PatchInGroupWorkflow(steps);
 		}
 
+		@Bean
+		ClockWorkflow clockWorkflow(PatchSteps steps) {
+			return new ClockWorkflow(steps);
+		}
+
 	}
 
 	public static class PatchSteps {
@@ -270,6 +304,22 @@ class PatchReplayUnitTests {
 		public String run(String in) {
 			String first = Workflows.patched("x") ? this.steps.newStep(in) : this.steps.oldStep(in);
 			return this.steps.finish(first);
+		}
+
+	}
+
+	@Workflow(name = "clock")
+	public static class ClockWorkflow {
+
+		private final PatchSteps steps;
+
+		ClockWorkflow(PatchSteps steps) {
+			this.steps = steps;
+		}
+
+		@WorkflowMethod
+		public String run(String in) {
+			return this.steps.finish(Workflows.currentTime().toString());
 		}
 
 	}
