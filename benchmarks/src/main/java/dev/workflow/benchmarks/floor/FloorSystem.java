@@ -2,10 +2,7 @@ package dev.workflow.benchmarks.floor;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -20,8 +17,6 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.MessageProperties;
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 
 import dev.workflow.benchmarks.harness.BenchSystem;
 import dev.workflow.benchmarks.harness.BrokerCounters;
@@ -30,10 +25,12 @@ import dev.workflow.benchmarks.harness.Scenario;
 import dev.workflow.benchmarks.harness.Servers;
 
 /**
- * The floor: the least work our design can do per step, with nothing of an engine around it. Per step, one persistent
- * publish confirmed before going on, one consume with a manual ack, and one committed transaction that inserts a row
- * and updates another. {@value #CONSUMERS} consumers, each with its own channels and a prefetch of
- * {@value #PREFETCH}.
+ * The broker floor: the least work our design can do per step, with nothing of an engine around it. Per step, one
+ * persistent publish confirmed before going on, one consume with a manual ack, and one committed transaction that
+ * inserts a row and updates another ({@link FloorTables}). {@value #CONSUMERS} consumers, each with its own channels
+ * and a prefetch of {@value #PREFETCH}.
+ *
+ * @see DatabaseFloorSystem
  */
 public class FloorSystem implements BenchSystem {
 
@@ -45,7 +42,7 @@ public class FloorSystem implements BenchSystem {
 
 	private Scenario scenario;
 
-	private HikariDataSource dataSource;
+	private FloorTables tables;
 
 	private com.rabbitmq.client.Connection connection;
 
@@ -68,20 +65,7 @@ public class FloorSystem implements BenchSystem {
 	@Override
 	public void open(Scenario scenario, Servers servers) throws Exception {
 		this.scenario = scenario;
-		HikariConfig config = new HikariConfig();
-		config.setJdbcUrl(servers.countingJdbcUrl());
-		config.setUsername(servers.dbUser());
-		config.setPassword(servers.dbPassword());
-		config.setMaximumPoolSize(CONSUMERS + 4);
-		config.setAutoCommit(false);
-		this.dataSource = new HikariDataSource(config);
-		try (Connection db = this.dataSource.getConnection(); Statement statement = db.createStatement()) {
-			statement.execute("drop table if exists bench_floor_step, bench_floor_job");
-			statement.execute("create table bench_floor_job (key text primary key, steps int not null)");
-			statement.execute("create table bench_floor_step (id bigserial primary key, key text not null, "
-					+ "step int not null, at timestamptz not null default now())");
-			db.commit();
-		}
+		this.tables = new FloorTables(servers, CONSUMERS + 4);
 		ConnectionFactory factory = new ConnectionFactory();
 		factory.setHost(servers.amqpHost());
 		factory.setPort(servers.amqpPort());
@@ -108,12 +92,7 @@ public class FloorSystem implements BenchSystem {
 
 	@Override
 	public void submit(String key) throws Exception {
-		try (Connection db = this.dataSource.getConnection();
-				PreparedStatement insert = db.prepareStatement("insert into bench_floor_job (key, steps) values (?, 0)")) {
-			insert.setString(1, key);
-			insert.executeUpdate();
-			db.commit();
-		}
+		this.tables.insertJob(key);
 		Channel channel = this.submitChannels.get();
 		if (channel == null) {
 			channel = this.connection.createChannel();
@@ -141,8 +120,8 @@ public class FloorSystem implements BenchSystem {
 			this.deliveries.shutdownNow();
 			this.deliveries.awaitTermination(5, TimeUnit.SECONDS);
 		}
-		if (this.dataSource != null) {
-			this.dataSource.close();
+		if (this.tables != null) {
+			this.tables.close();
 		}
 	}
 
@@ -166,7 +145,7 @@ public class FloorSystem implements BenchSystem {
 			Recorder.stepEnded(key);
 			int done;
 			try {
-				done = record(key, step);
+				done = FloorSystem.this.tables.recordStep(key, step);
 			}
 			catch (SQLException ex) {
 				getChannel().basicNack(envelope.getDeliveryTag(), false, true);
@@ -184,31 +163,6 @@ public class FloorSystem implements BenchSystem {
 				throw new IOException(ex);
 			}
 			getChannel().basicAck(envelope.getDeliveryTag(), false);
-		}
-
-		/** Inserts the step's row and counts it on the job's row; returns the job's steps done. */
-		private int record(String key, int step) throws SQLException {
-			try (Connection db = FloorSystem.this.dataSource.getConnection()) {
-				try (PreparedStatement insert = db
-					.prepareStatement("insert into bench_floor_step (key, step) values (?, ?)");
-						PreparedStatement update = db.prepareStatement(
-								"update bench_floor_job set steps = steps + 1 where key = ? returning steps")) {
-					insert.setString(1, key);
-					insert.setInt(2, step);
-					insert.executeUpdate();
-					update.setString(1, key);
-					try (var rows = update.executeQuery()) {
-						rows.next();
-						int done = rows.getInt(1);
-						db.commit();
-						return done;
-					}
-				}
-				catch (SQLException ex) {
-					db.rollback();
-					throw ex;
-				}
-			}
 		}
 
 	}

@@ -16,7 +16,10 @@ import dev.workflow.devservers.DevServers;
 
 /**
  * Runs every scenario on every system, each run in a fresh JVM with the same options against the same servers, and
- * writes {@code results.json} and {@code results.md} (also printed).
+ * writes {@code results.json} and {@code results.md} (also printed). Runs are repeated in rounds
+ * ({@code --rounds}, three by default): each round runs every system once on each scenario and load before the next
+ * round starts, so that the runs compared with each other alternate (ours, peer, ours, peer...) and a slow minute of
+ * the machine does not fall on one system only.
  * <p>
  * The servers are those given in the environment ({@code SPRING_DATASOURCE_URL}, {@code SPRING_RABBITMQ_HOST}, as
  * {@code scripts/servers.sh env} prints them); without them the dev servers start embedded ones, which run but do not
@@ -38,25 +41,28 @@ public final class BenchmarkMain {
 		Path logs = output.resolve("logs");
 		Files.createDirectories(logs);
 		List<Result> results = new ArrayList<>();
-		for (Scenario scenario : settings.scenarios()) {
-			for (String name : settings.systems()) {
-				if (!Systems.create(name).scenarios().contains(scenario)) {
-					continue;
-				}
-				List<Load> loads = new ArrayList<>(List.of(Load.FULL, Load.RATE));
-				if (name.equals("ours") && scenario == Scenario.PIPELINE) {
-					loads.add(Load.SUSTAINED);
-				}
-				loads.retainAll(settings.loads());
-				for (Load load : loads) {
-					results.add(runChild(name, scenario, load, settings, servers, output, logs));
+		for (int round = 1; round <= settings.rounds(); round++) {
+			for (Scenario scenario : settings.scenarios()) {
+				for (String name : settings.systems()) {
+					if (!Systems.create(name).scenarios().contains(scenario)) {
+						continue;
+					}
+					List<Load> loads = new ArrayList<>(List.of(Load.FULL, Load.RATE));
+					if (name.equals("ours") && scenario == Scenario.PIPELINE) {
+						loads.add(Load.SUSTAINED);
+					}
+					loads.retainAll(settings.loads());
+					for (Load load : loads) {
+						results.add(runChild(name, scenario, load, round, settings, servers, output, logs));
+					}
 				}
 			}
 		}
 		JsonMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 		String machine = Report.machine(settings);
 		Files.writeString(output.resolve("results.json"),
-				json.writeValueAsString(new Report.Document(machine, settings.jvmOptions(), results)));
+				json.writeValueAsString(
+						new Report.Document(machine, settings.jvmOptions(), settings.rounds(), results)));
 		String markdown = Report.markdown(machine, settings, results);
 		Files.writeString(output.resolve("results.md"), markdown);
 		System.out.println();
@@ -65,9 +71,9 @@ public final class BenchmarkMain {
 		System.exit(0);
 	}
 
-	private static Result runChild(String system, Scenario scenario, Load load, Settings settings, Servers servers,
-			Path output, Path logs) throws Exception {
-		String run = system + "-" + scenario.letter() + "-" + load.name().toLowerCase();
+	private static Result runChild(String system, Scenario scenario, Load load, int round, Settings settings,
+			Servers servers, Path output, Path logs) throws Exception {
+		String run = system + "-" + scenario.letter() + "-" + load.name().toLowerCase() + "-" + round;
 		Path resultFile = output.resolve(run + ".json");
 		Files.deleteIfExists(resultFile);
 		Path log = logs.resolve(run + ".log");
@@ -77,9 +83,10 @@ public final class BenchmarkMain {
 		command.add("-cp");
 		command.add(System.getProperty("java.class.path"));
 		command.add(Child.class.getName());
-		command.addAll(List.of(system, scenario.letter(), load.name(), resultFile.toString()));
+		command.addAll(List.of(system, scenario.letter(), load.name(), Integer.toString(round), resultFile.toString()));
 		command.addAll(settings.childArguments());
-		System.out.printf("%-8s (%s) %-32s %-10s ... ", system, scenario.letter(), scenario.title(), load.title());
+		System.out.printf("round %d/%d %-12s (%s) %-32s %-10s ... ", round, settings.rounds(), system,
+				scenario.letter(), scenario.title(), load.title());
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
 		builder.environment().putAll(servers.toEnvironment());
 		long started = System.nanoTime();
@@ -97,8 +104,8 @@ public final class BenchmarkMain {
 		}
 		String reason = exited ? "exited with " + process.exitValue() : "did not end in time";
 		System.out.println("FAILED (" + reason + "), see " + log);
-		return new Result(system, scenario.letter(), load, 0, 0, 0, 0, 0, null, null, null, null, -1, -1, 0, 0, 0,
-				reason + "; log " + new File(log.toString()).getName());
+		return new Result(system, scenario.letter(), load, round, 0, 0, 0, 0, 0, null, null, null, null, -1, -1, 0,
+				0, 0, reason + "; log " + new File(log.toString()).getName());
 	}
 
 }

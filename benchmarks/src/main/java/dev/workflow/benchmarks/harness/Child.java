@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
  * One measured run in a JVM of its own: opens a system, warms it up, offers it the load, and writes a {@link Result}
  * as JSON.
  * <p>
- * Arguments: {@code <system> <scenario> <load> <result file>} followed by the {@link Settings} options.
+ * Arguments: {@code <system> <scenario> <load> <round> <result file>} followed by the {@link Settings} options.
  */
 public final class Child {
 
@@ -32,14 +32,17 @@ public final class Child {
 
 	private final Load load;
 
+	private final int round;
+
 	private final Settings settings;
 
 	private final AtomicReference<Throwable> submitFailure = new AtomicReference<>();
 
-	private Child(BenchSystem system, Scenario scenario, Load load, Settings settings) {
+	private Child(BenchSystem system, Scenario scenario, Load load, int round, Settings settings) {
 		this.system = system;
 		this.scenario = scenario;
 		this.load = load;
+		this.round = round;
 		this.settings = settings;
 	}
 
@@ -47,12 +50,13 @@ public final class Child {
 		BenchSystem system = Systems.create(args[0]);
 		Scenario scenario = Scenario.of(args[1]);
 		Load load = Load.valueOf(args[2]);
-		Path resultFile = Path.of(args[3]);
-		Settings settings = Settings.parse(Arrays.copyOfRange(args, 4, args.length));
+		int round = Integer.parseInt(args[3]);
+		Path resultFile = Path.of(args[4]);
+		Settings settings = Settings.parse(Arrays.copyOfRange(args, 5, args.length));
 		Result result;
 		try {
 			system.open(scenario, Servers.fromEnvironment());
-			result = new Child(system, scenario, load, settings).run();
+			result = new Child(system, scenario, load, round, settings).run();
 		}
 		finally {
 			try {
@@ -184,11 +188,11 @@ public final class Child {
 		double seconds = (end - ((inFlight != null) ? start : recording.firstSubmit)) / 1e9;
 		String error = (inFlight == null && finished < jobs)
 				? finished + " of " + jobs + " jobs finished within " + this.settings.timeoutSeconds() + " s" : null;
-		Result result = new Result(this.system.name(), this.scenario.letter(), this.load, finished, steps, seconds,
-				finished / seconds, steps / seconds, recording.stepGaps.percentileMillis(50),
-				recording.stepGaps.percentileMillis(99), recording.endToEnd.percentileMillis(50),
-				recording.endToEnd.percentileMillis(99), peakRssMb(), peakHeapMb(), perStep(statements, steps),
-				perStep(commits, steps), perStep(messages, steps), error);
+		Result result = new Result(this.system.name(), this.scenario.letter(), this.load, this.round, finished, steps,
+				seconds, finished / seconds, steps / seconds, Recorder.percentileMillis(recording.stepGaps, 50),
+				Recorder.percentileMillis(recording.stepGaps, 99), Recorder.percentileMillis(recording.endToEnd, 50),
+				Recorder.percentileMillis(recording.endToEnd, 99), peakRssMb(), peakHeapMb(),
+				perStep(statements, steps), perStep(commits, steps), perStep(messages, steps), error);
 		log(String.format("%d jobs, %d steps in %.1f s: %.0f jobs/s, %.0f steps/s", finished, steps, seconds,
 				result.jobsPerSecond(), result.stepsPerSecond()));
 		return result;

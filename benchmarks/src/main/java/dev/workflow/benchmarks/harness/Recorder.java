@@ -5,6 +5,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.IntConsumer;
 
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
+
 /**
  * What the steps of the system under test report, and what the measurements are computed from. One recording is
  * current at a time; a JVM measures one system, so the steps reach it statically.
@@ -50,7 +54,23 @@ public final class Recorder {
 		return recording;
 	}
 
+	/**
+	 * The value of a latency histogram at a percentile.
+	 * @param histogram a histogram of nanoseconds
+	 * @param percentile between 0 and 100
+	 * @return the value in milliseconds, or {@code null} without samples
+	 */
+	static @Nullable Double percentileMillis(Histogram histogram, double percentile) {
+		return (histogram.getTotalCount() == 0) ? null : histogram.getValueAtPercentile(percentile) / 1e6;
+	}
+
+	/**
+	 * The measurements of one part of a run (the warm-up, or the measured part).
+	 */
 	static final class Recording {
+
+		/** Precision of the latency histograms: 0.1% of the value, whatever its size (HdrHistogram). */
+		private static final int SIGNIFICANT_DIGITS = 3;
 
 		private final boolean sequential;
 
@@ -62,9 +82,11 @@ public final class Recorder {
 
 		private final AtomicLongArray finished;
 
-		final Histogram stepGaps = new Histogram();
+		/** Nanoseconds from one step's end to the next one's start, to three significant digits. */
+		final Histogram stepGaps = new ConcurrentHistogram(SIGNIFICANT_DIGITS);
 
-		final Histogram endToEnd = new Histogram();
+		/** Nanoseconds from a job's submission to its end, to three significant digits. */
+		final Histogram endToEnd = new ConcurrentHistogram(SIGNIFICANT_DIGITS);
 
 		final AtomicLong stepsEnded = new AtomicLong();
 
@@ -103,7 +125,7 @@ public final class Recorder {
 			}
 			long previous = this.lastEnd.get(index);
 			if (previous != 0) {
-				this.stepGaps.record(System.nanoTime() - previous);
+				this.stepGaps.recordValue(Math.max(0, System.nanoTime() - previous));
 			}
 		}
 
@@ -131,7 +153,7 @@ public final class Recorder {
 			}
 			long start = this.submitted.get(index);
 			if (start != 0) {
-				this.endToEnd.record(now - start);
+				this.endToEnd.recordValue(Math.max(0, now - start));
 			}
 			this.lastFinish = now;
 			this.jobsFinished.incrementAndGet();

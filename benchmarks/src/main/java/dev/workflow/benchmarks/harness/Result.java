@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
  * @param system the system's name
  * @param scenario the scenario's letter
  * @param load the load
+ * @param round the round of the run, from 1
  * @param jobs jobs finished in the measured part
  * @param steps steps ended in the measured part
  * @param seconds length of the measured part
@@ -24,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * @param messagesPerStep broker messages published and consumed per step
  * @param error why the run is incomplete, or {@code null}
  */
-public record Result(String system, String scenario, Load load, long jobs, long steps, double seconds,
+public record Result(String system, String scenario, Load load, int round, long jobs, long steps, double seconds,
 		double jobsPerSecond, double stepsPerSecond, @Nullable Double stepGapP50Ms, @Nullable Double stepGapP99Ms,
 		@Nullable Double endToEndP50Ms, @Nullable Double endToEndP99Ms, long peakRssMb, long peakHeapMb,
 		double statementsPerStep, double commitsPerStep, double messagesPerStep, @Nullable String error) {

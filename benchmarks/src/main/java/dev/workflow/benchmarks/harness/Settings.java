@@ -15,6 +15,8 @@ import java.util.List;
  * @param sustainSeconds how long the sustained load lasts
  * @param inFlight jobs kept in flight by the sustained load
  * @param timeoutSeconds how long a run may take before it is reported incomplete
+ * @param rounds how many times each run is repeated: a round runs every system once on every scenario and load
+ *     before the next round starts, so that the runs of two systems that are compared alternate
  * @param systems the systems to run
  * @param scenarios the scenarios to run
  * @param loads the loads to offer
@@ -22,8 +24,8 @@ import java.util.List;
  * @param output directory of the results
  */
 record Settings(double scale, int warmupSteps, int submitters, int rate, int rateSeconds, int sustainSeconds,
-		int inFlight, int timeoutSeconds, List<String> systems, List<Scenario> scenarios, List<Load> loads, List<String> jvmOptions,
-		String output) {
+		int inFlight, int timeoutSeconds, int rounds, List<String> systems, List<Scenario> scenarios, List<Load> loads,
+		List<String> jvmOptions, String output) {
 
 	static Settings parse(String[] args) {
 		boolean quick = List.of(args).contains("--quick");
@@ -35,7 +37,8 @@ record Settings(double scale, int warmupSteps, int submitters, int rate, int rat
 		int sustainSeconds = quick ? 5 : 60;
 		int inFlight = 1000;
 		int timeoutSeconds = quick ? 120 : 600;
-		List<String> systems = List.of("ours", "floor", "jobrunr", "dbos");
+		int rounds = quick ? 1 : 3;
+		List<String> systems = Systems.names();
 		List<Scenario> scenarios = List.of(Scenario.values());
 		List<Load> loads = List.of(Load.values());
 		List<String> jvmOptions = List.of("-Xmx256m", "-XX:+UseG1GC");
@@ -59,6 +62,7 @@ record Settings(double scale, int warmupSteps, int submitters, int rate, int rat
 				case "sustain-seconds" -> sustainSeconds = Integer.parseInt(value);
 				case "in-flight" -> inFlight = Integer.parseInt(value);
 				case "timeout" -> timeoutSeconds = Integer.parseInt(value);
+				case "rounds" -> rounds = Math.max(1, Integer.parseInt(value));
 				case "systems" -> systems = List.of(value.split(","));
 				case "scenarios" -> {
 					List<Scenario> chosen = new ArrayList<>();
@@ -80,7 +84,7 @@ record Settings(double scale, int warmupSteps, int submitters, int rate, int rat
 			}
 		}
 		return new Settings(scale, warmupSteps, submitters, rate, rateSeconds, sustainSeconds, inFlight, timeoutSeconds,
-				systems, scenarios, loads, jvmOptions, output);
+				rounds, systems, scenarios, loads, jvmOptions, output);
 	}
 
 	int warmupJobs(Scenario scenario) {
