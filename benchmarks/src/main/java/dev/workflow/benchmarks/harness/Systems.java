@@ -18,6 +18,7 @@ final class Systems {
 		CLASSES.put("floor-db", "dev.workflow.benchmarks.floor.DatabaseFloorSystem");
 		CLASSES.put("jobrunr", "dev.workflow.benchmarks.jobrunr.JobRunrSystem");
 		CLASSES.put("dbos", "dev.workflow.benchmarks.dbos.DbosSystem");
+		CLASSES.put("db-scheduler", "dev.workflow.benchmarks.dbscheduler.DbSchedulerSystem");
 	}
 
 	private Systems() {
