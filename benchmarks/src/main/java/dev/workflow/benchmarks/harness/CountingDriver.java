@@ -21,10 +21,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A JDBC driver for URLs {@code jdbc:counting:postgresql:...} that delegates to PostgreSQL's and counts what each
- * system sends to the database: statements (a batch counts each of its entries) and commits. Any library that takes a
- * JDBC URL or a data source can be measured the same way, without touching its code.
+ * system sends to the database: statements (a batch counts each of its entries) and commits. A commit is a call of
+ * {@code commit()}, or a statement that is not a {@code select} run in auto-commit mode, which is a transaction of its
+ * own (a batch counts one). Any library that takes a JDBC URL or a data source can be measured the same way, without
+ * touching its code.
  */
 public final class CountingDriver implements Driver {
 
@@ -133,8 +137,9 @@ public final class CountingDriver implements Driver {
 			if (result instanceof Statement statement) {
 				Class<?> type = (statement instanceof CallableStatement) ? CallableStatement.class
 						: (statement instanceof PreparedStatement) ? PreparedStatement.class : Statement.class;
+				String sql = (args != null && args.length > 0 && args[0] instanceof String text) ? text : null;
 				return proxies.computeIfAbsent(type, CountingDriver::proxyConstructor)
-					.newInstance(new StatementHandler(statement));
+					.newInstance(new StatementHandler(statement, sql));
 			}
 			return result;
 		}
@@ -145,10 +150,14 @@ public final class CountingDriver implements Driver {
 
 		private final Statement target;
 
+		/** The SQL of a prepared statement, or {@code null}. */
+		private final @Nullable String preparedSql;
+
 		private int batched;
 
-		StatementHandler(Statement target) {
+		StatementHandler(Statement target, @Nullable String preparedSql) {
 			this.target = target;
+			this.preparedSql = preparedSql;
 		}
 
 		@Override
@@ -162,12 +171,25 @@ public final class CountingDriver implements Driver {
 			}
 			else if (name.equals("executeBatch") || name.equals("executeLargeBatch")) {
 				statements.addAndGet(this.batched);
+				if (this.batched > 0) {
+					countAutoCommit(this.preparedSql);
+				}
 				this.batched = 0;
 			}
 			else if (name.startsWith("execute")) {
 				statements.incrementAndGet();
+				countAutoCommit((args != null && args.length > 0 && args[0] instanceof String sql) ? sql
+						: this.preparedSql);
 			}
 			return CountingDriver.invoke(this.target, method, args);
+		}
+
+		/** Counts a commit for a statement that is a transaction of its own: not a query, in auto-commit mode. */
+		private void countAutoCommit(@Nullable String sql) throws SQLException {
+			if (sql != null && !sql.stripLeading().regionMatches(true, 0, "select", 0, 6)
+					&& this.target.getConnection().getAutoCommit()) {
+				commits.incrementAndGet();
+			}
 		}
 
 	}
