@@ -27,10 +27,11 @@ import org.slf4j.LoggerFactory;
  * result DBOS records before the workflow goes on. The pipeline (b) and the orchestrated workflow (c) are the same
  * ten-step function: DBOS workflows are code.
  * <p>
- * The system database is a database of its own on the same server, {@value #DATABASE}, dropped and created again
- * for every run and migrated by DBOS, which keeps its tables apart from the application's the same way. DBOS reaches
- * it through a pool of ours over {@link Servers#countingJdbcUrl()}, so every statement it sends is counted, its
- * polls included.
+ * The system database is a database of its own on the same server, named after the benchmark's with the suffix
+ * {@value #DATABASE_SUFFIX} (so that benchmarks on two databases of one server do not share it), dropped and created
+ * again for every run and migrated by DBOS, which keeps its tables apart from the application's the same way. DBOS
+ * reaches it through a pool of ours over {@link Servers#countingJdbcUrl()}, so every statement it sends is counted,
+ * its polls included.
  * <p>
  * One setting differs from the defaults: the queue is polled every {@value #POLLING_MILLIS} ms instead of every
  * second. DBOS starts queued workflows only when it polls (its LISTEN/NOTIFY serves messages and events, not
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 public class DbosSystem implements BenchSystem {
 
-	static final String DATABASE = "bench_dbos_sys";
+	static final String DATABASE_SUFFIX = "_dbos_sys";
 
 	static final String QUEUE = "bench";
 
@@ -81,7 +82,7 @@ public class DbosSystem implements BenchSystem {
 		quietLogging();
 		recreateDatabase(servers);
 		HikariConfig pool = new HikariConfig();
-		pool.setJdbcUrl(withDatabase(servers.countingJdbcUrl(), DATABASE));
+		pool.setJdbcUrl(withDatabase(servers.countingJdbcUrl(), systemDatabase(servers)));
 		pool.setDriverClassName(CountingDriver.class.getName());
 		pool.setUsername(servers.dbUser());
 		pool.setPassword(servers.dbPassword());
@@ -126,9 +127,17 @@ public class DbosSystem implements BenchSystem {
 	private static void recreateDatabase(Servers servers) throws Exception {
 		try (Connection connection = DriverManager.getConnection(servers.jdbcUrl(), servers.dbUser(),
 				servers.dbPassword()); Statement statement = connection.createStatement()) {
-			statement.execute("drop database if exists " + DATABASE + " with (force)");
-			statement.execute("create database " + DATABASE);
+			statement.execute("drop database if exists " + systemDatabase(servers) + " with (force)");
+			statement.execute("create database " + systemDatabase(servers));
 		}
+	}
+
+	/** The name of DBOS's system database: the benchmark's database's, with a suffix. */
+	private static String systemDatabase(Servers servers) {
+		String url = servers.jdbcUrl();
+		int query = url.indexOf('?');
+		String base = (query >= 0) ? url.substring(0, query) : url;
+		return base.substring(base.lastIndexOf('/') + 1) + DATABASE_SUFFIX;
 	}
 
 	/** The same URL with another database. */
