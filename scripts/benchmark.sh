@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Runs the benchmarks: every scenario on our engine, the floor, JobRunr and DBOS, each run in a JVM of its own.
+# Runs the benchmarks: every scenario on our engine, the two floors, JobRunr, DBOS and db-scheduler, each run in a JVM of
+# its own, in rounds that alternate the systems (three; one with --quick).
 # Uses the servers given in the environment (SPRING_DATASOURCE_URL, SPRING_RABBITMQ_HOST...); without them it starts
 # local PostgreSQL and RabbitMQ with scripts/servers.sh and stops them at the end.
-# Options (all --name=value): --quick (a smoke run of seconds), --systems=ours,floor,jobrunr,dbos, --scenarios=a,b,c,d,
-# --scale, --warmup, --submitters, --rate, --rate-seconds, --sustain-seconds, --in-flight, --timeout, --jvm, --out.
+# Options (all --name=value): --quick (a smoke run of minutes), --systems=ours,floor,floor-db,jobrunr,dbos,db-scheduler,
+# --scenarios=a,b,c,d, --loads=full,rate,sustained, --rounds, --scale, --warmup, --submitters, --rate, --rate-seconds,
+# --sustain-seconds, --in-flight, --timeout, --jvm, --out.
 # Results: benchmarks/target/benchmark/results.md and results.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
