@@ -90,7 +90,7 @@ final class Report {
 		out.append("Machine: ").append(machine).append(".\n\n");
 		if (settings.rounds() > 1) {
 			out.append("Each figure is the median of ").append(settings.rounds())
-				.append(" rounds, the lowest and highest in brackets.\n\n");
+				.append(" rounds, the lowest and highest in brackets where they differ.\n\n");
 		}
 		out.append("| scenario | load | system | jobs/s | steps/s | step→step p50 / p99 ms | start→end p50 / p99 ms "
 				+ "| peak RSS / heap MB | SQL / commits per step | messages per step |\n");
@@ -243,17 +243,15 @@ final class Report {
 		return values;
 	}
 
-	/** The median of the values, and their lowest and highest in brackets when there are several. */
+	/** The median of the values, and their lowest and highest in brackets when they differ as shown. */
 	private static String cell(List<Double> values, Function<Double, String> format) {
 		if (values.isEmpty()) {
 			return "–";
 		}
 		String median = format.apply(median(values));
-		if (values.size() == 1) {
-			return median;
-		}
-		return median + " (" + format.apply(Collections.min(values)) + "–" + format.apply(Collections.max(values))
-				+ ")";
+		String lowest = format.apply(Collections.min(values));
+		String highest = format.apply(Collections.max(values));
+		return lowest.equals(highest) ? median : median + " (" + lowest + "–" + highest + ")";
 	}
 
 	static double median(List<Double> values) {
