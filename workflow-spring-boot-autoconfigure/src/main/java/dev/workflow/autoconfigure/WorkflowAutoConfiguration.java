@@ -86,6 +86,21 @@ public final class WorkflowAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(WorkflowAutoConfiguration.class);
 
+	/**
+	 * The clock the engine reads the time from: the application's own {@link Clock} bean when it has one (a test's
+	 * fixed clock, say), else the system clock in UTC. The only place of the engine that reads the system clock.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class ClockConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		Clock workflowClock() {
+			return Clock.systemUTC();
+		}
+
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@AutoConfigurationPackage(basePackageClasses = JobEntity.class)
 	static class StoreConfiguration {
@@ -201,7 +216,7 @@ public final class WorkflowAutoConfiguration {
 		WorkflowEngine workflowEngine(ListableBeanFactory beanFactory, JobStore store,
 				PlatformTransactionManager transactionManager, StepPublisher publisher, WorkflowTopology topology,
 				WorkflowJson json, ApplicationEventPublisher events, ObjectProvider<StepArgumentResolver> resolvers,
-				WorkflowProperties properties, ObjectProvider<ObservationRegistry> observationRegistry) {
+				WorkflowProperties properties, ObjectProvider<ObservationRegistry> observationRegistry, Clock clock) {
 			WorkflowProperties.Worker worker = properties.getWorker();
 			WorkflowProperties.Retry retry = properties.getRetry();
 			WorkflowProperties.Scheduler scheduler = properties.getScheduler();
@@ -211,9 +226,10 @@ public final class WorkflowAutoConfiguration {
 					retry.getNonRetryableExceptions(), worker.getStepTimeout(), worker.getLeaseDuration(),
 					scheduler.getBatchSize(), scheduler.getOutboxRelayAfter(), worker.getHistoryCacheJobs(),
 					worker.getClaimTimeout(), worker.getMaxLeaseLapses(), properties.getBroker().getMaxRefusals(),
-					worker.getUnknownWorkTimeout(), worker.getUnknownWorkBackoff(), worker.getUnknownWorkMaxBackoff());
+					worker.getUnknownWorkTimeout(), worker.getUnknownWorkBackoff(), worker.getUnknownWorkMaxBackoff(),
+					clock);
 			return new WorkflowEngine(beanFactory, store, new TransactionTemplate(transactionManager), publisher,
-					topology, json, events, resolvers.orderedStream().toList(), settings, Clock.systemUTC(),
+					topology, json, events, resolvers.orderedStream().toList(), settings, clock,
 					observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 		}
 
@@ -230,10 +246,10 @@ public final class WorkflowAutoConfiguration {
 		@Bean
 		@ConditionalOnProperty(name = "workflow.retention.max-age")
 		@ConditionalOnMissingBean
-		Retention workflowRetention(JobStore store, WorkflowProperties properties) {
+		Retention workflowRetention(JobStore store, WorkflowProperties properties, Clock clock) {
 			WorkflowProperties.Retention retention = properties.getRetention();
 			return new Retention(store, retention.getMaxAge(), retention.getBatchSize(), retention.getInterval(),
-					Clock.systemUTC());
+					clock);
 		}
 
 		/**

@@ -28,8 +28,8 @@ public final class WorkflowObservabilityAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	WorkflowBacklog workflowBacklog(JobStore store, WorkflowProperties properties) {
-		return new WorkflowBacklog(store, properties.getBacklog().getRefreshInterval(), Clock.systemUTC());
+	WorkflowBacklog workflowBacklog(JobStore store, WorkflowProperties properties, Clock clock) {
+		return new WorkflowBacklog(store, properties.getBacklog().getRefreshInterval(), clock);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.workflow.api.Job;
@@ -52,7 +53,21 @@ public class DefaultWorkflowClient implements WorkflowClient {
 
 	@Override
 	public JobHandle<Object> start(String workflow, @Nullable Object input, StartOptions options) {
-		return new Handle<>(this.engine.start(workflow, input, options), Object.class);
+		if (options.idempotencyKey() == null) {
+			return new Handle<>(this.engine.start(workflow, input, options), Object.class, () -> true);
+		}
+		// A job that an earlier start with this key created was created before this start began.
+		Instant requested = this.engine.clock().instant();
+		UUID jobId = this.engine.start(workflow, input, options);
+		return new Handle<>(jobId, Object.class, () -> !createdAt(jobId).isBefore(requested));
+	}
+
+	private Instant createdAt(UUID jobId) {
+		JobEntity job = this.engine.transactions().execute((status) -> this.engine.store().findJob(jobId));
+		if (job == null) {
+			throw new JobNotFoundException("No job with id " + jobId);
+		}
+		return job.getCreatedAt();
 	}
 
 	@Override
@@ -60,7 +75,7 @@ public class DefaultWorkflowClient implements WorkflowClient {
 		if (!Boolean.TRUE.equals(this.engine.transactions().execute((status) -> this.engine.store().findJob(jobId) != null))) {
 			throw new JobNotFoundException("No job with id " + jobId);
 		}
-		return new Handle<>(jobId, resultType);
+		return new Handle<>(jobId, resultType, () -> false);
 	}
 
 	@Override
@@ -192,14 +207,22 @@ public class DefaultWorkflowClient implements WorkflowClient {
 
 		private final Class<R> resultType;
 
-		Handle(UUID id, Class<R> resultType) {
+		private final BooleanSupplier created;
+
+		Handle(UUID id, Class<R> resultType, BooleanSupplier created) {
 			this.id = id;
 			this.resultType = resultType;
+			this.created = created;
 		}
 
 		@Override
 		public UUID id() {
 			return this.id;
+		}
+
+		@Override
+		public boolean created() {
+			return this.created.getAsBoolean();
 		}
 
 		@Override
@@ -245,7 +268,7 @@ public class DefaultWorkflowClient implements WorkflowClient {
 
 		@Override
 		public <T> JobHandle<T> as(Class<T> type) {
-			return new Handle<>(this.id, type);
+			return new Handle<>(this.id, type, this.created);
 		}
 
 		@Override

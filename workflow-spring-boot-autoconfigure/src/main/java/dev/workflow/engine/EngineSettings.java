@@ -1,6 +1,8 @@
 package dev.workflow.engine;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -24,17 +26,20 @@ import java.util.List;
  * @param unknownWorkTimeout how long a step may wait for an instance that has its code before its job fails
  * @param unknownWorkBackoff the wait after the first hand-back of a step this instance has no code for
  * @param unknownWorkMaxBackoff the longest wait between two hand-backs of a step
+ * @param clock the clock the engine reads the time from, the one it is given; the configured waits are checked
+ * against it
  */
 public record EngineSettings(String workerId, int maxAttempts, Duration initialDelay, double multiplier,
 		Duration maxDelay, double jitter, List<Class<? extends Throwable>> nonRetryable, Duration stepTimeout,
 		Duration leaseDuration, int batchSize, Duration outboxRelayAfter, int historyCacheJobs, Duration claimTimeout,
 		int maxLeaseLapses, int maxRefusals, Duration unknownWorkTimeout, Duration unknownWorkBackoff,
-		Duration unknownWorkMaxBackoff) {
+		Duration unknownWorkMaxBackoff, Clock clock) {
 
 	public EngineSettings {
-		checkWait(maxDelay, "workflow.retry.max-delay");
-		checkWait(leaseDuration, "workflow.worker.lease-duration");
-		checkWait(claimTimeout, "workflow.worker.claim-timeout");
+		Instant now = clock.instant();
+		checkWait(maxDelay, now, "workflow.retry.max-delay");
+		checkWait(leaseDuration, now, "workflow.worker.lease-duration");
+		checkWait(claimTimeout, now, "workflow.worker.claim-timeout");
 		if (maxRefusals < 1) {
 			throw new IllegalArgumentException("workflow.broker.max-refusals must be at least 1, not " + maxRefusals);
 		}
@@ -62,8 +67,8 @@ public record EngineSettings(String workerId, int maxAttempts, Duration initialD
 	/**
 	 * Refuses a configured wait that would put a due time past what the engine stores.
 	 */
-	private static void checkWait(Duration wait, String property) {
-		String problem = Timer.waitProblem(wait);
+	private static void checkWait(Duration wait, Instant now, String property) {
+		String problem = Timer.waitProblem(wait, now);
 		if (problem != null) {
 			throw new IllegalArgumentException(property + " is " + wait + ": " + problem);
 		}

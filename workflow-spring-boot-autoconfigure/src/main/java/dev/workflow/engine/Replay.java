@@ -278,7 +278,7 @@ final class Replay implements Workflows.Runtime {
 
 	@Override
 	public <T> Optional<T> awaitEvent(String name, Duration timeout, Class<T> payloadType) {
-		Timer.checkWait(timeout, "Workflow '" + this.workflow.name() + "' cannot wait for event '" + name + "'");
+		Timer.checkWait(timeout, this.clock.instant(), "Workflow '" + this.workflow.name() + "' cannot wait for event '" + name + "'");
 		this.json.toTree(name, () -> "name of an event workflow '" + this.workflow.name() + "' waits for");
 		JsonNode input = JsonNodeFactory.instance.objectNode().put("name", name).put("timeoutMillis", timeout.toMillis());
 		StepExecutionEntity recorded = next(EVENT_STEP, input);
@@ -326,7 +326,7 @@ final class Replay implements Workflows.Runtime {
 
 	@Override
 	public void sleep(Duration duration) {
-		Timer.checkWait(duration, "Workflow '" + this.workflow.name() + "' cannot sleep");
+		Timer.checkWait(duration, this.clock.instant(), "Workflow '" + this.workflow.name() + "' cannot sleep");
 		entry(SLEEP_STEP, JsonNodeFactory.instance.objectNode().put("millis", duration.toMillis()), void.class,
 				duration);
 	}

@@ -89,7 +89,7 @@ final class StepInvoker {
 					duration(annotation.maxDelay(), defaults.maxDelay(), "maxDelay", step), defaults.jitter(),
 					List.copyOf(nonRetryable));
 			timeout = duration(annotation.timeout(), timeout, "timeout", step);
-			String tooLong = Timer.waitProblem(retryPolicy.maxDelay());
+			String tooLong = Timer.waitProblem(retryPolicy.maxDelay(), settings.clock().instant());
 			if (tooLong != null) {
 				throw new WorkflowDefinitionException("@Step(maxDelay = \"" + annotation.maxDelay() + "\") of step '"
 						+ step.name() + "' (" + step.describe() + ") is too long for a retry's due time: " + tooLong

@@ -35,12 +35,13 @@ final class Timer {
 	}
 
 	/**
-	 * Says what is wrong with a wait that starts now, if it would end after {@link #LATEST_DUE}.
+	 * Says what is wrong with a wait, if it would end after {@link #LATEST_DUE}.
 	 * @param wait how long
+	 * @param start when it starts: now, by the engine's clock
 	 * @return the problem, to follow the wait in a message, or {@code null} if there is none
 	 */
-	static @Nullable String waitProblem(Duration wait) {
-		if (wait.compareTo(Duration.between(Instant.now(), LATEST_DUE)) <= 0) {
+	static @Nullable String waitProblem(Duration wait, Instant start) {
+		if (wait.compareTo(Duration.between(start, LATEST_DUE)) <= 0) {
 			return null;
 		}
 		return "it would end after " + LATEST_DUE + ", the latest time the engine stores";
@@ -49,11 +50,12 @@ final class Timer {
 	/**
 	 * Checks a wait a workflow method asks for.
 	 * @param wait how long
+	 * @param start when it starts: now, by the engine's clock
 	 * @param what what the workflow asks for, such as "Workflow 'order' cannot sleep"
 	 * @throws IllegalArgumentException if it would end after {@link #LATEST_DUE}, which fails the job
 	 */
-	static void checkWait(Duration wait, String what) {
-		String problem = waitProblem(wait);
+	static void checkWait(Duration wait, Instant start, String what) {
+		String problem = waitProblem(wait, start);
 		if (problem != null) {
 			throw new IllegalArgumentException(what + " for " + wait + ": " + problem + ". Wait for a shorter time.");
 		}

@@ -1,6 +1,5 @@
 package dev.workflow.web;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +7,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import dev.workflow.api.Job;
+import dev.workflow.api.JobHandle;
 import dev.workflow.api.JobNotFoundException;
 import dev.workflow.api.StartOptions;
 import dev.workflow.api.StepExecution;
@@ -144,11 +144,11 @@ public class WorkflowApiController {
 			options = options.idempotencyKey(key.asString());
 		}
 		JsonNode input = request.get("input");
-		Instant requested = Instant.now();
-		UUID jobId = this.client.start(workflow.asString(), (input == null || input.isNull()) ? null : input, options)
-			.id();
+		JobHandle<Object> started = this.client.start(workflow.asString(),
+				(input == null || input.isNull()) ? null : input, options);
+		UUID jobId = started.id();
 		Job job = require(jobId);
-		if (options.idempotencyKey() != null && job.createdAt().isBefore(requested)) {
+		if (!started.created()) {
 			// The key was used before: this is that job, not a new one.
 			return ok(job);
 		}

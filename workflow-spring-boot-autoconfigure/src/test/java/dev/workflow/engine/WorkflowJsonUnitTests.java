@@ -1,6 +1,7 @@
 package dev.workflow.engine;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -97,11 +98,21 @@ class WorkflowJsonUnitTests {
 
 	@Test
 	void aWaitPastTheLatestDueTimeIsRefusedWithoutOverflowing() {
-		assertThatNoException().isThrownBy(() -> Timer.checkWait(Duration.ofDays(365L * 7000), "Workflow 'w' cannot sleep"));
+		Instant now = Instant.parse("2026-12-02T15:00:00Z");
+		assertThatNoException()
+			.isThrownBy(() -> Timer.checkWait(Duration.ofDays(365L * 7000), now, "Workflow 'w' cannot sleep"));
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> Timer.checkWait(Duration.ofSeconds(Long.MAX_VALUE), "Workflow 'w' cannot sleep"))
+			.isThrownBy(() -> Timer.checkWait(Duration.ofSeconds(Long.MAX_VALUE), now, "Workflow 'w' cannot sleep"))
 			.withMessageStartingWith("Workflow 'w' cannot sleep for PT")
 			.withMessageContaining("it would end after 9999-12-31T23:59:59Z, the latest time the engine stores");
+	}
+
+	@Test
+	void whetherAWaitFitsDependsOnWhenItStartsByTheClockGiven() {
+		Instant late = Instant.parse("9999-12-31T23:58:59Z");
+		assertThat(Timer.waitProblem(Duration.ofMinutes(1), late)).isNull();
+		assertThat(Timer.waitProblem(Duration.ofMinutes(2), late)).contains("it would end after 9999-12-31T23:59:59Z");
+		assertThat(Timer.waitProblem(Duration.ofMinutes(2), Instant.parse("2026-12-02T15:00:00Z"))).isNull();
 	}
 
 	@Test
