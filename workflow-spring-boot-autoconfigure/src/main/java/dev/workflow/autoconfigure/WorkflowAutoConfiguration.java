@@ -23,6 +23,8 @@ import dev.workflow.engine.StepCallProxies;
 import dev.workflow.engine.WorkflowEngine;
 import dev.workflow.engine.WorkflowJson;
 import dev.workflow.store.JobEntity;
+import dev.workflow.store.JobSearch;
+import dev.workflow.store.JobStatistics;
 import dev.workflow.store.JobStore;
 import dev.workflow.store.WorkflowSchemaMigration;
 import dev.workflow.registry.WorkerPools;
@@ -113,6 +115,19 @@ public final class WorkflowAutoConfiguration {
 					jpaDataSource);
 		}
 
+		@Bean
+		@ConditionalOnMissingBean
+		JobSearch workflowJobSearch(EntityManagerFactory entityManagerFactory) {
+			return new JobSearch(SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		JobStatistics workflowJobStatistics(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
+			return new JobStatistics((entityManagerFactory instanceof EntityManagerFactoryInfo info
+					&& info.getDataSource() != null) ? info.getDataSource() : dataSource);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -198,7 +213,7 @@ public final class WorkflowAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		WorkflowEngine workflowEngine(ListableBeanFactory beanFactory, JobStore store,
+		WorkflowEngine workflowEngine(ListableBeanFactory beanFactory, JobStore store, JobStatistics statistics,
 				PlatformTransactionManager transactionManager, StepPublisher publisher, WorkflowTopology topology,
 				WorkflowJson json, ApplicationEventPublisher events, ObjectProvider<StepArgumentResolver> resolvers,
 				WorkflowProperties properties, ObjectProvider<ObservationRegistry> observationRegistry) {
@@ -212,7 +227,7 @@ public final class WorkflowAutoConfiguration {
 					scheduler.getBatchSize(), scheduler.getOutboxRelayAfter(), worker.getHistoryCacheJobs(),
 					worker.getClaimTimeout(), worker.getMaxLeaseLapses(), properties.getBroker().getMaxRefusals(),
 					worker.getUnknownWorkTimeout(), worker.getUnknownWorkBackoff(), worker.getUnknownWorkMaxBackoff());
-			return new WorkflowEngine(beanFactory, store, new TransactionTemplate(transactionManager), publisher,
+			return new WorkflowEngine(beanFactory, store, statistics, new TransactionTemplate(transactionManager), publisher,
 					topology, json, events, resolvers.orderedStream().toList(), settings, Clock.systemUTC(),
 					observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 		}
@@ -251,8 +266,8 @@ public final class WorkflowAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		WorkflowClient workflowClient(WorkflowEngine engine) {
-			return new DefaultWorkflowClient(engine);
+		WorkflowClient workflowClient(WorkflowEngine engine, JobSearch search, JobStatistics statistics) {
+			return new DefaultWorkflowClient(engine, search, statistics);
 		}
 
 		private static String defaultWorkerId() {
