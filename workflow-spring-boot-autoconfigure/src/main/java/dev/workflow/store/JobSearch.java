@@ -26,10 +26,10 @@ import org.jspecify.annotations.Nullable;
  * ({@code wf_job_active_idx}), an ended status the index of outcomes ({@code wf_job_outcome_idx} with a workflow,
  * {@code wf_job_unsuccessful_idx} without one for FAILED, ABORTED and CANCELLED). On a million jobs (6 workflows; 2%
  * FAILED, 0.5% CANCELLED, 0.2% ABORTED; {@code EXPLAIN (ANALYZE, BUFFERS)}, the first 50, before V18 and after): one
- * workflow's FAILED jobs, a scan backwards of {@code wf_job_created_idx} that filtered 21,750 rows (879 buffers,
- * 36 ms), now 51 entries of {@code wf_job_outcome_idx} (54 buffers, 0.3 ms); its ABORTED jobs, 582,573 rows filtered
- * (23,542 buffers, 843 ms), now 56 buffers, 0.4 ms; CANCELLED jobs of all workflows, 13,149 rows filtered (530
- * buffers, 31 ms), now 55 buffers of {@code wf_job_unsuccessful_idx}, 0.2 ms. QUEUED and RUNNING jobs come from the
+ * workflow's FAILED jobs, a scan backwards of {@code wf_job_created_idx} that filtered 21,750 rows (1,940 buffers,
+ * 4.4 ms), now 51 entries of {@code wf_job_outcome_idx} (60 buffers, 0.3 ms); its ABORTED jobs, 582,573 rows
+ * filtered (28,587 buffers, 256 ms), now 56 buffers, 0.3 ms; CANCELLED jobs of all workflows, 13,149 rows filtered
+ * (869 buffers, 2.8 ms), now 55 buffers of {@code wf_job_unsuccessful_idx}, 0.1 ms. QUEUED and RUNNING jobs come from the
  * 3,000 entries of {@code wf_job_active_idx} (about 110 buffers, 1 ms), however long ago they started. COMPLETED jobs,
  * most of them, still come from a scan backwards of {@code wf_job_created_idx} that stops after 50 (125 buffers).
  */
