@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
-import dev.workflow.store.JobStore;
+import dev.workflow.store.JobStatistics;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  */
 public class WorkflowBacklog {
 
-	private final JobStore store;
+	private final JobStatistics statistics;
 
 	private final Duration refreshInterval;
 
@@ -30,16 +30,16 @@ public class WorkflowBacklog {
 
 	/**
 	 * Creates the backlog.
-	 * @param store the store
+	 * @param statistics the statistics it reads
 	 * @param refreshInterval how long a reading is reused
 	 * @param clock the clock, the one due times are written with
 	 */
-	public WorkflowBacklog(JobStore store, Duration refreshInterval, Clock clock) {
+	public WorkflowBacklog(JobStatistics statistics, Duration refreshInterval, Clock clock) {
 		if (refreshInterval.isNegative()) {
 			throw new IllegalArgumentException("workflow.backlog.refresh-interval must not be negative, not "
 					+ refreshInterval);
 		}
-		this.store = store;
+		this.statistics = statistics;
 		this.refreshInterval = refreshInterval;
 		this.clock = clock;
 	}
@@ -66,7 +66,7 @@ public class WorkflowBacklog {
 			}
 			Instant now = this.clock.instant();
 			try {
-				current = new Reading(now, this.store.backlog(now), this.store.unrunnableWork(), null);
+				current = new Reading(now, this.statistics.backlog(now), this.statistics.unrunnableWork(), null);
 			}
 			catch (RuntimeException ex) {
 				current = new Reading(now, null, List.of(), ex.toString());
@@ -92,7 +92,7 @@ public class WorkflowBacklog {
 	 * handed them back), by workflow and step
 	 * @param failure why the database could not be read, or {@code null}
 	 */
-	public record Reading(Instant readAt, JobStore.@Nullable Backlog backlog, List<JobStore.StepGroup> unrunnable,
+	public record Reading(Instant readAt, JobStatistics.@Nullable Backlog backlog, List<JobStatistics.StepGroup> unrunnable,
 			@Nullable String failure) {
 
 		/**
@@ -100,7 +100,7 @@ public class WorkflowBacklog {
 		 * @return the count
 		 */
 		public long unrunnableSteps() {
-			return this.unrunnable.stream().mapToLong(JobStore.StepGroup::steps).sum();
+			return this.unrunnable.stream().mapToLong(JobStatistics.StepGroup::steps).sum();
 		}
 
 		/**

@@ -5,7 +5,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 
 import dev.workflow.registry.WorkerPools;
-import dev.workflow.store.JobStore;
+import dev.workflow.store.JobStatistics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.TimeGauge;
@@ -66,11 +66,11 @@ public class WorkflowBacklogMetrics implements MeterBinder {
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		Gauge.builder(OUTBOX_BACKLOG, this.backlog, (backlog) -> count(backlog, JobStore.Backlog::outboxRows))
+		Gauge.builder(OUTBOX_BACKLOG, this.backlog, (backlog) -> count(backlog, JobStatistics.Backlog::outboxRows))
 			.description("Outbox rows waiting to be published to the broker")
 			.baseUnit("messages")
 			.register(registry);
-		Gauge.builder(DUE_BACKLOG, this.backlog, (backlog) -> count(backlog, JobStore.Backlog::dueSteps))
+		Gauge.builder(DUE_BACKLOG, this.backlog, (backlog) -> count(backlog, JobStatistics.Backlog::dueSteps))
 			.description("Due work waiting to be dispatched: retries, timers and timeouts whose time has come, and "
 					+ "running steps whose lease has lapsed")
 			.baseUnit("steps")
@@ -99,8 +99,8 @@ public class WorkflowBacklogMetrics implements MeterBinder {
 			.register(registry);
 	}
 
-	private static double count(WorkflowBacklog backlog, ToLongFunction<JobStore.Backlog> value) {
-		JobStore.Backlog current = backlog.read().backlog();
+	private static double count(WorkflowBacklog backlog, ToLongFunction<JobStatistics.Backlog> value) {
+		JobStatistics.Backlog current = backlog.read().backlog();
 		return (current != null) ? value.applyAsLong(current) : Double.NaN;
 	}
 

@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 
 import com.rabbitmq.client.Channel;
 import dev.workflow.registry.WorkerPools;
-import dev.workflow.store.JobStore;
+import dev.workflow.store.JobStatistics;
 import dev.workflow.transport.WorkflowTopology;
 import org.jspecify.annotations.Nullable;
 
@@ -59,7 +59,7 @@ public class WorkflowHealthIndicator implements HealthIndicator {
 
 	private final Set<String> served;
 
-	private final Supplier<List<JobStore.StepGroup>> removedSteps;
+	private final Supplier<List<JobStatistics.StepGroup>> removedSteps;
 
 	/**
 	 * Creates the health indicator.
@@ -83,7 +83,7 @@ public class WorkflowHealthIndicator implements HealthIndicator {
 	 */
 	public WorkflowHealthIndicator(WorkflowBacklog backlog, ConnectionFactory connectionFactory, Duration maxDueAge,
 			@Nullable WorkflowTopology topology, @Nullable AmqpAdmin amqpAdmin, Set<String> served,
-			Supplier<List<JobStore.StepGroup>> removedSteps) {
+			Supplier<List<JobStatistics.StepGroup>> removedSteps) {
 		this.topology = topology;
 		this.amqpAdmin = amqpAdmin;
 		this.served = Set.copyOf(served);
@@ -101,7 +101,7 @@ public class WorkflowHealthIndicator implements HealthIndicator {
 		Health.Builder health = Health.up();
 		List<String> problems = new ArrayList<>();
 		WorkflowBacklog.Reading reading = this.backlog.read();
-		JobStore.Backlog backlog = reading.backlog();
+		JobStatistics.Backlog backlog = reading.backlog();
 		if (backlog != null) {
 			health.withDetail("database", "reachable")
 				.withDetail("outboxBacklog", backlog.outboxRows())
@@ -136,7 +136,7 @@ public class WorkflowHealthIndicator implements HealthIndicator {
 		if (this.topology != null) {
 			pools(health, this.topology, backlog);
 		}
-		List<JobStore.StepGroup> removed = this.removedSteps.get();
+		List<JobStatistics.StepGroup> removed = this.removedSteps.get();
 		if (!removed.isEmpty()) {
 			health.withDetail("removedSteps", removed.stream()
 				.map((group) -> group(group, "what", "this release lacks the step: it is handed back for an instance "
@@ -150,7 +150,7 @@ public class WorkflowHealthIndicator implements HealthIndicator {
 		return health.build();
 	}
 
-	private void pools(Health.Builder health, WorkflowTopology topology, JobStore.@Nullable Backlog backlog) {
+	private void pools(Health.Builder health, WorkflowTopology topology, JobStatistics.@Nullable Backlog backlog) {
 		Map<String, Map<String, Object>> pools = new LinkedHashMap<>();
 		List<String> waiting = new ArrayList<>();
 		for (String pool : topology.allPools()) {
@@ -208,7 +208,7 @@ public class WorkflowHealthIndicator implements HealthIndicator {
 		}
 	}
 
-	private static Map<String, Object> group(JobStore.StepGroup group, String key, Object value) {
+	private static Map<String, Object> group(JobStatistics.StepGroup group, String key, Object value) {
 		Map<String, Object> detail = new LinkedHashMap<>();
 		detail.put("workflow", group.workflow());
 		detail.put("step", group.step());

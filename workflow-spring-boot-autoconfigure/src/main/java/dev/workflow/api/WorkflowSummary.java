@@ -13,13 +13,15 @@ import org.jspecify.annotations.Nullable;
  * @param kind {@code pipeline} or {@code orchestration}; {@code null} for a workflow that has jobs in the database
  * but is not registered in this application
  * @param steps the workflow's steps, in order for a pipeline
- * @param counts how many jobs are in each status, every status present
+ * @param counts how many jobs are in each status, every status present; a count stops at {@code countLimit}
+ * @param countLimit the most a count in {@code counts} goes to: a count that reaches it means at least that many (ended
+ * jobs pile up until retention deletes them, and counting them all would read them all)
  * @param completedLastHour how many jobs completed in the last hour
  * @param failedLastHour how many jobs failed in the last hour
  * @param throughput jobs ended per minute over the last minutes, oldest first, one entry per minute
  */
 public record WorkflowSummary(String name, @Nullable String kind, List<String> steps, Map<JobStatus, Long> counts,
-		long completedLastHour, long failedLastHour, List<Minute> throughput) {
+		long countLimit, long completedLastHour, long failedLastHour, List<Minute> throughput) {
 
 	/**
 	 * The jobs of a workflow that ended in one minute.

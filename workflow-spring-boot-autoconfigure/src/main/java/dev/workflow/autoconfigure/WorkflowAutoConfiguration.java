@@ -23,6 +23,8 @@ import dev.workflow.engine.StepCallProxies;
 import dev.workflow.engine.WorkflowEngine;
 import dev.workflow.engine.WorkflowJson;
 import dev.workflow.store.JobEntity;
+import dev.workflow.store.JobSearch;
+import dev.workflow.store.JobStatistics;
 import dev.workflow.store.JobStore;
 import dev.workflow.store.WorkflowSchemaMigration;
 import dev.workflow.registry.WorkerPools;
@@ -128,6 +130,19 @@ public final class WorkflowAutoConfiguration {
 					jpaDataSource);
 		}
 
+		@Bean
+		@ConditionalOnMissingBean
+		JobSearch workflowJobSearch(EntityManagerFactory entityManagerFactory) {
+			return new JobSearch(SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		JobStatistics workflowJobStatistics(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
+			return new JobStatistics((entityManagerFactory instanceof EntityManagerFactoryInfo info
+					&& info.getDataSource() != null) ? info.getDataSource() : dataSource);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -213,7 +228,7 @@ public final class WorkflowAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		WorkflowEngine workflowEngine(ListableBeanFactory beanFactory, JobStore store,
+		WorkflowEngine workflowEngine(ListableBeanFactory beanFactory, JobStore store, JobStatistics statistics,
 				PlatformTransactionManager transactionManager, StepPublisher publisher, WorkflowTopology topology,
 				WorkflowJson json, ApplicationEventPublisher events, ObjectProvider<StepArgumentResolver> resolvers,
 				WorkflowProperties properties, ObjectProvider<ObservationRegistry> observationRegistry, Clock clock) {
@@ -228,8 +243,8 @@ public final class WorkflowAutoConfiguration {
 					worker.getClaimTimeout(), worker.getMaxLeaseLapses(), properties.getBroker().getMaxRefusals(),
 					worker.getUnknownWorkTimeout(), worker.getUnknownWorkBackoff(), worker.getUnknownWorkMaxBackoff(),
 					clock);
-			return new WorkflowEngine(beanFactory, store, new TransactionTemplate(transactionManager), publisher,
-					topology, json, events, resolvers.orderedStream().toList(), settings, clock,
+			return new WorkflowEngine(beanFactory, store, statistics, new TransactionTemplate(transactionManager),
+					publisher, topology, json, events, resolvers.orderedStream().toList(), settings, clock,
 					observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 		}
 
@@ -267,8 +282,8 @@ public final class WorkflowAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		WorkflowClient workflowClient(WorkflowEngine engine) {
-			return new DefaultWorkflowClient(engine);
+		WorkflowClient workflowClient(WorkflowEngine engine, JobSearch search, JobStatistics statistics) {
+			return new DefaultWorkflowClient(engine, search, statistics);
 		}
 
 		private static String defaultWorkerId() {

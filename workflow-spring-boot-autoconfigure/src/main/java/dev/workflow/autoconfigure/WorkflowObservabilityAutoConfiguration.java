@@ -6,7 +6,7 @@ import java.util.Set;
 import dev.workflow.actuate.WorkflowBacklog;
 import dev.workflow.actuate.WorkflowBacklogMetrics;
 import dev.workflow.engine.WorkflowEngine;
-import dev.workflow.store.JobStore;
+import dev.workflow.store.JobStatistics;
 import dev.workflow.transport.WorkflowTopology;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -28,8 +28,8 @@ public final class WorkflowObservabilityAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	WorkflowBacklog workflowBacklog(JobStore store, WorkflowProperties properties, Clock clock) {
-		return new WorkflowBacklog(store, properties.getBacklog().getRefreshInterval(), clock);
+	WorkflowBacklog workflowBacklog(JobStatistics statistics, WorkflowProperties properties, Clock clock) {
+		return new WorkflowBacklog(statistics, properties.getBacklog().getRefreshInterval(), clock);
 	}
 
 	@Configuration(proxyBeanMethods = false)

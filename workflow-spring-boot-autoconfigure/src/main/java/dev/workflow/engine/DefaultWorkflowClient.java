@@ -31,7 +31,8 @@ import dev.workflow.api.WorkflowSummary;
 import dev.workflow.registry.StepDefinition;
 import dev.workflow.registry.WorkflowDefinition;
 import dev.workflow.store.JobEntity;
-import dev.workflow.store.JobStore;
+import dev.workflow.store.JobSearch;
+import dev.workflow.store.JobStatistics;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,8 +48,20 @@ public class DefaultWorkflowClient implements WorkflowClient {
 
 	private final WorkflowEngine engine;
 
-	public DefaultWorkflowClient(WorkflowEngine engine) {
+	private final JobSearch search;
+
+	private final JobStatistics statistics;
+
+	/**
+	 * Creates the client.
+	 * @param engine the engine
+	 * @param search the job search behind {@link #find}
+	 * @param statistics the counts behind {@link #summaries}
+	 */
+	public DefaultWorkflowClient(WorkflowEngine engine, JobSearch search, JobStatistics statistics) {
 		this.engine = engine;
+		this.search = search;
+		this.statistics = statistics;
 	}
 
 	@Override
@@ -107,7 +120,7 @@ public class DefaultWorkflowClient implements WorkflowClient {
 				? this.engine.json().write(this.engine.json().toTree(query.userContext(), () -> "user context query"))
 				: null;
 		List<Job> jobs = this.engine.transactions()
-			.execute((status) -> this.engine.store()
+			.execute((status) -> this.search
 				.find(query, probe)
 				.stream()
 				.map(this::toJob)
@@ -141,11 +154,12 @@ public class DefaultWorkflowClient implements WorkflowClient {
 		Instant now = this.engine.clock().instant();
 		Instant hourAgo = now.minus(Duration.ofHours(1));
 		Instant firstMinute = now.truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(THROUGHPUT_MINUTES - 1));
-		record Counts(List<JobStore.StatusCount> byStatus, List<JobStore.EndedInMinute> perMinute) {
+		record Counts(List<JobStatistics.WorkflowCounts> byStatus, List<JobStatistics.EndedInMinute> ended) {
 		}
+		// The ended jobs of the last hour, read once: their sum, and the last minutes of them one by one.
 		Counts counts = this.engine.transactions()
-			.execute((status) -> new Counts(this.engine.store().countByStatus(hourAgo),
-					this.engine.store().countEndedPerMinute(firstMinute)));
+			.execute((status) -> new Counts(this.statistics.countByStatus(),
+					this.statistics.countEndedPerMinute(hourAgo)));
 		Map<String, WorkflowDefinition> registered = new TreeMap<>();
 		this.engine.registry().all().forEach((workflow) -> registered.put(workflow.name(), workflow));
 		Set<String> names = new TreeSet<>(registered.keySet());
@@ -156,13 +170,17 @@ public class DefaultWorkflowClient implements WorkflowClient {
 			for (JobStatus status : JobStatus.values()) {
 				byStatus.put(status, 0L);
 			}
+			for (JobStatistics.WorkflowCounts count : counts.byStatus()) {
+				if (count.workflow().equals(name)) {
+					byStatus.putAll(count.counts());
+				}
+			}
 			long completed = 0;
 			long failed = 0;
-			for (JobStore.StatusCount count : counts.byStatus()) {
-				if (count.workflow().equals(name)) {
-					byStatus.put(count.status(), count.jobs());
-					completed += (count.status() == JobStatus.COMPLETED) ? count.endedSince() : 0;
-					failed += (count.status() == JobStatus.FAILED) ? count.endedSince() : 0;
+			for (JobStatistics.EndedInMinute ended : counts.ended()) {
+				if (ended.workflow().equals(name)) {
+					completed += (ended.status() == JobStatus.COMPLETED) ? ended.jobs() : 0;
+					failed += (ended.status() == JobStatus.FAILED) ? ended.jobs() : 0;
 				}
 			}
 			List<WorkflowSummary.Minute> minutes = new ArrayList<>(THROUGHPUT_MINUTES);
@@ -170,7 +188,7 @@ public class DefaultWorkflowClient implements WorkflowClient {
 				Instant minute = firstMinute.plus(Duration.ofMinutes(i));
 				long completedIn = 0;
 				long failedIn = 0;
-				for (JobStore.EndedInMinute ended : counts.perMinute()) {
+				for (JobStatistics.EndedInMinute ended : counts.ended()) {
 					if (ended.workflow().equals(name) && ended.minute().equals(minute)) {
 						completedIn += (ended.status() == JobStatus.COMPLETED) ? ended.jobs() : 0;
 						failedIn += (ended.status() == JobStatus.FAILED) ? ended.jobs() : 0;
@@ -182,7 +200,8 @@ public class DefaultWorkflowClient implements WorkflowClient {
 			String kind = (workflow == null) ? null : workflow.orchestrated() ? "orchestration" : "pipeline";
 			List<String> steps = (workflow == null) ? List.of()
 					: workflow.steps().stream().map(StepDefinition::name).toList();
-			summaries.add(new WorkflowSummary(name, kind, steps, byStatus, completed, failed, minutes));
+			summaries.add(new WorkflowSummary(name, kind, steps, byStatus, JobStatistics.COUNT_LIMIT, completed, failed,
+					minutes));
 		}
 		return summaries;
 	}

@@ -17,6 +17,7 @@ import dev.workflow.api.JobError;
 import dev.workflow.api.UnknownWorkflowException;
 import dev.workflow.registry.WorkflowDefinition;
 import dev.workflow.registry.WorkflowRegistry;
+import dev.workflow.store.JobStatistics;
 import dev.workflow.store.JobStore;
 import dev.workflow.store.StepExecutionEntity;
 import dev.workflow.transport.StepMessage;
@@ -50,6 +51,8 @@ final class UnknownWork {
 
 	private final JobStore store;
 
+	private final JobStatistics statistics;
+
 	private final Clock clock;
 
 	private final EngineSettings settings;
@@ -57,7 +60,7 @@ final class UnknownWork {
 	/** The workflows and steps this instance has said it hands back, so that it says so once at INFO. */
 	private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
-	private volatile List<JobStore.StepGroup> removedSteps = List.of();
+	private volatile List<JobStatistics.StepGroup> removedSteps = List.of();
 
 	/** The jobs whose histories this instance found ahead of its code, with why; the most recent ones. */
 	private final Map<UUID, String> aheadJobs = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
@@ -67,8 +70,9 @@ final class UnknownWork {
 		}
 	});
 
-	UnknownWork(JobStore store, Clock clock, EngineSettings settings) {
+	UnknownWork(JobStore store, JobStatistics statistics, Clock clock, EngineSettings settings) {
 		this.store = store;
+		this.statistics = statistics;
 		this.clock = clock;
 		this.settings = settings;
 	}
@@ -173,9 +177,9 @@ final class UnknownWork {
 	 * @param known whether this instance can run a step of a workflow
 	 */
 	void checkRemovedSteps(WorkflowRegistry registry, BiPredicate<WorkflowDefinition, String> known) {
-		List<JobStore.StepGroup> removed = new ArrayList<>();
+		List<JobStatistics.StepGroup> removed = new ArrayList<>();
 		try {
-			for (JobStore.StepGroup group : this.store.waitingSteps()) {
+			for (JobStatistics.StepGroup group : this.statistics.waitingSteps()) {
 				WorkflowDefinition workflow = registry.find(group.workflow());
 				if (workflow != null && !group.step().equals(Replay.CHILD_ENTRY) && !known.test(workflow, group.step())) {
 					removed.add(group);
@@ -186,7 +190,7 @@ final class UnknownWork {
 			logger.warn("Could not check whether jobs wait at steps this release removed: " + ex);
 			return;
 		}
-		for (JobStore.StepGroup group : removed) {
+		for (JobStatistics.StepGroup group : removed) {
 			logger.warn(group.jobs() + " job(s) of workflow '" + group.workflow() + "' wait at step '" + group.step()
 					+ "', which this release's definition of the workflow does not have (removed, or renamed without "
 					+ "@Step(aliases)). They are not failed: this instance hands their step back for an instance of "
@@ -201,7 +205,7 @@ final class UnknownWork {
 	 * Returns the steps that jobs waited at when this instance started and that this release lacks.
 	 * @return the steps, by workflow and step
 	 */
-	List<JobStore.StepGroup> removedSteps() {
+	List<JobStatistics.StepGroup> removedSteps() {
 		return this.removedSteps;
 	}
 

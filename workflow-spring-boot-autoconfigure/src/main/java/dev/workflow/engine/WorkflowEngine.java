@@ -40,6 +40,7 @@ import dev.workflow.registry.WorkflowDefinition;
 import dev.workflow.registry.WorkflowRegistry;
 import dev.workflow.store.EventEntity;
 import dev.workflow.store.JobEntity;
+import dev.workflow.store.JobStatistics;
 import dev.workflow.store.JobStore;
 import dev.workflow.store.OutboxEntity;
 import dev.workflow.store.StepExecutionEntity;
@@ -146,6 +147,7 @@ public class WorkflowEngine implements StepMessageHandler {
 	 * Creates the engine.
 	 * @param beanFactory the bean factory whose workflows it runs
 	 * @param store the store
+	 * @param statistics the counts of waiting steps, read at start for {@link #removedSteps()}
 	 * @param transactions the transactions of the store
 	 * @param publisher publishes step messages
 	 * @param topology the broker's exchange and queues
@@ -157,8 +159,8 @@ public class WorkflowEngine implements StepMessageHandler {
 	 * @param observationRegistry observes job starts, steps and job ends (see
 	 * {@link dev.workflow.observation.WorkflowObservation}); {@link ObservationRegistry#NOOP} for none
 	 */
-	public WorkflowEngine(ListableBeanFactory beanFactory, JobStore store, TransactionTemplate transactions,
-			StepPublisher publisher, WorkflowTopology topology, WorkflowJson json, ApplicationEventPublisher events,
+	public WorkflowEngine(ListableBeanFactory beanFactory, JobStore store, JobStatistics statistics,
+			TransactionTemplate transactions, StepPublisher publisher, WorkflowTopology topology, WorkflowJson json, ApplicationEventPublisher events,
 			List<StepArgumentResolver> resolvers, EngineSettings settings, Clock clock,
 			ObservationRegistry observationRegistry) {
 		this.beanFactory = beanFactory;
@@ -181,7 +183,7 @@ public class WorkflowEngine implements StepMessageHandler {
 		this.orchestration = new OrchestrationDecider(json, clock, (step) -> this.callableInvokers.get(step));
 		this.outboxDeletes = new OutboxDeletes(store::deleteOutbox);
 		this.observations = new EngineObservations(observationRegistry, () -> this.stopping);
-		this.unknownWork = new UnknownWork(store, clock, settings);
+		this.unknownWork = new UnknownWork(store, statistics, clock, settings);
 		this.definitions = new DefinitionVersions(store, clock);
 	}
 
@@ -239,7 +241,7 @@ public class WorkflowEngine implements StepMessageHandler {
 	 * instance that has them, and fail after {@code workflow.worker.unknown-work-timeout}.
 	 * @return the steps, by workflow and step, with how many jobs wait at each
 	 */
-	public List<JobStore.StepGroup> removedSteps() {
+	public List<JobStatistics.StepGroup> removedSteps() {
 		return this.unknownWork.removedSteps();
 	}
 

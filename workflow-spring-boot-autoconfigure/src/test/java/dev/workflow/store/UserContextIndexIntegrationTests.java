@@ -29,7 +29,7 @@ class UserContextIndexIntegrationTests {
 					+ "from generate_series(1, 20000) as n");
 			jdbc.execute("analyze wf_job");
 
-			String sql = JobStore.findSql(JobQuery.all().userContext("user", "user-4242"));
+			String sql = JobSearch.findSql(JobQuery.all().userContext("user", "user-4242"));
 			List<String> plan = jdbc.queryForList("explain " + sql, String.class, "{\"user\": \"user-4242\"}", 100, 0);
 
 			assertThat(String.join("\n", plan)).contains("wf_job_user_context_gin");

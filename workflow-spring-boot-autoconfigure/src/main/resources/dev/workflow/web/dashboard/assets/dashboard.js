@@ -372,9 +372,11 @@
 				: null,
 			h('div', { 'class': 'counts' }, JOB_STATUSES.map((status) => {
 				const n = counts[status] || 0;
+				// Counts stop at the limit: one that reaches it means at least that many.
+				const shown = (workflow.countLimit && n >= workflow.countLimit) ? n + '+' : String(n);
 				return h('a', { 'class': n ? 'count' : 'count zero', href: jobsOf(status), 'data-status': status,
-					'data-testid': 'count-' + status, 'aria-label': n + ' ' + status.toLowerCase() + ' jobs' },
-				h('span', { 'class': 'n' }, n), h('span', { 'class': 'label' }, status));
+					'data-testid': 'count-' + status, 'aria-label': shown + ' ' + status.toLowerCase() + ' jobs' },
+				h('span', { 'class': 'n' }, shown), h('span', { 'class': 'label' }, status));
 			})),
 			h('div', { 'class': 'hour' },
 				h('span', { 'data-testid': 'completed-last-hour' }, h('b', null, workflow.completedLastHour || 0),
