@@ -1,6 +1,7 @@
 package dev.workflow.engine;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -67,6 +68,15 @@ public record EngineSettings(String workerId, int maxAttempts, Duration initialD
 		if (problem != null) {
 			throw new IllegalArgumentException(property + " is " + wait + ": " + problem);
 		}
+	}
+
+	/**
+	 * Returns when a step queued at the given time counts as lost unless a worker has claimed it.
+	 * @param now the time the step is queued
+	 * @return the deadline of its claim
+	 */
+	Instant claimDeadline(Instant now) {
+		return now.plus(this.claimTimeout);
 	}
 
 	RetryPolicy defaultRetryPolicy() {

@@ -97,10 +97,10 @@ final class OrchestrationDecider {
 				return new Run(Decision.run(suspended.dispatches()).withStepContext(replay.changedStepContext()),
 						replay, null);
 			}
-			return new Run(Decision.fail(WorkflowEngine.error(cause), 0), replay, cause);
+			return new Run(Decision.fail(JobErrors.of(cause), 0), replay, cause);
 		}
 		catch (Exception ex) {
-			return new Run(Decision.fail(WorkflowEngine.error(ex), 0), replay, ex);
+			return new Run(Decision.fail(JobErrors.of(ex), 0), replay, ex);
 		}
 	}
 
