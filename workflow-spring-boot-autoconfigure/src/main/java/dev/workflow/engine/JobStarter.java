@@ -44,8 +44,6 @@ final class JobStarter {
 
 	private final EngineObservations observations;
 
-	private final OrchestrationDecider orchestration;
-
 	private final JobTransitions transitions;
 
 	private final OutboxMessages outbox;
@@ -53,8 +51,8 @@ final class JobStarter {
 	private final EngineEvents events;
 
 	JobStarter(StepBindings bindings, JobStore store, TransactionTemplate transactions, WorkflowJson json,
-			EngineSettings settings, Clock clock, EngineObservations observations, OrchestrationDecider orchestration,
-			JobTransitions transitions, OutboxMessages outbox, EngineEvents events) {
+			EngineSettings settings, Clock clock, EngineObservations observations, JobTransitions transitions,
+			OutboxMessages outbox, EngineEvents events) {
 		this.bindings = bindings;
 		this.store = store;
 		this.transactions = transactions;
@@ -62,7 +60,6 @@ final class JobStarter {
 		this.settings = settings;
 		this.clock = clock;
 		this.observations = observations;
-		this.orchestration = orchestration;
 		this.transitions = transitions;
 		this.outbox = outbox;
 		this.events = events;
@@ -104,15 +101,12 @@ final class JobStarter {
 				return existing;
 			}
 		}
-		if (workflow.orchestrated()) {
-			this.orchestration.validateInput(workflow, inputNode);
-		}
+		this.bindings.decider(workflow).validateInput(workflow, inputNode);
 		UUID jobId = UUID.randomUUID();
 		Decision decision = this.transitions.startDecision(workflow, inputNode, stepContext);
 		List<OutboundMessage> outbound;
 		try {
-			outbound = (decision.end() == null && decision.stepContext() == null
-					&& decision.dispatches().stream().allMatch(Decision.Dispatch::plain))
+			outbound = (decision.end() == null && decision.stepContext() == null && decision.runsStepsOnly())
 							? insertNewJob(workflow, jobId, inputNode, userContext, stepContext, key, decision, trace)
 							: this.transactions.execute((status) -> this.transitions.createJob(workflow, jobId,
 									inputNode, userContext, stepContext, key, null, decision, this.clock.instant(),

@@ -42,10 +42,6 @@ final class JobTransitions {
 
 	private final EngineSettings settings;
 
-	private final WorkflowDecider decider = new PipelineDecider();
-
-	private final OrchestrationDecider orchestration;
-
 	private final OutboxMessages outbox;
 
 	private final HistoryCache history;
@@ -53,12 +49,11 @@ final class JobTransitions {
 	private final EngineEvents events;
 
 	JobTransitions(JobStore store, WorkflowJson json, StepBindings bindings, EngineSettings settings,
-			OrchestrationDecider orchestration, OutboxMessages outbox, HistoryCache history, EngineEvents events) {
+			OutboxMessages outbox, HistoryCache history, EngineEvents events) {
 		this.store = store;
 		this.json = json;
 		this.bindings = bindings;
 		this.settings = settings;
-		this.orchestration = orchestration;
 		this.outbox = outbox;
 		this.history = history;
 		this.events = events;
@@ -72,20 +67,7 @@ final class JobTransitions {
 	 * @return the decision
 	 */
 	Decision startDecision(WorkflowDefinition workflow, @Nullable JsonNode input, @Nullable JsonNode stepContext) {
-		return workflow.orchestrated()
-				? this.orchestration.replay(workflow, input, stepContext, List.of(), (name) -> null)
-				: this.decider.start(workflow, input);
-	}
-
-	/**
-	 * Decides what follows a step of a pipeline.
-	 * @param workflow the pipeline
-	 * @param step the step that completed
-	 * @param result what it returned
-	 * @return the decision
-	 */
-	Decision afterStep(WorkflowDefinition workflow, String step, StepResult result) {
-		return this.decider.afterStep(workflow, step, result);
+		return this.bindings.decider(workflow).start(workflow, input, stepContext);
 	}
 
 	/**
@@ -148,45 +130,47 @@ final class JobTransitions {
 			this.store.batchWrites(decision.dispatches().size());
 		}
 		for (Decision.Dispatch dispatch : decision.dispatches()) {
-			Instant dueAt = (dispatch.delay() != null) ? now.plus(dispatch.delay()) : null;
+			Instant dueAt = (dispatch instanceof Decision.DelayedStep delayed) ? now.plus(delayed.delay()) : null;
 			StepExecutionEntity execution = new StepExecutionEntity(UUID.randomUUID(), job.getId(), next++,
 					dispatch.step(), 1, this.json.write(dispatch.input()), now, dueAt);
 			execution.setPool(this.bindings.registry().pool(workflow, dispatch.step()));
-			if (dispatch.recorded()) {
-				execution.recordCompleted(this.json.write(dispatch.output()), now);
+			if (dispatch instanceof Decision.RecordedValue recorded) {
+				// Only recorded: nothing runs, and the job's current step stays.
+				execution.recordCompleted(this.json.write(recorded.output()), now);
+				this.store.persist(execution);
+				continue;
 			}
-			else if (dispatch.child()) {
+			if (dispatch instanceof Decision.ChildJob child) {
 				execution.waitForChild();
-			}
-			else if (dueAt == null) {
-				execution.setLeaseExpiresAt(this.settings.claimDeadline(now));
-			}
-			this.store.persist(execution);
-			if (dispatch.child()) {
-				String childName = dispatch.input().get("workflow").asString();
-				WorkflowDefinition child = this.bindings.registry().find(childName);
-				if (child == null) {
+				this.store.persist(execution);
+				WorkflowDefinition childWorkflow = this.bindings.registry().find(child.workflow());
+				if (childWorkflow == null) {
 					this.outbox.persist(rows, outbound);
 					return end(job, new Decision.End(JobStatus.FAILED, null, new JobError(
 							UnknownWorkflowException.class.getName(), "Workflow '" + workflow.name()
-									+ "' started a child of workflow '" + childName + "', which is not registered",
+									+ "' started a child of workflow '" + child.workflow()
+									+ "', which is not registered",
 							null)), now);
 				}
-				JsonNode childInput = dispatch.input().get("input");
+				JsonNode childInput = child.childInput();
 				// A child continues its parent's trace.
-				outbound.addAll(createJob(child, UUID.randomUUID(), childInput, this.json.parse(job.getUserContext()),
-						null, null, execution.getId(), startDecision(child, childInput, null), now,
-						job.getTraceContext()));
+				outbound.addAll(createJob(childWorkflow, UUID.randomUUID(), childInput,
+						this.json.parse(job.getUserContext()), null, null, execution.getId(),
+						startDecision(childWorkflow, childInput, null), now, job.getTraceContext()));
 			}
-			else if (!dispatch.recorded() && dueAt == null) {
+			else if (dispatch instanceof Decision.RunStep) {
+				execution.setLeaseExpiresAt(this.settings.claimDeadline(now));
+				this.store.persist(execution);
 				if (contexts == null) {
 					contexts = this.outbox.contexts(job);
 				}
 				rows.add(this.outbox.row(job, contexts, execution, dispatch.input(), now));
 			}
-			if (!dispatch.recorded()) {
-				job.setCurrentStep(dispatch.step());
+			else {
+				// A delayed step: the background work dispatches it when it is due.
+				this.store.persist(execution);
 			}
+			job.setCurrentStep(dispatch.step());
 		}
 		this.outbox.persist(rows, outbound);
 		if (decision.end() != null) {
@@ -263,7 +247,7 @@ final class JobTransitions {
 	 */
 	List<OutboundMessage> replayAndApply(WorkflowDefinition workflow, JobEntity job, List<StepExecutionEntity> history,
 			Instant now) {
-		Decision decision = this.orchestration.replay(workflow, this.json.parse(job.getInput()),
+		Decision decision = this.bindings.orchestration().replay(workflow, this.json.parse(job.getInput()),
 				this.json.parse(job.getStepContext()), history, (name) -> takeKeptEvent(job.getId(), name, now));
 		return apply(workflow, job, decision, history.size(), now);
 	}

@@ -130,7 +130,7 @@ final class OutboxMessages {
 	 * @param now the time
 	 * @return the row, not yet stored
 	 */
-	OutboxEntity nextStepRow(StepMessage message, UUID nextId, Decision.Dispatch next, @Nullable String pool,
+	OutboxEntity nextStepRow(StepMessage message, UUID nextId, Decision.RunStep next, @Nullable String pool,
 			Instant now) {
 		StepMessage nextMessage = new StepMessage(message.jobId(), nextId, message.workflow(), next.step(), 1,
 				next.input(), message.stepContext(), message.userContext(), message.trace(), message.definitionVersion());

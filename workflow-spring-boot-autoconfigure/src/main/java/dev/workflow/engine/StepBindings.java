@@ -1,5 +1,6 @@
 package dev.workflow.engine;
 
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +16,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
 
 /**
- * The application's workflows and the invokers bound to their steps: found once, when all singletons exist, and
- * asked by every other part of the engine which code runs a step and in which worker pool.
+ * The application's workflows, the invokers bound to their steps and the decider of each: found once, when all
+ * singletons exist, and asked by every other part of the engine which code runs a step, in which worker pool, and
+ * which decider decides for a workflow.
  */
 final class StepBindings {
 
@@ -34,15 +36,21 @@ final class StepBindings {
 
 	private final DefinitionVersions definitions;
 
+	private final WorkflowDecider pipelines = new PipelineDecider();
+
+	private final OrchestrationDecider orchestration;
+
 	private volatile Map<String, StepInvoker> callableInvokers = Map.of();
+
+	private volatile Map<String, WorkflowDecider> deciders = Map.of();
 
 	private volatile @Nullable WorkflowRegistry registry;
 
 	private volatile Map<String, Map<String, StepInvoker>> invokers = Map.of();
 
 	StepBindings(ListableBeanFactory beanFactory, WorkflowJson json, List<StepArgumentResolver> resolvers,
-			EngineSettings settings, WorkflowTopology topology, UnknownWork unknownWork,
-			DefinitionVersions definitions) {
+			EngineSettings settings, WorkflowTopology topology, UnknownWork unknownWork, DefinitionVersions definitions,
+			Clock clock) {
 		this.beanFactory = beanFactory;
 		this.json = json;
 		this.resolvers = List.copyOf(resolvers);
@@ -50,6 +58,7 @@ final class StepBindings {
 		this.topology = topology;
 		this.unknownWork = unknownWork;
 		this.definitions = definitions;
+		this.orchestration = new OrchestrationDecider(json, clock, this::callable);
 	}
 
 	/**
@@ -74,7 +83,12 @@ final class StepBindings {
 
 		});
 		Map<String, Map<String, StepInvoker>> bound = new HashMap<>();
+		Map<String, WorkflowDecider> decidedBy = new HashMap<>();
 		for (WorkflowDefinition workflow : discovered.all()) {
+			if (workflow.orchestrated()) {
+				decidedBy.put(workflow.name(), this.orchestration);
+				continue;
+			}
 			Map<String, StepInvoker> steps = new HashMap<>();
 			for (StepDefinition step : workflow.steps()) {
 				StepInvoker invoker = StepInvoker.bind(workflow, step, this.json, this.resolvers, this.settings);
@@ -82,6 +96,7 @@ final class StepBindings {
 				step.names().forEach((name) -> steps.put(name, invoker));
 			}
 			bound.put(workflow.name(), Map.copyOf(steps));
+			decidedBy.put(workflow.name(), this.pipelines);
 		}
 		Map<String, StepInvoker> callable = new HashMap<>();
 		discovered.callableSteps().forEach((name, step) -> {
@@ -92,9 +107,13 @@ final class StepBindings {
 			callable.put(timer, StepInvoker.bindCallable(Timer.definition(timer), this.json, this.resolvers,
 					this.settings));
 		}
+		Map<String, StepInvoker> callableSteps = Map.copyOf(callable);
+		// A workflow method calls the application's callable steps and the engine's timers.
+		decidedBy.forEach((workflow, decider) -> bound.putIfAbsent(workflow, callableSteps));
 		WorkerPools.checkDeclared(discovered, this.topology.allPools());
 		this.invokers = Map.copyOf(bound);
-		this.callableInvokers = Map.copyOf(callable);
+		this.callableInvokers = callableSteps;
+		this.deciders = Map.copyOf(decidedBy);
 		this.registry = discovered;
 		this.unknownWork.checkRemovedSteps(discovered, (workflow, step) -> invoker(workflow, step) != null);
 		this.definitions.register(discovered);
@@ -120,9 +139,26 @@ final class StepBindings {
 	 * @return the invoker, or {@code null}
 	 */
 	@Nullable StepInvoker invoker(@Nullable WorkflowDefinition workflow, String step) {
-		return (workflow == null) ? null
-				: workflow.orchestrated() ? this.callableInvokers.get(step)
-						: this.invokers.get(workflow.name()).get(step);
+		return (workflow == null) ? null : this.invokers.get(workflow.name()).get(step);
+	}
+
+	/**
+	 * Returns the decider of a workflow, chosen when the workflows were found.
+	 * @param workflow the workflow
+	 * @return its decider
+	 */
+	WorkflowDecider decider(WorkflowDefinition workflow) {
+		registry();
+		return this.deciders.get(workflow.name());
+	}
+
+	/**
+	 * Returns the decider of workflow methods, which also replays a job's history for a kept event, a child's end or
+	 * a look at the history.
+	 * @return the decider
+	 */
+	OrchestrationDecider orchestration() {
+		return this.orchestration;
 	}
 
 	/**

@@ -43,8 +43,6 @@ final class StepCompletion {
 
 	private final Clock clock;
 
-	private final OrchestrationDecider orchestration;
-
 	private final JobTransitions transitions;
 
 	private final OutboxMessages outbox;
@@ -54,15 +52,14 @@ final class StepCompletion {
 	private final EngineEvents events;
 
 	StepCompletion(StepBindings bindings, JobStore store, TransactionTemplate transactions, WorkflowJson json,
-			EngineSettings settings, Clock clock, OrchestrationDecider orchestration, JobTransitions transitions,
-			OutboxMessages outbox, HistoryCache history, EngineEvents events) {
+			EngineSettings settings, Clock clock, JobTransitions transitions, OutboxMessages outbox,
+			HistoryCache history, EngineEvents events) {
 		this.bindings = bindings;
 		this.store = store;
 		this.transactions = transactions;
 		this.json = json;
 		this.settings = settings;
 		this.clock = clock;
-		this.orchestration = orchestration;
 		this.transitions = transitions;
 		this.outbox = outbox;
 		this.history = history;
@@ -114,31 +111,32 @@ final class StepCompletion {
 	 * @throws HistoryAheadException if a newer release of a workflow method wrote the job's history
 	 */
 	List<OutboundMessage> complete(WorkflowDefinition workflow, StepMessage message, int epoch, StepResult result) {
-		Decision next = workflow.orchestrated() ? null
-				: this.transitions.afterStep(workflow, message.step(), result);
-		if (next != null && isPlainNextStep(next, result)) {
-			return completeAndQueue(message, epoch, result, next.dispatches().get(0), next.percentComplete());
+		WorkflowDecider decider = this.bindings.decider(workflow);
+		Decision next = decider.afterStep(workflow, message.step(), result);
+		Decision.RunStep nextStep = (next != null) ? plainNextStep(next, result) : null;
+		if (nextStep != null) {
+			return completeAndQueue(message, epoch, result, nextStep, next.percentComplete());
 		}
 		if (next != null && isPlainCompletion(next, result) && completeLastStep(message, epoch, result, next)) {
 			return List.of();
 		}
-		List<OutboundMessage> replayed = workflow.orchestrated() ? completeAndReplay(workflow, message, epoch, result)
+		List<OutboundMessage> replayed = decider.replaysHistory() ? completeAndReplay(workflow, message, epoch, result)
 				: null;
 		return (replayed != null) ? replayed
-				: this.transactions.execute((status) -> completeInTransaction(workflow, message, epoch, result));
+				: this.transactions.execute((status) -> completeInTransaction(workflow, message, epoch, result, next));
 	}
 
 	/**
 	 * The general path: the step completes through its entities, and the workflow decides in the same transaction.
+	 * @param next what the workflow decided from the step's result alone, or {@code null} to replay the job's history
 	 */
 	private List<OutboundMessage> completeInTransaction(WorkflowDefinition workflow, StepMessage message, int epoch,
-			StepResult result) {
+			StepResult result, @Nullable Decision next) {
 		// Parallel steps of one job complete one after the other, so that each replay sees the others' results.
-		JobEntity locked = workflow.orchestrated() ? this.store.lockJob(message.jobId()) : null;
+		JobEntity locked = (next == null) ? this.store.lockJob(message.jobId()) : null;
 		// Read before anything changes, so that no change is flushed early; it holds the running execution, which
 		// the lookup below then finds without a query.
-		List<StepExecutionEntity> history = workflow.orchestrated() ? this.history.latestAttempts(message.jobId())
-				: null;
+		List<StepExecutionEntity> history = (next == null) ? this.history.latestAttempts(message.jobId()) : null;
 		StepExecutionEntity execution = this.transitions.runningExecution(message, epoch);
 		if (execution == null) {
 			return List.of();
@@ -158,19 +156,20 @@ final class StepCompletion {
 		}
 		this.events.afterCommit(new WorkflowEvent.StepCompleted(message.jobId(), message.workflow(), message.step(),
 				message.attempt(), message.stepExecutionId()));
-		if (history != null) {
+		if (next == null) {
 			return this.transitions.replayAndApply(workflow, job, history, now);
 		}
-		Decision decision = this.transitions.afterStep(workflow, message.step(), result);
-		return this.transitions.apply(workflow, job, decision, execution.getSequence() + 1, now);
+		return this.transitions.apply(workflow, job, next, execution.getSequence() + 1, now);
 	}
 
 	/**
-	 * Whether a pipeline's decision is its common transition: one step to run at once, the job's contexts unchanged.
+	 * Returns the step to run next if a pipeline's decision is its common transition: one step to run at once, the
+	 * job's contexts unchanged.
 	 */
-	private static boolean isPlainNextStep(Decision decision, StepResult result) {
-		return !result.replacesStepContext() && decision.end() == null && decision.stepContext() == null
-				&& decision.dispatches().size() == 1 && decision.dispatches().get(0).plain();
+	private static Decision.@Nullable RunStep plainNextStep(Decision decision, StepResult result) {
+		return (!result.replacesStepContext() && decision.end() == null && decision.stepContext() == null
+				&& decision.dispatches().size() == 1
+				&& decision.dispatches().get(0) instanceof Decision.RunStep next) ? next : null;
 	}
 
 	/**
@@ -208,7 +207,7 @@ final class StepCompletion {
 	 * one is queued. The job's contexts are unchanged, so the next message carries the contexts this one brought.
 	 */
 	private List<OutboundMessage> completeAndQueue(StepMessage message, int epoch, StepResult result,
-			Decision.Dispatch next, int percentComplete) {
+			Decision.RunStep next, int percentComplete) {
 		Instant now = this.clock.instant();
 		UUID nextId = UUID.randomUUID();
 		String nextPool = this.bindings.pool(message.workflow(), next.step());
@@ -251,13 +250,13 @@ final class StepCompletion {
 			}
 			List<StepExecutionEntity> history = this.history.latestAttempts(message.jobId(), this.store::historyRows);
 			AtomicBoolean asksForKeptEvent = new AtomicBoolean();
-			Decision decision = this.orchestration.replay(workflow, this.json.parse(job.input()),
+			Decision decision = this.bindings.orchestration().replay(workflow, this.json.parse(job.input()),
 					this.json.parse(job.stepContext()), history, (name) -> {
 						asksForKeptEvent.set(true);
 						return null;
 					});
 			if (asksForKeptEvent.get() || decision.stepContext() != null
-					|| !decision.dispatches().stream().allMatch(Decision.Dispatch::plain)
+					|| !decision.runsStepsOnly()
 					|| (decision.end() != null && (decision.end().status() != JobStatus.COMPLETED || job.child()))) {
 				status.setRollbackOnly();
 				return null;

@@ -111,8 +111,8 @@ final class StepFailures {
 	 */
 	private @Nullable JobEntity failingJob(StepMessage message) {
 		WorkflowDefinition workflow = this.bindings.registry().find(message.workflow());
-		return (workflow != null && workflow.orchestrated()) ? this.store.lockJob(message.jobId())
-				: this.store.findJob(message.jobId());
+		return (workflow != null && this.bindings.decider(workflow).replaysHistory())
+				? this.store.lockJob(message.jobId()) : this.store.findJob(message.jobId());
 	}
 
 	/**
@@ -130,7 +130,7 @@ final class StepFailures {
 	List<OutboundMessage> endAttempt(JobEntity job, StepExecutionEntity execution, String workflow,
 			StepStatus outcome, JobError error, @Nullable Duration delay, Instant now) {
 		WorkflowDefinition definition = this.bindings.registry().find(workflow);
-		int winner = (delay == null && definition != null && definition.orchestrated())
+		int winner = (delay == null && definition != null && this.bindings.decider(definition).replaysHistory())
 				? Replay.winnerOver(this.history.latestAttempts(job.getId(), this.store::historyRows),
 						execution.getSequence(), this.json)
 				: -1;

@@ -60,8 +60,6 @@ public class WorkflowEngine implements StepMessageHandler {
 
 	private final StepBindings bindings;
 
-	private final OrchestrationDecider orchestration;
-
 	private final OutboxMessages outbox;
 
 	private final JobStarter starter;
@@ -100,19 +98,18 @@ public class WorkflowEngine implements StepMessageHandler {
 		this.unknownWork = new UnknownWork(store, clock, settings);
 		DefinitionVersions definitions = new DefinitionVersions(store, clock);
 		this.bindings = new StepBindings(beanFactory, json, resolvers, settings, topology, this.unknownWork,
-				definitions);
-		this.orchestration = new OrchestrationDecider(json, clock, this.bindings::callable);
+				definitions, clock);
 		EngineEvents engineEvents = new EngineEvents(events, observations);
 		this.outbox = new OutboxMessages(store, json, topology, this.bindings, publisher);
 		HistoryCache history = new HistoryCache(store, settings);
-		JobTransitions transitions = new JobTransitions(store, json, this.bindings, settings, this.orchestration,
-				this.outbox, history, engineEvents);
+		JobTransitions transitions = new JobTransitions(store, json, this.bindings, settings, this.outbox, history,
+				engineEvents);
 		this.starter = new JobStarter(this.bindings, store, transactions, json, settings, clock, observations,
-				this.orchestration, transitions, this.outbox, engineEvents);
+				transitions, this.outbox, engineEvents);
 		StepFailures failures = new StepFailures(this.bindings, store, transactions, json, clock, transitions,
 				this.outbox, history);
 		StepCompletion completion = new StepCompletion(this.bindings, store, transactions, json, settings, clock,
-				this.orchestration, transitions, this.outbox, history, engineEvents);
+				transitions, this.outbox, history, engineEvents);
 		this.handler = new StepHandler(this.bindings, store, transactions, json, settings, clock, this.running,
 				observations, this.unknownWork, definitions, transitions, completion, failures, this.outbox,
 				engineEvents, this.stopping);
@@ -153,7 +150,7 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	OrchestrationDecider orchestration() {
-		return this.orchestration;
+		return this.bindings.orchestration();
 	}
 
 	JobStore store() {
