@@ -18,7 +18,7 @@ import tools.jackson.databind.JsonNode;
  */
 record Decision(List<Dispatch> dispatches, @Nullable End end, int percentComplete, @Nullable JsonNode stepContext) {
 
-	static Decision run(Dispatch dispatch, int percentComplete) {
+	static Decision run(RunStep dispatch, int percentComplete) {
 		return new Decision(List.of(dispatch), null, percentComplete, null);
 	}
 
@@ -44,40 +44,116 @@ record Decision(List<Dispatch> dispatches, @Nullable End end, int percentComplet
 	}
 
 	/**
-	 * A step to run.
-	 *
-	 * @param step the step's name
-	 * @param input its input
-	 * @param delay how long to wait before it runs (a durable timer), or {@code null} to run it now
-	 * @param recorded whether the entry is only recorded, completed with {@code output}, and nothing runs
-	 * @param output the value of a recorded entry
-	 * @param child whether the entry waits for a child job, started with the workflow and input in {@code input}
+	 * Whether every dispatch of this decision is a step to run at once, so that it goes straight to a worker.
+	 * @return whether all dispatches are {@link RunStep}s
 	 */
-	record Dispatch(String step, @Nullable JsonNode input, @Nullable Duration delay, boolean recorded,
-			@Nullable JsonNode output, boolean child) {
+	boolean runsStepsOnly() {
+		return this.dispatches.stream().allMatch(RunStep.class::isInstance);
+	}
 
-		Dispatch(String step, @Nullable JsonNode input) {
-			this(step, input, null, false, null, false);
-		}
+	/**
+	 * An entry a decision adds to the job's history: a step to run now, a step or timer that waits, a value only
+	 * recorded, or a child job.
+	 */
+	sealed interface Dispatch permits RunStep, DelayedStep, RecordedValue, ChildJob {
 
+		/**
+		 * Returns the name of the entry's step.
+		 * @return the step's name
+		 */
+		String step();
+
+		/**
+		 * Returns the entry's input.
+		 * @return the input
+		 */
+		@Nullable JsonNode input();
+
+		/**
+		 * Returns a step that runs after a wait (a durable timer), or at once without one.
+		 * @param step the step's name
+		 * @param input its input
+		 * @param delay how long to wait before it runs, or {@code null} to run it now
+		 * @return the dispatch
+		 */
 		static Dispatch delayed(String step, JsonNode input, @Nullable Duration delay) {
-			return new Dispatch(step, input, delay, false, null, false);
-		}
-
-		static Dispatch recorded(String step, JsonNode input, @Nullable JsonNode output) {
-			return new Dispatch(step, input, null, true, output, false);
-		}
-
-		static Dispatch child(String step, JsonNode input) {
-			return new Dispatch(step, input, null, false, null, true);
+			return (delay != null) ? new DelayedStep(step, input, delay) : new RunStep(step, input);
 		}
 
 		/**
-		 * Whether this is a step to run at once: not recorded, not a child, not delayed.
-		 * @return whether the step goes straight to a worker
+		 * Returns an entry that is only recorded, completed with a value: nothing runs.
+		 * @param step the entry's name
+		 * @param input its input
+		 * @param output its value
+		 * @return the dispatch
 		 */
-		boolean plain() {
-			return !this.recorded && !this.child && this.delay == null;
+		static Dispatch recorded(String step, JsonNode input, @Nullable JsonNode output) {
+			return new RecordedValue(step, input, output);
+		}
+
+		/**
+		 * Returns an entry that waits for a child job.
+		 * @param step the entry's name
+		 * @param input the child's workflow and input
+		 * @return the dispatch
+		 */
+		static Dispatch child(String step, JsonNode input) {
+			return new ChildJob(step, input);
+		}
+
+	}
+
+	/**
+	 * A step to run at once: its message goes straight to a worker.
+	 *
+	 * @param step the step's name
+	 * @param input its input
+	 */
+	record RunStep(String step, @Nullable JsonNode input) implements Dispatch {
+	}
+
+	/**
+	 * A step (or a timer) that runs once a wait has passed: the background work dispatches it when it is due.
+	 *
+	 * @param step the step's name
+	 * @param input its input
+	 * @param delay how long to wait before it runs
+	 */
+	record DelayedStep(String step, JsonNode input, Duration delay) implements Dispatch {
+	}
+
+	/**
+	 * An entry only recorded, completed with a value at once (a patch marker, the time, a kept event): nothing runs.
+	 *
+	 * @param step the entry's name
+	 * @param input its input
+	 * @param output its value
+	 */
+	record RecordedValue(String step, JsonNode input, @Nullable JsonNode output) implements Dispatch {
+	}
+
+	/**
+	 * An entry that waits for a child job, which starts with it.
+	 *
+	 * @param step the entry's name
+	 * @param input the child's workflow (under {@code workflow}) and input (under {@code input})
+	 */
+	record ChildJob(String step, JsonNode input) implements Dispatch {
+
+		/**
+		 * Returns the name of the child's workflow.
+		 * @return the workflow's name
+		 */
+		String workflow() {
+			return this.input.get("workflow").asString();
+		}
+
+		/**
+		 * Returns the child's input.
+		 * @return the input
+		 */
+		@Nullable JsonNode childInput() {
+			return this.input.get("input");
 		}
 
 	}

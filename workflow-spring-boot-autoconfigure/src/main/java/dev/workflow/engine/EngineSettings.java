@@ -74,6 +74,15 @@ public record EngineSettings(String workerId, int maxAttempts, Duration initialD
 		}
 	}
 
+	/**
+	 * Returns when a step queued at the given time counts as lost unless a worker has claimed it.
+	 * @param now the time the step is queued
+	 * @return the deadline of its claim
+	 */
+	Instant claimDeadline(Instant now) {
+		return now.plus(this.claimTimeout);
+	}
+
 	RetryPolicy defaultRetryPolicy() {
 		return new RetryPolicy(this.maxAttempts, this.initialDelay, this.multiplier, this.maxDelay, this.jitter,
 				List.copyOf(this.nonRetryable));

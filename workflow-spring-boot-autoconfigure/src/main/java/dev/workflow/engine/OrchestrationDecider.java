@@ -19,7 +19,7 @@ import tools.jackson.databind.JsonNode;
  * completed steps (replay) and takes what the method does next: call a step without a recorded result, return, or
  * throw.
  */
-final class OrchestrationDecider {
+final class OrchestrationDecider implements WorkflowDecider {
 
 	private final WorkflowJson json;
 
@@ -39,7 +39,8 @@ final class OrchestrationDecider {
 	 * @param input the job's input
 	 * @throws WorkflowSerializationException if it cannot
 	 */
-	void validateInput(WorkflowDefinition workflow, @Nullable JsonNode input) {
+	@Override
+	public void validateInput(WorkflowDefinition workflow, @Nullable JsonNode input) {
 		try {
 			arguments(workflow, input);
 		}
@@ -47,6 +48,35 @@ final class OrchestrationDecider {
 			throw new WorkflowSerializationException("The input of workflow '" + workflow.name() + "' does not fit its "
 					+ "@WorkflowMethod " + workflow.workflowMethod().getName() + ": " + ex.getMessage(), ex);
 		}
+	}
+
+	/**
+	 * Decides how a job starts: runs the workflow method against an empty history.
+	 * @param workflow the workflow
+	 * @param input the job's input
+	 * @param stepContext the job's step context
+	 * @return the decision
+	 */
+	@Override
+	public Decision start(WorkflowDefinition workflow, @Nullable JsonNode input, @Nullable JsonNode stepContext) {
+		return replay(workflow, input, stepContext, List.of(), (name) -> null);
+	}
+
+	/**
+	 * Returns {@code null}: what follows a step of a workflow method takes a replay of the job's history.
+	 * @param workflow the workflow
+	 * @param step the step that completed
+	 * @param result what it returned
+	 * @return {@code null}
+	 */
+	@Override
+	public @Nullable Decision afterStep(WorkflowDefinition workflow, String step, StepResult result) {
+		return null;
+	}
+
+	@Override
+	public boolean replaysHistory() {
+		return true;
 	}
 
 	/**
@@ -97,10 +127,10 @@ final class OrchestrationDecider {
 				return new Run(Decision.run(suspended.dispatches()).withStepContext(replay.changedStepContext()),
 						replay, null);
 			}
-			return new Run(Decision.fail(WorkflowEngine.error(cause), 0), replay, cause);
+			return new Run(Decision.fail(JobErrors.of(cause), 0), replay, cause);
 		}
 		catch (Exception ex) {
-			return new Run(Decision.fail(WorkflowEngine.error(ex), 0), replay, ex);
+			return new Run(Decision.fail(JobErrors.of(ex), 0), replay, ex);
 		}
 	}
 

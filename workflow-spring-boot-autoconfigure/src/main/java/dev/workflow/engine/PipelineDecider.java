@@ -16,8 +16,8 @@ import tools.jackson.databind.JsonNode;
 final class PipelineDecider implements WorkflowDecider {
 
 	@Override
-	public Decision start(WorkflowDefinition workflow, @Nullable JsonNode input) {
-		return Decision.run(new Decision.Dispatch(workflow.steps().get(0).name(), input), 0);
+	public Decision start(WorkflowDefinition workflow, @Nullable JsonNode input, @Nullable JsonNode stepContext) {
+		return Decision.run(new Decision.RunStep(workflow.steps().get(0).name(), input), 0);
 	}
 
 	@Override
@@ -40,8 +40,13 @@ final class PipelineDecider implements WorkflowDecider {
 				if (next == steps.size()) {
 					return Decision.complete(result.value());
 				}
-				return Decision.run(new Decision.Dispatch(steps.get(next).name(), result.value()), done);
+				return Decision.run(new Decision.RunStep(steps.get(next).name(), result.value()), done);
 		}
+	}
+
+	@Override
+	public boolean replaysHistory() {
+		return false;
 	}
 
 	private Decision goTo(WorkflowDefinition workflow, StepDefinition from, StepResult result, int done) {
@@ -58,7 +63,7 @@ final class PipelineDecider implements WorkflowDecider {
 					+ "': a pipeline only moves forward. Loop in a workflow method instead, or move the step later.",
 					null), done);
 		}
-		return Decision.run(new Decision.Dispatch(target.name(), result.value()),
+		return Decision.run(new Decision.RunStep(target.name(), result.value()),
 				percent(target.position(), workflow.steps().size()));
 	}
 

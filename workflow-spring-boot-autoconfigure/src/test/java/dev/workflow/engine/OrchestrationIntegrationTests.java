@@ -159,13 +159,13 @@ class OrchestrationIntegrationTests {
 
 	@Test
 	void whenAWorkflowCalls200StepsInARowThenItCompletesReadingEachHistoryRowAboutOnce() {
-		long rowsBefore = WorkflowEngine.historyRowsRead.get();
+		long rowsBefore = HistoryCache.historyRowsRead.get();
 		long started = System.nanoTime();
 		JobHandle<Object> job = this.client.start("sequential", 200);
 
 		assertThat(job.await(Duration.ofMinutes(2))).isEqualTo(200);
 		double seconds = (System.nanoTime() - started) / 1e9;
-		long rowsRead = WorkflowEngine.historyRowsRead.get() - rowsBefore;
+		long rowsRead = HistoryCache.historyRowsRead.get() - rowsBefore;
 		assertThat(history(job.id())).hasSize(200);
 		// Each completion replays the method from the top (n(n+1)/2 memoized calls, in memory); the completed part of
 		// the history is cached on the worker, so each replay reads only the rows that are new since the last one.

@@ -1,0 +1,198 @@
+package dev.workflow.engine;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import dev.workflow.api.StartOptions;
+import dev.workflow.api.WorkflowEvent;
+import dev.workflow.api.WorkflowSerializationException;
+import dev.workflow.registry.WorkflowDefinition;
+import dev.workflow.store.JobEntity;
+import dev.workflow.store.JobStore;
+import dev.workflow.store.OutboxEntity;
+import dev.workflow.store.StepExecutionEntity;
+import dev.workflow.transport.OutboundMessage;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Starts jobs: checks what a start is given, and stores the job with its first steps, in plain SQL when they all go
+ * straight to workers.
+ */
+final class JobStarter {
+
+	private final StepBindings bindings;
+
+	private final JobStore store;
+
+	private final TransactionTemplate transactions;
+
+	private final WorkflowJson json;
+
+	private final EngineSettings settings;
+
+	private final Clock clock;
+
+	private final EngineObservations observations;
+
+	private final JobTransitions transitions;
+
+	private final OutboxMessages outbox;
+
+	private final EngineEvents events;
+
+	JobStarter(StepBindings bindings, JobStore store, TransactionTemplate transactions, WorkflowJson json,
+			EngineSettings settings, Clock clock, EngineObservations observations, JobTransitions transitions,
+			OutboxMessages outbox, EngineEvents events) {
+		this.bindings = bindings;
+		this.store = store;
+		this.transactions = transactions;
+		this.json = json;
+		this.settings = settings;
+		this.clock = clock;
+		this.observations = observations;
+		this.transitions = transitions;
+		this.outbox = outbox;
+		this.events = events;
+	}
+
+	/**
+	 * Starts a job.
+	 * @param workflowName the workflow
+	 * @param input the job's input
+	 * @param options the options
+	 * @return the job's id (of the existing job, for an idempotency key used before with this workflow)
+	 */
+	UUID start(String workflowName, @Nullable Object input, StartOptions options) {
+		WorkflowDefinition workflow = this.bindings.registry().require(workflowName);
+		return this.observations.observeStart(workflowName, (trace) -> start(workflow, input, options, trace));
+	}
+
+	/**
+	 * Starts a job whose steps carry a trace context.
+	 */
+	private UUID start(WorkflowDefinition workflow, @Nullable Object input, StartOptions options,
+			@Nullable Map<String, String> trace) {
+		String workflowName = workflow.name();
+		JsonNode inputNode = this.json.toTree(input, () -> "input of workflow '" + workflowName + "'");
+		JsonNode userContext = userContext(workflowName, options.userContext());
+		JsonNode stepContext = stepContext(this.json, workflow, options.stepContext(),
+				() -> "step context given to start it");
+		String key = options.idempotencyKey();
+		if (key != null) {
+			if (key.isBlank() || key.length() > 200) {
+				throw new IllegalArgumentException("An idempotency key must have 1 to 200 characters, not " + key.length());
+			}
+			if (key.indexOf('\0') >= 0) {
+				throw new IllegalArgumentException("An idempotency key must not contain the character U+0000, which "
+						+ "PostgreSQL cannot store");
+			}
+			UUID existing = existingJob(workflowName, key);
+			if (existing != null) {
+				return existing;
+			}
+		}
+		this.bindings.decider(workflow).validateInput(workflow, inputNode);
+		UUID jobId = UUID.randomUUID();
+		Decision decision = this.transitions.startDecision(workflow, inputNode, stepContext);
+		List<OutboundMessage> outbound;
+		try {
+			outbound = (decision.end() == null && decision.stepContext() == null && decision.runsStepsOnly())
+							? insertNewJob(workflow, jobId, inputNode, userContext, stepContext, key, decision, trace)
+							: this.transactions.execute((status) -> this.transitions.createJob(workflow, jobId,
+									inputNode, userContext, stepContext, key, null, decision, this.clock.instant(),
+									this.json.writeTrace(trace)));
+		}
+		catch (DataIntegrityViolationException ex) {
+			UUID existing = (key != null) ? existingJob(workflowName, key) : null;
+			if (existing != null) {
+				return existing;
+			}
+			throw ex;
+		}
+		this.outbox.publish(outbound);
+		return jobId;
+	}
+
+	/**
+	 * Stores a new job whose first steps all go straight to workers, in plain SQL and a transaction of its own: the
+	 * common start.
+	 */
+	private List<OutboundMessage> insertNewJob(WorkflowDefinition workflow, UUID jobId, @Nullable JsonNode inputNode,
+			JsonNode userContext, @Nullable JsonNode stepContext, @Nullable String key, Decision decision,
+			@Nullable Map<String, String> trace) {
+		Instant now = this.clock.instant();
+		JobEntity job = this.transitions.newJob(workflow, jobId, inputNode, userContext, stepContext, key, now,
+				this.json.writeTrace(trace));
+		job.setPercentComplete(decision.percentComplete());
+		OutboxMessages.JobContexts contexts = new OutboxMessages.JobContexts(stepContext, userContext, trace,
+				workflow.fingerprint());
+		List<StepExecutionEntity> steps = new ArrayList<>(decision.dispatches().size());
+		List<OutboxEntity> rows = new ArrayList<>(decision.dispatches().size());
+		for (Decision.Dispatch dispatch : decision.dispatches()) {
+			StepExecutionEntity execution = new StepExecutionEntity(UUID.randomUUID(), jobId, steps.size(),
+					dispatch.step(), 1, this.json.write(dispatch.input()), now, null);
+			execution.setPool(this.bindings.registry().pool(workflow, dispatch.step()));
+			execution.setLeaseExpiresAt(this.settings.claimDeadline(now));
+			steps.add(execution);
+			rows.add(this.outbox.row(job, contexts, execution, dispatch.input(), now));
+			job.setCurrentStep(dispatch.step());
+		}
+		this.store.insertNewJob(job, steps, rows);
+		this.events.afterCommit(new WorkflowEvent.JobStarted(jobId, workflow.name()));
+		return rows.stream().map(OutboxMessages::outbound).toList();
+	}
+
+	private @Nullable UUID existingJob(String workflowName, String key) {
+		return this.transactions.execute((status) -> {
+			JobEntity job = this.store.findJobByIdempotencyKey(workflowName, key);
+			return (job != null) ? job.getId() : null;
+		});
+	}
+
+	private JsonNode userContext(String workflowName, @Nullable Object userContext) {
+		if (userContext == null) {
+			return JsonNodeFactory.instance.objectNode();
+		}
+		JsonNode node = this.json.toTree(userContext, () -> "user context of a job of workflow '" + workflowName + "'");
+		if (!node.isObject()) {
+			throw new WorkflowSerializationException("The user context of a job of workflow '" + workflowName
+					+ "' must write as a JSON object (a Map or a record), not as " + node.getNodeType());
+		}
+		return node;
+	}
+
+	/**
+	 * Checks and writes a step context: given to a start, or returned by a step.
+	 * @param json the engine's JSON
+	 * @param workflow the workflow
+	 * @param context the step context, or {@code null} for none
+	 * @param what what the context is, for the error
+	 * @return the context as JSON, or {@code null}
+	 * @throws WorkflowSerializationException if the workflow takes no step context of its type
+	 */
+	static @Nullable JsonNode stepContext(WorkflowJson json, WorkflowDefinition workflow, @Nullable Object context,
+			Supplier<String> what) {
+		if (context == null) {
+			return null;
+		}
+		Class<?> expected = workflow.contextType();
+		if (expected == null || !expected.isInstance(context)) {
+			throw new WorkflowSerializationException("The " + what.get() + " is a " + context.getClass().getName()
+					+ ", but workflow '" + workflow.name() + "' takes "
+					+ ((expected != null) ? "a " + expected.getName() : "no step context (add @Workflow(context = ...))")
+					+ ".");
+		}
+		return json.toTree(context, () -> "step context of workflow '" + workflow.name() + "'");
+	}
+
+}

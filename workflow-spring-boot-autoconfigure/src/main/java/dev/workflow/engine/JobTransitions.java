@@ -1,0 +1,407 @@
+package dev.workflow.engine;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import dev.workflow.api.JobError;
+import dev.workflow.api.JobFailedException;
+import dev.workflow.api.JobStatus;
+import dev.workflow.api.StepStatus;
+import dev.workflow.api.UnknownWorkflowException;
+import dev.workflow.api.WorkflowEvent;
+import dev.workflow.registry.WorkflowDefinition;
+import dev.workflow.store.EventEntity;
+import dev.workflow.store.JobEntity;
+import dev.workflow.store.JobStore;
+import dev.workflow.store.OutboxEntity;
+import dev.workflow.store.StepExecutionEntity;
+import dev.workflow.transport.OutboundMessage;
+import dev.workflow.transport.StepMessage;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/**
+ * The changes of a job's state that the other parts of the engine share, each in the caller's transaction: a new
+ * job, what a {@link WorkflowDecider decision} dispatches, a job's end (and its parent going on), a cancellation with
+ * its children, and the end of one step execution.
+ */
+final class JobTransitions {
+
+	private static final Log logger = LogFactory.getLog(JobTransitions.class);
+
+	private final JobStore store;
+
+	private final WorkflowJson json;
+
+	private final StepBindings bindings;
+
+	private final EngineSettings settings;
+
+	private final OutboxMessages outbox;
+
+	private final HistoryCache history;
+
+	private final EngineEvents events;
+
+	JobTransitions(JobStore store, WorkflowJson json, StepBindings bindings, EngineSettings settings,
+			OutboxMessages outbox, HistoryCache history, EngineEvents events) {
+		this.store = store;
+		this.json = json;
+		this.bindings = bindings;
+		this.settings = settings;
+		this.outbox = outbox;
+		this.history = history;
+		this.events = events;
+	}
+
+	/**
+	 * Decides what a workflow does at the start of a job: its first steps.
+	 * @param workflow the workflow
+	 * @param input the job's input
+	 * @param stepContext the job's step context
+	 * @return the decision
+	 */
+	Decision startDecision(WorkflowDefinition workflow, @Nullable JsonNode input, @Nullable JsonNode stepContext) {
+		return this.bindings.decider(workflow).start(workflow, input, stepContext);
+	}
+
+	/**
+	 * Returns a new job, not yet stored.
+	 * @param workflow the workflow
+	 * @param jobId the job's id
+	 * @param inputNode its input
+	 * @param userContext its user context
+	 * @param stepContext its step context
+	 * @param key its idempotency key
+	 * @param now the time
+	 * @param traceContext the trace context of its start
+	 * @return the job
+	 */
+	JobEntity newJob(WorkflowDefinition workflow, UUID jobId, @Nullable JsonNode inputNode, JsonNode userContext,
+			@Nullable JsonNode stepContext, @Nullable String key, Instant now, @Nullable String traceContext) {
+		JobEntity job = new JobEntity(jobId, workflow.name(), JobStatus.QUEUED, now);
+		job.setTraceContext(traceContext);
+		job.setInput(this.json.write(inputNode));
+		job.setUserContext(this.json.write(userContext));
+		job.setStepContext(this.json.write(stepContext));
+		job.setStepCount(workflow.steps().size());
+		job.setIdempotencyKey(key);
+		job.setDefinitionVersion(workflow.fingerprint());
+		return job;
+	}
+
+	/**
+	 * Stores a new job (a child, for a parent entry) and what its workflow decides at the start, in the caller's
+	 * transaction.
+	 * @return the messages to publish after commit
+	 */
+	List<OutboundMessage> createJob(WorkflowDefinition workflow, UUID jobId, @Nullable JsonNode inputNode,
+			JsonNode userContext, @Nullable JsonNode stepContext, @Nullable String key, @Nullable UUID parentEntryId,
+			Decision decision, Instant now, @Nullable String traceContext) {
+		JobEntity job = newJob(workflow, jobId, inputNode, userContext, stepContext, key, now, traceContext);
+		job.setParentEntryId(parentEntryId);
+		this.store.persist(job);
+		List<OutboundMessage> messages = apply(workflow, job, decision, 0, now);
+		this.events.afterCommit(new WorkflowEvent.JobStarted(jobId, workflow.name()));
+		return messages;
+	}
+
+	/**
+	 * Applies a decision to a locked job: stores the entries it dispatches from the given sequence on, starts its
+	 * children, writes the outbox rows of the steps to run now, and ends the job if it says so.
+	 * @return the messages to publish after commit
+	 */
+	List<OutboundMessage> apply(WorkflowDefinition workflow, JobEntity job, Decision decision, int sequence,
+			Instant now) {
+		job.setPercentComplete(decision.percentComplete());
+		if (decision.stepContext() != null) {
+			job.setStepContext(this.json.write(decision.stepContext()));
+		}
+		List<OutboundMessage> outbound = new ArrayList<>(decision.dispatches().size());
+		List<OutboxEntity> rows = new ArrayList<>(decision.dispatches().size());
+		OutboxMessages.JobContexts contexts = null;
+		int next = sequence;
+		if (decision.dispatches().size() > 1) {
+			this.store.batchWrites(decision.dispatches().size());
+		}
+		for (Decision.Dispatch dispatch : decision.dispatches()) {
+			Instant dueAt = (dispatch instanceof Decision.DelayedStep delayed) ? now.plus(delayed.delay()) : null;
+			StepExecutionEntity execution = new StepExecutionEntity(UUID.randomUUID(), job.getId(), next++,
+					dispatch.step(), 1, this.json.write(dispatch.input()), now, dueAt);
+			execution.setPool(this.bindings.registry().pool(workflow, dispatch.step()));
+			if (dispatch instanceof Decision.RecordedValue recorded) {
+				// Only recorded: nothing runs, and the job's current step stays.
+				execution.recordCompleted(this.json.write(recorded.output()), now);
+				this.store.persist(execution);
+				continue;
+			}
+			if (dispatch instanceof Decision.ChildJob child) {
+				execution.waitForChild();
+				this.store.persist(execution);
+				WorkflowDefinition childWorkflow = this.bindings.registry().find(child.workflow());
+				if (childWorkflow == null) {
+					this.outbox.persist(rows, outbound);
+					return end(job, new Decision.End(JobStatus.FAILED, null, new JobError(
+							UnknownWorkflowException.class.getName(), "Workflow '" + workflow.name()
+									+ "' started a child of workflow '" + child.workflow()
+									+ "', which is not registered",
+							null)), now);
+				}
+				JsonNode childInput = child.childInput();
+				// A child continues its parent's trace.
+				outbound.addAll(createJob(childWorkflow, UUID.randomUUID(), childInput,
+						this.json.parse(job.getUserContext()), null, null, execution.getId(),
+						startDecision(childWorkflow, childInput, null), now, job.getTraceContext()));
+			}
+			else if (dispatch instanceof Decision.RunStep) {
+				execution.setLeaseExpiresAt(this.settings.claimDeadline(now));
+				this.store.persist(execution);
+				if (contexts == null) {
+					contexts = this.outbox.contexts(job);
+				}
+				rows.add(this.outbox.row(job, contexts, execution, dispatch.input(), now));
+			}
+			else {
+				// A delayed step: the background work dispatches it when it is due.
+				this.store.persist(execution);
+			}
+			job.setCurrentStep(dispatch.step());
+		}
+		this.outbox.persist(rows, outbound);
+		if (decision.end() != null) {
+			return end(job, decision.end(), now);
+		}
+		return outbound;
+	}
+
+	/**
+	 * Ends a job, cancels its children if it did not complete, and, if it is the child of a workflow waiting for
+	 * it, lets the parent go on.
+	 * @return the messages the parent's next steps need
+	 */
+	List<OutboundMessage> end(JobEntity job, Decision.End end, Instant now) {
+		// After commit, and after the cache update this transaction may have registered before.
+		this.history.forgetAfterCommit(job.getId());
+		job.setStatus(end.status());
+		job.setFinishedAt(now);
+		if (end.status() == JobStatus.COMPLETED) {
+			job.setOutput(this.json.write(end.output()));
+			job.setPercentComplete(100);
+			this.events.afterCommit(new WorkflowEvent.JobCompleted(job.getId(), job.getWorkflowName()));
+		}
+		else if (end.error() != null) {
+			job.setError(end.error().type(), end.error().message(), end.error().stackTrace());
+			this.events.afterCommit((end.status() == JobStatus.ABORTED)
+					? new WorkflowEvent.JobAborted(job.getId(), job.getWorkflowName(), end.error().message())
+					: new WorkflowEvent.JobFailed(job.getId(), job.getWorkflowName(), end.error()));
+		}
+		if (end.status() != JobStatus.COMPLETED) {
+			cancelChildren(job, now);
+		}
+		return resumeParent(job, end.status(), end.output(), end.error(), now);
+	}
+
+	/**
+	 * Lets the parent of a child job that has ended go on: with the child's output, or failed with it.
+	 * @return the messages the parent's next steps need
+	 */
+	List<OutboundMessage> resumeParent(JobEntity child, JobStatus status, @Nullable JsonNode output,
+			@Nullable JobError error, Instant now) {
+		UUID entryId = child.getParentEntryId();
+		StepExecutionEntity entry = (entryId != null) ? this.store.findStepExecution(entryId) : null;
+		if (entry == null) {
+			return List.of();
+		}
+		JobEntity parent = this.store.lockJob(entry.getJobId());
+		if (parent == null || parent.getStatus().isFinal() || entry.getStatus() != StepStatus.SCHEDULED) {
+			return List.of();
+		}
+		if (status == JobStatus.COMPLETED) {
+			entry.recordCompleted(this.json.write(output), now);
+			return replayAndApply(this.bindings.registry().require(parent.getWorkflowName()), parent, now);
+		}
+		JobError childError = new JobError(JobFailedException.class.getName(), "Child job " + child.getId()
+				+ " of workflow '" + child.getWorkflowName() + "' ended " + status
+				+ ((error != null) ? ": " + error.message() : ""), null);
+		finish(entry, parent.getWorkflowName(), StepStatus.FAILED, childError, now);
+		parent.setCurrentStep(Replay.CHILD_ENTRY);
+		return end(parent, new Decision.End(JobStatus.FAILED, null, childError), now);
+	}
+
+	/**
+	 * Runs an orchestrated workflow's method against its job's history and applies what it decides.
+	 * @return the messages to publish after commit
+	 */
+	List<OutboundMessage> replayAndApply(WorkflowDefinition workflow, JobEntity job, Instant now) {
+		return replayAndApply(workflow, job, this.history.latestAttempts(job.getId()), now);
+	}
+
+	/**
+	 * Runs an orchestrated workflow's method against the given history of its job and applies what it decides.
+	 * @return the messages to publish after commit
+	 */
+	List<OutboundMessage> replayAndApply(WorkflowDefinition workflow, JobEntity job, List<StepExecutionEntity> history,
+			Instant now) {
+		Decision decision = this.bindings.orchestration().replay(workflow, this.json.parse(job.getInput()),
+				this.json.parse(job.getStepContext()), history, (name) -> takeKeptEvent(job.getId(), name, now));
+		return apply(workflow, job, decision, history.size(), now);
+	}
+
+	private @Nullable JsonNode takeKeptEvent(UUID jobId, String name, Instant now) {
+		EventEntity event = this.store.claimKeptEvent(jobId, name);
+		if (event == null) {
+			return null;
+		}
+		event.consume(now);
+		JsonNode payload = this.json.parse(event.getPayload());
+		return (payload != null) ? payload : JsonNodeFactory.instance.nullNode();
+	}
+
+	/**
+	 * Ends a locked job CANCELLED, with its pending steps and its children: the one home of that transition.
+	 * @param job the job
+	 * @param reason why
+	 * @param now the time
+	 */
+	void cancel(JobEntity job, String reason, Instant now) {
+		job.setStatus(JobStatus.CANCELLED);
+		job.setFinishedAt(now);
+		job.setError("cancelled", reason, null);
+		this.store.cancelPendingSteps(job.getId(), now, Replay.CHILD_ENTRY);
+		this.events.afterCommit(new WorkflowEvent.JobCancelled(job.getId(), job.getWorkflowName()));
+		cancelChildren(job, now);
+	}
+
+	/**
+	 * Cancels the children of a job that has ended without completing, and theirs, in the transaction that ended it.
+	 * A transaction that ends a child locks the child's row, then its parent's; this one holds the parent's, so it
+	 * takes no child's row that another transaction holds: the entry that waits for such a child becomes due, and
+	 * the background work cancels the child once it is free (see {@link #cancelChild}). Either way the parent's end
+	 * and what becomes of its children commit together.
+	 */
+	private void cancelChildren(JobEntity job, Instant now) {
+		List<StepExecutionEntity> entries = this.store.openChildEntries(job.getId(), Replay.CHILD_ENTRY);
+		if (entries.isEmpty()) {
+			return;
+		}
+		// The parent's row before its entries and its children's rows, as in every transaction that ends a child.
+		this.store.lockJob(job.getId());
+		for (StepExecutionEntity entry : entries) {
+			cancelChild(entry, cancelledWith(job), now);
+		}
+	}
+
+	private static String cancelledWith(JobEntity parent) {
+		return "Cancelled with its parent job " + parent.getId() + " of workflow '" + parent.getWorkflowName()
+				+ "', which ended " + parent.getStatus();
+	}
+
+	/**
+	 * Cancels the child job an entry of an ended job's history waits for, and marks the entry cancelled; or, if
+	 * another transaction holds the child's row, makes the entry due, for {@link DueWork#dispatchDueRetries} to try
+	 * again.
+	 */
+	private void cancelChild(StepExecutionEntity entry, String reason, Instant now) {
+		for (UUID childId : this.store.childJobIds(entry.getId())) {
+			JobEntity child = this.store.lockJobUnlessBusy(childId);
+			if (child == null) {
+				entry.setDueAt(now);
+				return;
+			}
+			if (!child.getStatus().isFinal()) {
+				cancel(child, reason, now);
+			}
+		}
+		entry.setStatus(StepStatus.CANCELLED);
+		entry.setFinishedAt(now);
+		entry.setDueAt(null);
+	}
+
+	/**
+	 * Goes on with an entry that waits for a child and has become due: its job ended while the child's row was
+	 * held. Holds no row another transaction holds: the entry was claimed skipping locked rows, and so are the job
+	 * and the child.
+	 * @param entry the entry
+	 * @param now the time
+	 */
+	void cancelChildOfEndedJob(StepExecutionEntity entry, Instant now) {
+		JobEntity job = this.store.lockJobUnlessBusy(entry.getJobId());
+		if (job == null) {
+			return;
+		}
+		if (!job.getStatus().isFinal()) {
+			// Retried meanwhile: the job waits for its child again.
+			entry.setDueAt(null);
+			return;
+		}
+		cancelChild(entry, cancelledWith(job), now);
+	}
+
+	/**
+	 * Marks a step execution cancelled if its job has ended meanwhile (a client cancelled it, say).
+	 * @param job the job, {@code null} if it is gone
+	 * @param execution the step execution
+	 * @param now the time
+	 * @return {@code true} if the job has ended
+	 */
+	boolean cancelIfJobEnded(@Nullable JobEntity job, StepExecutionEntity execution, Instant now) {
+		if (job != null && !job.getStatus().isFinal()) {
+			return false;
+		}
+		execution.setStatus(StepStatus.CANCELLED);
+		execution.setFinishedAt(now);
+		execution.setLeaseExpiresAt(null);
+		return true;
+	}
+
+	/**
+	 * Ends a step execution that failed (or a child entry whose child did not complete).
+	 * @param execution the step execution
+	 * @param workflow the workflow's name
+	 * @param outcome the status it ends with
+	 * @param error why
+	 * @param now the time
+	 */
+	void finish(StepExecutionEntity execution, String workflow, StepStatus outcome, JobError error, Instant now) {
+		execution.setStatus(outcome);
+		execution.setError(error.type(), error.message(), error.stackTrace());
+		execution.setFinishedAt(now);
+		execution.setLeaseExpiresAt(null);
+		this.events.afterCommit(new WorkflowEvent.StepFailed(execution.getJobId(), workflow, execution.getStepName(),
+				execution.getAttempt(), execution.getId(), error));
+	}
+
+	/**
+	 * Returns the step execution of a message if it still runs under the given claim; logs a lost claim otherwise.
+	 * @param message the message
+	 * @param epoch the claim's epoch
+	 * @return the step execution, or {@code null}
+	 */
+	@Nullable StepExecutionEntity runningExecution(StepMessage message, int epoch) {
+		StepExecutionEntity execution = this.store.findStepExecution(message.stepExecutionId());
+		if (execution != null && execution.getStatus() == StepStatus.RUNNING
+				&& execution.getAttempt() == message.attempt() && execution.getClaimEpoch() == epoch) {
+			return execution;
+		}
+		lostClaim(message, epoch);
+		return null;
+	}
+
+	/**
+	 * Logs the outcome of a step whose claim this worker has lost (its lease lapsed and the step was dispatched
+	 * again, or the attempt ended otherwise): the outcome is discarded.
+	 * @param message the message
+	 * @param epoch the claim's epoch
+	 */
+	static void lostClaim(StepMessage message, int epoch) {
+		logger.warn("Discarding the outcome of step '" + message.step() + "' of job " + message.jobId() + " (attempt "
+				+ message.attempt() + "): this worker's claim (epoch " + epoch + ") is no longer the latest; its lease "
+				+ "lapsed and the step was dispatched again, or the attempt has ended");
+	}
+
+}

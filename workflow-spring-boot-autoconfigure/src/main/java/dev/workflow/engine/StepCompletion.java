@@ -1,0 +1,305 @@
+package dev.workflow.engine;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.workflow.api.JobStatus;
+import dev.workflow.api.StepOutcome;
+import dev.workflow.api.StepStatus;
+import dev.workflow.api.WorkflowEvent;
+import dev.workflow.registry.WorkflowDefinition;
+import dev.workflow.store.JobEntity;
+import dev.workflow.store.JobStore;
+import dev.workflow.store.OutboxEntity;
+import dev.workflow.store.StepExecutionEntity;
+import dev.workflow.transport.OutboundMessage;
+import dev.workflow.transport.StepMessage;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Records the completion of a claimed step and what its workflow decides next, in one transaction. The common
+ * transitions take a fast path in plain SQL without loading entities: the next step of a pipeline
+ * ({@link #completeAndQueue}), the end of a pipeline ({@link #completeLastStep}), and the common replay of a workflow
+ * method ({@link #completeAndReplay}); anything else takes the general path through the entities.
+ */
+final class StepCompletion {
+
+	private final StepBindings bindings;
+
+	private final JobStore store;
+
+	private final TransactionTemplate transactions;
+
+	private final WorkflowJson json;
+
+	private final EngineSettings settings;
+
+	private final Clock clock;
+
+	private final JobTransitions transitions;
+
+	private final OutboxMessages outbox;
+
+	private final HistoryCache history;
+
+	private final EngineEvents events;
+
+	StepCompletion(StepBindings bindings, JobStore store, TransactionTemplate transactions, WorkflowJson json,
+			EngineSettings settings, Clock clock, JobTransitions transitions, OutboxMessages outbox,
+			HistoryCache history, EngineEvents events) {
+		this.bindings = bindings;
+		this.store = store;
+		this.transactions = transactions;
+		this.json = json;
+		this.settings = settings;
+		this.clock = clock;
+		this.transitions = transitions;
+		this.outbox = outbox;
+		this.history = history;
+		this.events = events;
+	}
+
+	/**
+	 * What a fast path recorded.
+	 *
+	 * @param outbound the messages to publish
+	 * @param jobCompleted whether the job completed with the step
+	 */
+	private record Completed(List<OutboundMessage> outbound, boolean jobCompleted) {
+	}
+
+	/**
+	 * Turns what a step returned into its result.
+	 * @param workflow the workflow
+	 * @param message the step's message
+	 * @param returned what the step returned
+	 * @return the result
+	 * @throws dev.workflow.api.WorkflowSerializationException if a value does not write as JSON, or a step context
+	 * is not the workflow's
+	 */
+	StepResult result(WorkflowDefinition workflow, StepMessage message, @Nullable Object returned) {
+		String step = message.step();
+		if (returned instanceof StepOutcome outcome) {
+			JsonNode value = this.json.toTree(outcome.value(), () -> "value returned by step '" + step
+					+ "' of workflow '" + workflow.name() + "' in job " + message.jobId());
+			JsonNode context = outcome.replacesStepContext() ? JobStarter.stepContext(this.json, workflow,
+					outcome.stepContext(), () -> "step context returned by step '" + step + "' in job "
+							+ message.jobId())
+					: null;
+			return new StepResult(outcome.kind(), value, outcome.target(), context, outcome.replacesStepContext());
+		}
+		JsonNode value = this.json.toTree(returned, () -> "value returned by step '" + step + "' of workflow '"
+				+ workflow.name() + "' in job " + message.jobId());
+		return new StepResult(StepOutcome.Kind.NEXT, value, null, null, false);
+	}
+
+	/**
+	 * Records the completion of a claimed step under the claim's epoch, and what its workflow decides next, taking
+	 * the fast path where there is one. An outcome whose claim has been lost meanwhile changes nothing.
+	 * @param workflow the workflow
+	 * @param message the step's message
+	 * @param epoch the claim's epoch
+	 * @param result the step's result
+	 * @return the messages to publish
+	 * @throws HistoryAheadException if a newer release of a workflow method wrote the job's history
+	 */
+	List<OutboundMessage> complete(WorkflowDefinition workflow, StepMessage message, int epoch, StepResult result) {
+		WorkflowDecider decider = this.bindings.decider(workflow);
+		Decision next = decider.afterStep(workflow, message.step(), result);
+		Decision.RunStep nextStep = (next != null) ? plainNextStep(next, result) : null;
+		if (nextStep != null) {
+			return completeAndQueue(message, epoch, result, nextStep, next.percentComplete());
+		}
+		if (next != null && isPlainCompletion(next, result) && completeLastStep(message, epoch, result, next)) {
+			return List.of();
+		}
+		List<OutboundMessage> replayed = decider.replaysHistory() ? completeAndReplay(workflow, message, epoch, result)
+				: null;
+		return (replayed != null) ? replayed
+				: this.transactions.execute((status) -> completeInTransaction(workflow, message, epoch, result, next));
+	}
+
+	/**
+	 * The general path: the step completes through its entities, and the workflow decides in the same transaction.
+	 * @param next what the workflow decided from the step's result alone, or {@code null} to replay the job's history
+	 */
+	private List<OutboundMessage> completeInTransaction(WorkflowDefinition workflow, StepMessage message, int epoch,
+			StepResult result, @Nullable Decision next) {
+		// Parallel steps of one job complete one after the other, so that each replay sees the others' results.
+		JobEntity locked = (next == null) ? this.store.lockJob(message.jobId()) : null;
+		// Read before anything changes, so that no change is flushed early; it holds the running execution, which
+		// the lookup below then finds without a query.
+		List<StepExecutionEntity> history = (next == null) ? this.history.latestAttempts(message.jobId()) : null;
+		StepExecutionEntity execution = this.transitions.runningExecution(message, epoch);
+		if (execution == null) {
+			return List.of();
+		}
+		JobEntity job = (locked != null) ? locked : this.store.findJob(message.jobId());
+		Instant now = this.clock.instant();
+		if (this.transitions.cancelIfJobEnded(job, execution, now)) {
+			return List.of();
+		}
+		execution.setStatus(StepStatus.COMPLETED);
+		execution.setOutput(this.json.write(result.value()));
+		execution.setFinishedAt(now);
+		execution.setLeaseExpiresAt(null);
+		job.setStepsCompleted(job.getStepsCompleted() + 1);
+		if (result.replacesStepContext()) {
+			job.setStepContext(this.json.write(result.stepContext()));
+		}
+		this.events.afterCommit(new WorkflowEvent.StepCompleted(message.jobId(), message.workflow(), message.step(),
+				message.attempt(), message.stepExecutionId()));
+		if (next == null) {
+			return this.transitions.replayAndApply(workflow, job, history, now);
+		}
+		return this.transitions.apply(workflow, job, next, execution.getSequence() + 1, now);
+	}
+
+	/**
+	 * Returns the step to run next if a pipeline's decision is its common transition: one step to run at once, the
+	 * job's contexts unchanged.
+	 */
+	private static Decision.@Nullable RunStep plainNextStep(Decision decision, StepResult result) {
+		return (!result.replacesStepContext() && decision.end() == null && decision.stepContext() == null
+				&& decision.dispatches().size() == 1
+				&& decision.dispatches().get(0) instanceof Decision.RunStep next) ? next : null;
+	}
+
+	/**
+	 * Whether a pipeline's decision is its common end: the job completes, its contexts unchanged.
+	 */
+	private static boolean isPlainCompletion(Decision decision, StepResult result) {
+		return !result.replacesStepContext() && decision.end() != null
+				&& decision.end().status() == JobStatus.COMPLETED && decision.stepContext() == null
+				&& decision.dispatches().isEmpty();
+	}
+
+	/**
+	 * The common end of a pipeline, in plain SQL and a transaction of its own: the last step completes, and its job
+	 * with it.
+	 * @return {@code false} if the job is a child, which must end with its parent in the general way
+	 */
+	private boolean completeLastStep(StepMessage message, int epoch, StepResult result, Decision decision) {
+		JobStore.Completion completion = this.store.completeLastStep(message.stepExecutionId(), message.attempt(),
+				epoch, this.json.write(result.value()), this.clock.instant(), message.jobId(),
+				this.json.write(decision.end().output()));
+		if (completion == JobStore.Completion.HAS_PARENT) {
+			return false;
+		}
+		if (completion == JobStore.Completion.NOT_RUNNING) {
+			JobTransitions.lostClaim(message, epoch);
+		}
+		if (completion == JobStore.Completion.DONE) {
+			completed(message, true);
+		}
+		return true;
+	}
+
+	/**
+	 * The common transition of a pipeline, in plain SQL and a transaction of its own: the step completes and the next
+	 * one is queued. The job's contexts are unchanged, so the next message carries the contexts this one brought.
+	 */
+	private List<OutboundMessage> completeAndQueue(StepMessage message, int epoch, StepResult result,
+			Decision.RunStep next, int percentComplete) {
+		Instant now = this.clock.instant();
+		UUID nextId = UUID.randomUUID();
+		String nextPool = this.bindings.pool(message.workflow(), next.step());
+		OutboxEntity row = this.outbox.nextStepRow(message, nextId, next, nextPool, now);
+		JobStore.Completion completion = this.store.completeAndQueue(message.stepExecutionId(), message.attempt(),
+				epoch, this.json.write(result.value()), now, message.jobId(), percentComplete, nextId, next.step(),
+				this.json.write(next.input()), nextPool, this.settings.claimDeadline(now), row);
+		if (completion == JobStore.Completion.NOT_RUNNING) {
+			JobTransitions.lostClaim(message, epoch);
+		}
+		if (completion != JobStore.Completion.DONE) {
+			return List.of();
+		}
+		completed(message, false);
+		return List.of(OutboxMessages.outbound(row));
+	}
+
+	/**
+	 * The common completion of a workflow method's step, in plain SQL and a transaction of its own: the step
+	 * completes, the method is replayed, and it decides one of the common things: steps to run now, waiting for
+	 * steps still running, or completing a job that has no parent. Anything else (a recorded value, a timer, an
+	 * event, a child, a new step context, a failure, a job that has ended) is rolled back and left to the general
+	 * path, which replays again.
+	 * @return the messages to publish, or {@code null} if the general path must decide
+	 */
+	private @Nullable List<OutboundMessage> completeAndReplay(WorkflowDefinition workflow, StepMessage message,
+			int epoch, StepResult result) {
+		if (result.replacesStepContext()) {
+			return null;
+		}
+		Completed completed = this.store.inJdbcTransaction((status) -> {
+			JobStore.LockedJob job = this.store.lockJobRow(message.jobId());
+			// Read after the lock, so that completion times follow the order of completions (Workflows.any).
+			Instant now = this.clock.instant();
+			if (job == null || job.status().isFinal()
+					|| this.store.completeRunning(message.stepExecutionId(), message.attempt(), epoch,
+							this.json.write(result.value()), now) == null) {
+				status.setRollbackOnly();
+				return null;
+			}
+			List<StepExecutionEntity> history = this.history.latestAttempts(message.jobId(), this.store::historyRows);
+			AtomicBoolean asksForKeptEvent = new AtomicBoolean();
+			Decision decision = this.bindings.orchestration().replay(workflow, this.json.parse(job.input()),
+					this.json.parse(job.stepContext()), history, (name) -> {
+						asksForKeptEvent.set(true);
+						return null;
+					});
+			if (asksForKeptEvent.get() || decision.stepContext() != null
+					|| !decision.runsStepsOnly()
+					|| (decision.end() != null && (decision.end().status() != JobStatus.COMPLETED || job.child()))) {
+				status.setRollbackOnly();
+				return null;
+			}
+			if (decision.end() != null) {
+				this.store.countAndComplete(message.jobId(), this.json.write(decision.end().output()), now);
+				return new Completed(List.of(), true);
+			}
+			OutboxMessages.JobContexts contexts = decision.dispatches().isEmpty() ? null
+					: new OutboxMessages.JobContexts(this.json.parse(job.stepContext()),
+							this.json.parse(job.userContext()), this.json.readTrace(job.traceContext()), null);
+			List<StepExecutionEntity> steps = new ArrayList<>(decision.dispatches().size());
+			List<OutboxEntity> rows = new ArrayList<>(decision.dispatches().size());
+			for (Decision.Dispatch dispatch : decision.dispatches()) {
+				StepExecutionEntity execution = new StepExecutionEntity(UUID.randomUUID(), message.jobId(),
+						history.size() + steps.size(), dispatch.step(), 1, this.json.write(dispatch.input()), now);
+				execution.setPool(this.bindings.registry().pool(workflow, dispatch.step()));
+				execution.setLeaseExpiresAt(this.settings.claimDeadline(now));
+				steps.add(execution);
+				rows.add(this.outbox.row(workflow.name(), contexts, execution, dispatch.input(), now, false));
+			}
+			String currentStep = steps.isEmpty() ? null : steps.get(steps.size() - 1).getStepName();
+			this.store.countAndQueue(message.jobId(), decision.percentComplete(), currentStep, steps, rows);
+			return new Completed(rows.stream().map(OutboxMessages::outbound).toList(), false);
+		});
+		if (completed == null) {
+			return null;
+		}
+		completed(message, completed.jobCompleted());
+		return completed.outbound();
+	}
+
+	/**
+	 * Tells the application what a fast path recorded, once it has committed: the step completed, and perhaps its
+	 * job, whose history is then forgotten.
+	 */
+	private void completed(StepMessage message, boolean jobCompleted) {
+		this.events.publish(new WorkflowEvent.StepCompleted(message.jobId(), message.workflow(), message.step(),
+				message.attempt(), message.stepExecutionId()));
+		if (jobCompleted) {
+			this.history.forget(message.jobId());
+			this.events.publish(new WorkflowEvent.JobCompleted(message.jobId(), message.workflow()));
+		}
+	}
+
+}
