@@ -210,13 +210,13 @@ final class EngineFixtures {
 
 		/**
 		 * Returns the orchestration decider of these workflows, with their callable steps bound as the engine binds
-		 * them.
-		 * @param clock the engine's clock
+		 * them, with the {@link #settings() settings} of unit tests.
+		 * @param clock the clock the replays read
 		 * @param resolvers the application's argument resolvers
 		 * @return the decider
 		 */
 		OrchestrationDecider orchestration(Clock clock, List<StepArgumentResolver> resolvers) {
-			EngineSettings settings = settings(clock);
+			EngineSettings settings = settings();
 			Map<String, StepInvoker> invokers = new HashMap<>();
 			this.registry.callableSteps()
 				.forEach((name, step) -> invokers.put(name, StepInvoker.bindCallable(step, JSON, resolvers, settings)));
