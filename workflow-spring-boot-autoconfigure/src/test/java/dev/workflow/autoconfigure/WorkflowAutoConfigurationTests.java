@@ -1,5 +1,6 @@
 package dev.workflow.autoconfigure;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -141,6 +142,27 @@ class WorkflowAutoConfigurationTests {
 			assertThat(context).hasSingleBean(WorkflowClient.class);
 			assertThat(context.getBean(WorkflowClient.class)).isSameAs(CustomClientConfiguration.CLIENT);
 		});
+	}
+
+	@Test
+	void whenTheApplicationDefinesAClockThenTheEngineUsesItInsteadOfTheSystemClock() {
+		this.runner.withUserConfiguration(WorkflowAutoConfigurationWithoutServersTests.FixedClockConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(Clock.class);
+				assertThat(context).doesNotHaveBean("workflowClock");
+				assertThat(context.getBean(Clock.class))
+					.isSameAs(WorkflowAutoConfigurationWithoutServersTests.FixedClockConfiguration.CLOCK);
+			});
+		this.runner.run((context) -> assertThat(context).hasBean("workflowClock"));
+	}
+
+	@Test
+	void whenTheLongestRetryWaitWouldEndPastTheLatestDueTimeThenTheStartFailsSayingSo() {
+		this.runner.withPropertyValues("workflow.retry.max-delay=3650000d")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("workflow.retry.max-delay is PT87600000H: it would end after "
+						+ "9999-12-31T23:59:59Z, the latest time the engine stores"));
 	}
 
 	@Test
