@@ -116,10 +116,18 @@ final class EngineFixtures {
 	static List<Next> next(Decision decision) {
 		List<Next> next = new ArrayList<>();
 		for (Decision.Dispatch dispatch : decision.dispatches()) {
-			Kind kind = dispatch.recorded() ? Kind.RECORDED
-					: dispatch.child() ? Kind.CHILD : (dispatch.delay() != null) ? Kind.DELAYED : Kind.RUN;
-			next.add(new Next(dispatch.step(), kind, String.valueOf(dispatch.input()),
-					(dispatch.output() != null) ? dispatch.output().toString() : null, dispatch.delay()));
+			String input = String.valueOf(dispatch.input());
+			if (dispatch instanceof Decision.RecordedValue recorded) {
+				next.add(new Next(dispatch.step(), Kind.RECORDED, input,
+						(recorded.output() != null) ? recorded.output().toString() : null, null));
+			}
+			else if (dispatch instanceof Decision.DelayedStep delayed) {
+				next.add(new Next(dispatch.step(), Kind.DELAYED, input, null, delayed.delay()));
+			}
+			else {
+				next.add(new Next(dispatch.step(), (dispatch instanceof Decision.ChildJob) ? Kind.CHILD : Kind.RUN,
+						input, null, null));
+			}
 		}
 		return next;
 	}

@@ -48,7 +48,7 @@ class PipelineDeciderUnitTests {
 
 	@Test
 	void aJobStartsWithTheFirstStepTakingTheJobsInput() {
-		Decision decision = this.decider.start(shipping, text("parcel"));
+		Decision decision = this.decider.start(shipping, text("parcel"), null);
 
 		assertThat(next(decision)).containsExactly(Next.run("pack", "\"parcel\""));
 		assertThat(end(decision)).isNull();
