@@ -22,8 +22,15 @@ import dev.workflow.engine.Retention;
 import dev.workflow.engine.StepCallProxies;
 import dev.workflow.engine.WorkflowEngine;
 import dev.workflow.engine.WorkflowJson;
+import dev.workflow.store.DefinitionVersionRows;
+import dev.workflow.store.EndedJobs;
+import dev.workflow.store.Events;
 import dev.workflow.store.JobEntity;
+import dev.workflow.store.JobRows;
 import dev.workflow.store.JobStore;
+import dev.workflow.store.OutboxRows;
+import dev.workflow.store.StepCompletions;
+import dev.workflow.store.StepExecutions;
 import dev.workflow.store.WorkflowSchemaMigration;
 import dev.workflow.registry.WorkerPools;
 import dev.workflow.transport.StepConsumers;
@@ -34,6 +41,7 @@ import dev.workflow.transport.WorkflowTopology;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.observation.ObservationRegistry;
+import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -64,6 +72,8 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.orm.jpa.EntityManagerFactoryInfo;
 import org.springframework.orm.jpa.SharedEntityManagerCreator;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -99,7 +109,61 @@ public final class WorkflowAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		JobStore workflowJobStore(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
+		JobRows workflowJobRows(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
+			return new JobRows(sharedEntityManager(entityManagerFactory), jdbc(entityManagerFactory, dataSource),
+					storeTransactions(entityManagerFactory, dataSource));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		StepExecutions workflowStepExecutions(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
+			return new StepExecutions(sharedEntityManager(entityManagerFactory), jdbc(entityManagerFactory, dataSource));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		StepCompletions workflowStepCompletions(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
+			return new StepCompletions(jdbc(entityManagerFactory, dataSource),
+					storeTransactions(entityManagerFactory, dataSource));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		OutboxRows workflowOutboxRows(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
+			return new OutboxRows(sharedEntityManager(entityManagerFactory), jdbc(entityManagerFactory, dataSource));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		Events workflowEvents(EntityManagerFactory entityManagerFactory) {
+			return new Events(sharedEntityManager(entityManagerFactory));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		DefinitionVersionRows workflowDefinitionVersionRows(EntityManagerFactory entityManagerFactory,
+				DataSource dataSource) {
+			return new DefinitionVersionRows(jdbc(entityManagerFactory, dataSource));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		EndedJobs workflowEndedJobs(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
+			return new EndedJobs(jdbc(entityManagerFactory, dataSource),
+					storeTransactions(entityManagerFactory, dataSource));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		JobStore workflowJobStore(EntityManagerFactory entityManagerFactory, DataSource dataSource, JobRows jobs,
+				StepExecutions steps, StepCompletions completions, OutboxRows outbox, Events events,
+				DefinitionVersionRows definitions) {
+			return new JobStore(sharedEntityManager(entityManagerFactory), jpaDataSource(entityManagerFactory, dataSource),
+					storeTransactions(entityManagerFactory, dataSource), jobs, steps, completions, outbox, events,
+					definitions);
+		}
+
+		private static EntityManager sharedEntityManager(EntityManagerFactory entityManagerFactory) {
 			try {
 				entityManagerFactory.getMetamodel().entity(JobEntity.class);
 			}
@@ -107,10 +171,29 @@ public final class WorkflowAutoConfiguration {
 				throw new IllegalStateException("JPA does not manage the workflow engine's entities: the "
 						+ "application's @EntityScan leaves out their package. Add \"dev.workflow.store\" to it.", ex);
 			}
-			DataSource jpaDataSource = (entityManagerFactory instanceof EntityManagerFactoryInfo info
-					&& info.getDataSource() != null) ? info.getDataSource() : dataSource;
-			return new JobStore(SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory),
-					jpaDataSource);
+			return SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory);
+		}
+
+		/**
+		 * The data source of the entity manager's persistence unit, so that the store's plain SQL joins its
+		 * transactions.
+		 */
+		private static DataSource jpaDataSource(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
+			return (entityManagerFactory instanceof EntityManagerFactoryInfo info && info.getDataSource() != null)
+					? info.getDataSource() : dataSource;
+		}
+
+		private static JdbcTemplate jdbc(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
+			return new JdbcTemplate(jpaDataSource(entityManagerFactory, dataSource));
+		}
+
+		/**
+		 * The transactions of the store's plain SQL statements that take one of their own: plain JDBC ones, with no
+		 * persistence context to open, flush and close.
+		 */
+		private static TransactionTemplate storeTransactions(EntityManagerFactory entityManagerFactory,
+				DataSource dataSource) {
+			return new TransactionTemplate(new JdbcTransactionManager(jpaDataSource(entityManagerFactory, dataSource)));
 		}
 
 	}
@@ -230,9 +313,9 @@ public final class WorkflowAutoConfiguration {
 		@Bean
 		@ConditionalOnProperty(name = "workflow.retention.max-age")
 		@ConditionalOnMissingBean
-		Retention workflowRetention(JobStore store, WorkflowProperties properties) {
+		Retention workflowRetention(EndedJobs endedJobs, WorkflowProperties properties) {
 			WorkflowProperties.Retention retention = properties.getRetention();
-			return new Retention(store, retention.getMaxAge(), retention.getBatchSize(), retention.getInterval(),
+			return new Retention(endedJobs, retention.getMaxAge(), retention.getBatchSize(), retention.getInterval(),
 					Clock.systemUTC());
 		}
 
@@ -251,8 +334,8 @@ public final class WorkflowAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		WorkflowClient workflowClient(WorkflowEngine engine) {
-			return new DefaultWorkflowClient(engine);
+		WorkflowClient workflowClient(WorkflowEngine engine, JobRows jobs, StepExecutions steps) {
+			return new DefaultWorkflowClient(engine, jobs, steps);
 		}
 
 		private static String defaultWorkerId() {

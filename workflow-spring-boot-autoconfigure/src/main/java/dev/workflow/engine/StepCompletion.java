@@ -14,6 +14,8 @@ import dev.workflow.api.WorkflowEvent;
 import dev.workflow.registry.WorkflowDefinition;
 import dev.workflow.store.JobEntity;
 import dev.workflow.store.JobStore;
+import dev.workflow.store.StepCompletions;
+import dev.workflow.store.JobRows;
 import dev.workflow.store.OutboxEntity;
 import dev.workflow.store.StepExecutionEntity;
 import dev.workflow.transport.OutboundMessage;
@@ -187,16 +189,16 @@ final class StepCompletion {
 	 * @return {@code false} if the job is a child, which must end with its parent in the general way
 	 */
 	private boolean completeLastStep(StepMessage message, int epoch, StepResult result, Decision decision) {
-		JobStore.Completion completion = this.store.completeLastStep(message.stepExecutionId(), message.attempt(),
+		StepCompletions.Completion completion = this.store.completeLastStep(message.stepExecutionId(), message.attempt(),
 				epoch, this.json.write(result.value()), this.clock.instant(), message.jobId(),
 				this.json.write(decision.end().output()));
-		if (completion == JobStore.Completion.HAS_PARENT) {
+		if (completion == StepCompletions.Completion.HAS_PARENT) {
 			return false;
 		}
-		if (completion == JobStore.Completion.NOT_RUNNING) {
+		if (completion == StepCompletions.Completion.NOT_RUNNING) {
 			JobTransitions.lostClaim(message, epoch);
 		}
-		if (completion == JobStore.Completion.DONE) {
+		if (completion == StepCompletions.Completion.DONE) {
 			completed(message, true);
 		}
 		return true;
@@ -212,13 +214,13 @@ final class StepCompletion {
 		UUID nextId = UUID.randomUUID();
 		String nextPool = this.bindings.pool(message.workflow(), next.step());
 		OutboxEntity row = this.outbox.nextStepRow(message, nextId, next, nextPool, now);
-		JobStore.Completion completion = this.store.completeAndQueue(message.stepExecutionId(), message.attempt(),
+		StepCompletions.Completion completion = this.store.completeAndQueue(message.stepExecutionId(), message.attempt(),
 				epoch, this.json.write(result.value()), now, message.jobId(), percentComplete, nextId, next.step(),
 				this.json.write(next.input()), nextPool, this.settings.claimDeadline(now), row);
-		if (completion == JobStore.Completion.NOT_RUNNING) {
+		if (completion == StepCompletions.Completion.NOT_RUNNING) {
 			JobTransitions.lostClaim(message, epoch);
 		}
-		if (completion != JobStore.Completion.DONE) {
+		if (completion != StepCompletions.Completion.DONE) {
 			return List.of();
 		}
 		completed(message, false);
@@ -239,7 +241,7 @@ final class StepCompletion {
 			return null;
 		}
 		Completed completed = this.store.inJdbcTransaction((status) -> {
-			JobStore.LockedJob job = this.store.lockJobRow(message.jobId());
+			JobRows.LockedJob job = this.store.lockJobRow(message.jobId());
 			// Read after the lock, so that completion times follow the order of completions (Workflows.any).
 			Instant now = this.clock.instant();
 			if (job == null || job.status().isFinal()

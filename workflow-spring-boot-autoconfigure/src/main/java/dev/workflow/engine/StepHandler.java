@@ -17,6 +17,7 @@ import dev.workflow.observation.StepObservationContext;
 import dev.workflow.registry.WorkflowDefinition;
 import dev.workflow.store.DataAccessFailures;
 import dev.workflow.store.JobStore;
+import dev.workflow.store.StepExecutions;
 import dev.workflow.store.StepExecutionEntity;
 import dev.workflow.transport.OutboundMessage;
 import dev.workflow.transport.PoisonMessageException;
@@ -250,15 +251,15 @@ final class StepHandler {
 	 */
 	private int claim(StepMessage message) {
 		Instant now = this.clock.instant();
-		JobStore.Claimed claimed = this.store.claim(message.stepExecutionId(), message.attempt(), message.step(),
+		StepExecutions.Claimed claimed = this.store.claim(message.stepExecutionId(), message.attempt(), message.step(),
 				this.settings.workerId(), now, now.plus(this.settings.leaseDuration()));
-		JobStore.Claim claim = claimed.outcome();
-		if (claim == JobStore.Claim.NOT_CLAIMABLE) {
+		StepExecutions.Claim claim = claimed.outcome();
+		if (claim == StepExecutions.Claim.NOT_CLAIMABLE) {
 			logger.debug("Ignoring a delivery of step execution " + message.stepExecutionId() + " attempt "
 					+ message.attempt() + ": it has ended, or runs on a worker whose lease holds");
 			return 0;
 		}
-		if (claim == JobStore.Claim.JOB_ENDED) {
+		if (claim == StepExecutions.Claim.JOB_ENDED) {
 			this.transactions.executeWithoutResult((status) -> {
 				StepExecutionEntity execution = this.store.findStepExecution(message.stepExecutionId());
 				if (execution != null) {

@@ -95,8 +95,8 @@ public class WorkflowEngine implements StepMessageHandler {
 		this.settings = settings;
 		this.clock = clock;
 		EngineObservations observations = new EngineObservations(observationRegistry, this.stopping::get);
-		this.unknownWork = new UnknownWork(store, clock, settings);
-		DefinitionVersions definitions = new DefinitionVersions(store, clock);
+		this.unknownWork = new UnknownWork(store.stepExecutions(), store, clock, settings);
+		DefinitionVersions definitions = new DefinitionVersions(store.definitionVersionRows(), clock);
 		this.bindings = new StepBindings(beanFactory, json, resolvers, settings, topology, this.unknownWork,
 				definitions, clock);
 		EngineEvents engineEvents = new EngineEvents(events, observations);
