@@ -73,7 +73,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.orm.jpa.EntityManagerFactoryInfo;
 import org.springframework.orm.jpa.SharedEntityManagerCreator;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -109,9 +108,10 @@ public final class WorkflowAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		JobRows workflowJobRows(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
+		JobRows workflowJobRows(EntityManagerFactory entityManagerFactory, DataSource dataSource,
+				PlatformTransactionManager transactionManager) {
 			return new JobRows(sharedEntityManager(entityManagerFactory), jdbc(entityManagerFactory, dataSource),
-					storeTransactions(entityManagerFactory, dataSource));
+					new TransactionTemplate(transactionManager));
 		}
 
 		@Bean
@@ -122,9 +122,10 @@ public final class WorkflowAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		StepCompletions workflowStepCompletions(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
+		StepCompletions workflowStepCompletions(EntityManagerFactory entityManagerFactory, DataSource dataSource,
+				PlatformTransactionManager transactionManager) {
 			return new StepCompletions(jdbc(entityManagerFactory, dataSource),
-					storeTransactions(entityManagerFactory, dataSource));
+					new TransactionTemplate(transactionManager));
 		}
 
 		@Bean
@@ -148,19 +149,18 @@ public final class WorkflowAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		EndedJobs workflowEndedJobs(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
-			return new EndedJobs(jdbc(entityManagerFactory, dataSource),
-					storeTransactions(entityManagerFactory, dataSource));
+		EndedJobs workflowEndedJobs(EntityManagerFactory entityManagerFactory, DataSource dataSource,
+				PlatformTransactionManager transactionManager) {
+			return new EndedJobs(jdbc(entityManagerFactory, dataSource), new TransactionTemplate(transactionManager));
 		}
 
 		@Bean
 		@ConditionalOnMissingBean
-		JobStore workflowJobStore(EntityManagerFactory entityManagerFactory, DataSource dataSource, JobRows jobs,
-				StepExecutions steps, StepCompletions completions, OutboxRows outbox, Events events,
-				DefinitionVersionRows definitions) {
+		JobStore workflowJobStore(EntityManagerFactory entityManagerFactory, DataSource dataSource,
+				PlatformTransactionManager transactionManager, JobRows jobs, StepExecutions steps,
+				StepCompletions completions, OutboxRows outbox, Events events, DefinitionVersionRows definitions) {
 			return new JobStore(sharedEntityManager(entityManagerFactory), jpaDataSource(entityManagerFactory, dataSource),
-					storeTransactions(entityManagerFactory, dataSource), jobs, steps, completions, outbox, events,
-					definitions);
+					new TransactionTemplate(transactionManager), jobs, steps, completions, outbox, events, definitions);
 		}
 
 		private static EntityManager sharedEntityManager(EntityManagerFactory entityManagerFactory) {
@@ -185,15 +185,6 @@ public final class WorkflowAutoConfiguration {
 
 		private static JdbcTemplate jdbc(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
 			return new JdbcTemplate(jpaDataSource(entityManagerFactory, dataSource));
-		}
-
-		/**
-		 * The transactions of the store's plain SQL statements that take one of their own: plain JDBC ones, with no
-		 * persistence context to open, flush and close.
-		 */
-		private static TransactionTemplate storeTransactions(EntityManagerFactory entityManagerFactory,
-				DataSource dataSource) {
-			return new TransactionTemplate(new JdbcTransactionManager(jpaDataSource(entityManagerFactory, dataSource)));
 		}
 
 	}

@@ -38,7 +38,7 @@ public final class EndedJobs {
 	/**
 	 * Creates the retention's queries.
 	 * @param jdbc the statements
-	 * @param transactions the transactions each batch runs in
+	 * @param transactions the application's transactions, one for each batch
 	 */
 	public EndedJobs(JdbcTemplate jdbc, TransactionTemplate transactions) {
 		this.jdbc = jdbc;

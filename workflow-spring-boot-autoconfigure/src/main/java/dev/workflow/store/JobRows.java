@@ -11,7 +11,6 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.jpa.repository.support.JpaRepositoryFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -64,7 +63,7 @@ public final class JobRows {
 	 * Creates the rows' repository.
 	 * @param entityManager the shared entity manager
 	 * @param jdbc the statements, on the data source of the entity manager's persistence unit
-	 * @param transactions the transactions of the statements that take one of their own
+	 * @param transactions the application's transactions, for the statements that need one
 	 */
 	public JobRows(EntityManager entityManager, JdbcTemplate jdbc, TransactionTemplate transactions) {
 		this.entityManager = entityManager;
@@ -141,7 +140,8 @@ public final class JobRows {
 
 	/**
 	 * Stores a new job with its first step executions and the outbox rows that dispatch them, in plain SQL: a job
-	 * with one first step in one statement, others in a transaction with one statement per table.
+	 * with one first step in one statement, others in a transaction (the caller's, or else one of their own) with
+	 * one statement per table.
 	 * @param start the job and its first steps
 	 */
 	public void insert(NewJob start) {
@@ -151,19 +151,12 @@ public final class JobRows {
 							OutboxRows.values(start.outbox().get(0))));
 			return;
 		}
-		Runnable inserts = () -> {
+		// In the caller's transaction if there is one (a start in a @Transactional method), else in one of its own.
+		this.transactions.executeWithoutResult((status) -> {
 			this.jdbc.update(INSERT, values(start.job()));
 			StepExecutions.insert(this.jdbc, start.steps());
 			OutboxRows.insert(this.jdbc, start.outbox());
-		};
-		if (TransactionSynchronizationManager.isActualTransactionActive()) {
-			// The caller's transaction (a start in a @Transactional method): the statements join it through the
-			// connection it holds. A JdbcTransactionManager does not see a JPA transaction as one, and would commit.
-			inserts.run();
-		}
-		else {
-			this.transactions.executeWithoutResult((status) -> inserts.run());
-		}
+		});
 	}
 
 	/**

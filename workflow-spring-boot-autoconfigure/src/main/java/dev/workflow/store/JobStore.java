@@ -57,7 +57,7 @@ public class JobStore {
 	 * Creates a store.
 	 * @param entityManager the shared entity manager
 	 * @param dataSource the data source of the entity manager's persistence unit
-	 * @param jdbcTransactions the transactions of the store's plain SQL methods
+	 * @param jdbcTransactions the application's transactions, for the engine's plain SQL work
 	 * @param jobs the rows of jobs
 	 * @param steps the rows of step executions
 	 * @param completions the completions of step executions
@@ -565,7 +565,8 @@ public class JobStore {
 	}
 
 	/**
-	 * Runs work in a plain JDBC transaction of its own (no persistence context), for the store's plain SQL methods.
+	 * Runs work in a transaction of the application's transaction manager, for the store's plain SQL methods
+	 * (temporary: the engine's own transactions are the same).
 	 * @param <T> the result type
 	 * @param work the work
 	 * @return its result

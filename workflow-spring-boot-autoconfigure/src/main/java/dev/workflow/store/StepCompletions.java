@@ -73,7 +73,7 @@ public final class StepCompletions {
 	/**
 	 * Creates the completions.
 	 * @param jdbc the statements
-	 * @param transactions the transactions of the completions that take one of their own
+	 * @param transactions the application's transactions, for the completions that take one of their own
 	 */
 	public StepCompletions(JdbcTemplate jdbc, TransactionTemplate transactions) {
 		this.jdbc = jdbc;
