@@ -156,11 +156,9 @@ public final class WorkflowAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		JobStore workflowJobStore(EntityManagerFactory entityManagerFactory, DataSource dataSource,
-				PlatformTransactionManager transactionManager, JobRows jobs, StepExecutions steps,
-				StepCompletions completions, OutboxRows outbox, Events events, DefinitionVersionRows definitions) {
-			return new JobStore(sharedEntityManager(entityManagerFactory), jpaDataSource(entityManagerFactory, dataSource),
-					new TransactionTemplate(transactionManager), jobs, steps, completions, outbox, events, definitions);
+		JobStore workflowJobStore(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
+			return new JobStore(sharedEntityManager(entityManagerFactory),
+					jpaDataSource(entityManagerFactory, dataSource));
 		}
 
 		private static EntityManager sharedEntityManager(EntityManagerFactory entityManagerFactory) {
@@ -272,10 +270,12 @@ public final class WorkflowAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		WorkflowEngine workflowEngine(ListableBeanFactory beanFactory, JobStore store,
-				PlatformTransactionManager transactionManager, StepPublisher publisher, WorkflowTopology topology,
-				WorkflowJson json, ApplicationEventPublisher events, ObjectProvider<StepArgumentResolver> resolvers,
-				WorkflowProperties properties, ObjectProvider<ObservationRegistry> observationRegistry) {
+		WorkflowEngine workflowEngine(ListableBeanFactory beanFactory, JobRows jobs, StepExecutions steps,
+				StepCompletions completions, OutboxRows outbox, Events keptEvents, DefinitionVersionRows definitions,
+				JobStore statistics, PlatformTransactionManager transactionManager, StepPublisher publisher,
+				WorkflowTopology topology, WorkflowJson json, ApplicationEventPublisher events,
+				ObjectProvider<StepArgumentResolver> resolvers, WorkflowProperties properties,
+				ObjectProvider<ObservationRegistry> observationRegistry) {
 			WorkflowProperties.Worker worker = properties.getWorker();
 			WorkflowProperties.Retry retry = properties.getRetry();
 			WorkflowProperties.Scheduler scheduler = properties.getScheduler();
@@ -286,7 +286,9 @@ public final class WorkflowAutoConfiguration {
 					scheduler.getBatchSize(), scheduler.getOutboxRelayAfter(), worker.getHistoryCacheJobs(),
 					worker.getClaimTimeout(), worker.getMaxLeaseLapses(), properties.getBroker().getMaxRefusals(),
 					worker.getUnknownWorkTimeout(), worker.getUnknownWorkBackoff(), worker.getUnknownWorkMaxBackoff());
-			return new WorkflowEngine(beanFactory, store, new TransactionTemplate(transactionManager), publisher,
+			WorkflowEngine.Repositories repositories = new WorkflowEngine.Repositories(jobs, steps, completions, outbox,
+					keptEvents, definitions, statistics);
+			return new WorkflowEngine(beanFactory, repositories, new TransactionTemplate(transactionManager), publisher,
 					topology, json, events, resolvers.orderedStream().toList(), settings, Clock.systemUTC(),
 					observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 		}

@@ -73,6 +73,14 @@ public final class JobRows {
 	}
 
 	/**
+	 * Asks the database whether it answers.
+	 * @throws org.springframework.dao.DataAccessException if it does not
+	 */
+	public void ping() {
+		this.jdbc.queryForObject("select 1", Integer.class);
+	}
+
+	/**
 	 * Reads a job.
 	 * @param id the job
 	 * @return the job, or {@code null}
