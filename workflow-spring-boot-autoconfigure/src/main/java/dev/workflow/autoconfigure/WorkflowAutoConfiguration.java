@@ -22,10 +22,16 @@ import dev.workflow.engine.Retention;
 import dev.workflow.engine.StepCallProxies;
 import dev.workflow.engine.WorkflowEngine;
 import dev.workflow.engine.WorkflowJson;
+import dev.workflow.store.DefinitionVersionRows;
+import dev.workflow.store.EndedJobs;
+import dev.workflow.store.Events;
 import dev.workflow.store.JobEntity;
 import dev.workflow.store.JobSearch;
 import dev.workflow.store.JobStatistics;
-import dev.workflow.store.JobStore;
+import dev.workflow.store.JobRows;
+import dev.workflow.store.OutboxRows;
+import dev.workflow.store.StepCompletions;
+import dev.workflow.store.StepExecutions;
 import dev.workflow.store.WorkflowSchemaMigration;
 import dev.workflow.registry.WorkerPools;
 import dev.workflow.transport.StepConsumers;
@@ -36,6 +42,7 @@ import dev.workflow.transport.WorkflowTopology;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.observation.ObservationRegistry;
+import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -66,6 +73,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.orm.jpa.EntityManagerFactoryInfo;
 import org.springframework.orm.jpa.SharedEntityManagerCreator;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -116,7 +124,53 @@ public final class WorkflowAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		JobStore workflowJobStore(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
+		JobRows workflowJobRows(EntityManagerFactory entityManagerFactory, DataSource dataSource,
+				PlatformTransactionManager transactionManager) {
+			return new JobRows(sharedEntityManager(entityManagerFactory), jdbc(entityManagerFactory, dataSource),
+					new TransactionTemplate(transactionManager));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		StepExecutions workflowStepExecutions(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
+			return new StepExecutions(sharedEntityManager(entityManagerFactory), jdbc(entityManagerFactory, dataSource));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		StepCompletions workflowStepCompletions(EntityManagerFactory entityManagerFactory, DataSource dataSource,
+				PlatformTransactionManager transactionManager) {
+			return new StepCompletions(jdbc(entityManagerFactory, dataSource),
+					new TransactionTemplate(transactionManager));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		OutboxRows workflowOutboxRows(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
+			return new OutboxRows(sharedEntityManager(entityManagerFactory), jdbc(entityManagerFactory, dataSource));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		Events workflowEvents(EntityManagerFactory entityManagerFactory) {
+			return new Events(sharedEntityManager(entityManagerFactory));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		DefinitionVersionRows workflowDefinitionVersionRows(EntityManagerFactory entityManagerFactory,
+				DataSource dataSource) {
+			return new DefinitionVersionRows(jdbc(entityManagerFactory, dataSource));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		EndedJobs workflowEndedJobs(EntityManagerFactory entityManagerFactory, DataSource dataSource,
+				PlatformTransactionManager transactionManager) {
+			return new EndedJobs(jdbc(entityManagerFactory, dataSource), new TransactionTemplate(transactionManager));
+		}
+
+		private static EntityManager sharedEntityManager(EntityManagerFactory entityManagerFactory) {
 			try {
 				entityManagerFactory.getMetamodel().entity(JobEntity.class);
 			}
@@ -124,23 +178,32 @@ public final class WorkflowAutoConfiguration {
 				throw new IllegalStateException("JPA does not manage the workflow engine's entities: the "
 						+ "application's @EntityScan leaves out their package. Add \"dev.workflow.store\" to it.", ex);
 			}
-			DataSource jpaDataSource = (entityManagerFactory instanceof EntityManagerFactoryInfo info
-					&& info.getDataSource() != null) ? info.getDataSource() : dataSource;
-			return new JobStore(SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory),
-					jpaDataSource);
+			return SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory);
+		}
+
+		/**
+		 * The data source of the entity manager's persistence unit, so that the store's plain SQL joins its
+		 * transactions.
+		 */
+		private static DataSource jpaDataSource(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
+			return (entityManagerFactory instanceof EntityManagerFactoryInfo info && info.getDataSource() != null)
+					? info.getDataSource() : dataSource;
+		}
+
+		private static JdbcTemplate jdbc(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
+			return new JdbcTemplate(jpaDataSource(entityManagerFactory, dataSource));
 		}
 
 		@Bean
 		@ConditionalOnMissingBean
 		JobSearch workflowJobSearch(EntityManagerFactory entityManagerFactory) {
-			return new JobSearch(SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory));
+			return new JobSearch(sharedEntityManager(entityManagerFactory));
 		}
 
 		@Bean
 		@ConditionalOnMissingBean
 		JobStatistics workflowJobStatistics(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
-			return new JobStatistics((entityManagerFactory instanceof EntityManagerFactoryInfo info
-					&& info.getDataSource() != null) ? info.getDataSource() : dataSource);
+			return new JobStatistics(jpaDataSource(entityManagerFactory, dataSource));
 		}
 
 	}
@@ -228,10 +291,12 @@ public final class WorkflowAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		WorkflowEngine workflowEngine(ListableBeanFactory beanFactory, JobStore store, JobStatistics statistics,
-				PlatformTransactionManager transactionManager, StepPublisher publisher, WorkflowTopology topology,
-				WorkflowJson json, ApplicationEventPublisher events, ObjectProvider<StepArgumentResolver> resolvers,
-				WorkflowProperties properties, ObjectProvider<ObservationRegistry> observationRegistry, Clock clock) {
+		WorkflowEngine workflowEngine(ListableBeanFactory beanFactory, JobRows jobs, StepExecutions steps,
+				StepCompletions completions, OutboxRows outbox, Events keptEvents, DefinitionVersionRows definitions,
+				JobStatistics statistics, PlatformTransactionManager transactionManager, StepPublisher publisher,
+				WorkflowTopology topology, WorkflowJson json, ApplicationEventPublisher events,
+				ObjectProvider<StepArgumentResolver> resolvers, WorkflowProperties properties,
+				ObjectProvider<ObservationRegistry> observationRegistry, Clock clock) {
 			WorkflowProperties.Worker worker = properties.getWorker();
 			WorkflowProperties.Retry retry = properties.getRetry();
 			WorkflowProperties.Scheduler scheduler = properties.getScheduler();
@@ -243,8 +308,10 @@ public final class WorkflowAutoConfiguration {
 					worker.getClaimTimeout(), worker.getMaxLeaseLapses(), properties.getBroker().getMaxRefusals(),
 					worker.getUnknownWorkTimeout(), worker.getUnknownWorkBackoff(), worker.getUnknownWorkMaxBackoff(),
 					clock);
-			return new WorkflowEngine(beanFactory, store, statistics, new TransactionTemplate(transactionManager),
-					publisher, topology, json, events, resolvers.orderedStream().toList(), settings, clock,
+			WorkflowEngine.Repositories repositories = new WorkflowEngine.Repositories(jobs, steps, completions, outbox,
+					keptEvents, definitions, statistics);
+			return new WorkflowEngine(beanFactory, repositories, new TransactionTemplate(transactionManager), publisher,
+					topology, json, events, resolvers.orderedStream().toList(), settings, clock,
 					observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
 		}
 
@@ -261,9 +328,9 @@ public final class WorkflowAutoConfiguration {
 		@Bean
 		@ConditionalOnProperty(name = "workflow.retention.max-age")
 		@ConditionalOnMissingBean
-		Retention workflowRetention(JobStore store, WorkflowProperties properties, Clock clock) {
+		Retention workflowRetention(EndedJobs endedJobs, WorkflowProperties properties, Clock clock) {
 			WorkflowProperties.Retention retention = properties.getRetention();
-			return new Retention(store, retention.getMaxAge(), retention.getBatchSize(), retention.getInterval(),
+			return new Retention(endedJobs, retention.getMaxAge(), retention.getBatchSize(), retention.getInterval(),
 					clock);
 		}
 
@@ -282,8 +349,9 @@ public final class WorkflowAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		WorkflowClient workflowClient(WorkflowEngine engine, JobSearch search, JobStatistics statistics) {
-			return new DefaultWorkflowClient(engine, search, statistics);
+		WorkflowClient workflowClient(WorkflowEngine engine, JobRows jobs, StepExecutions steps, JobSearch search,
+				JobStatistics statistics) {
+			return new DefaultWorkflowClient(engine, jobs, steps, search, statistics);
 		}
 
 		private static String defaultWorkerId() {

@@ -17,9 +17,11 @@ import dev.workflow.api.WorkflowEvent;
 import dev.workflow.api.WorkflowException;
 import dev.workflow.registry.WorkflowDefinition;
 import dev.workflow.store.EventEntity;
+import dev.workflow.store.Events;
 import dev.workflow.store.JobEntity;
-import dev.workflow.store.JobStore;
+import dev.workflow.store.JobRows;
 import dev.workflow.store.StepExecutionEntity;
+import dev.workflow.store.StepExecutions;
 import dev.workflow.transport.OutboundMessage;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -38,7 +40,11 @@ final class Commands {
 
 	private final StepBindings bindings;
 
-	private final JobStore store;
+	private final JobRows jobs;
+
+	private final StepExecutions steps;
+
+	private final Events keptEvents;
 
 	private final TransactionTemplate transactions;
 
@@ -56,11 +62,13 @@ final class Commands {
 
 	private final EngineEvents events;
 
-	Commands(StepBindings bindings, JobStore store, TransactionTemplate transactions, WorkflowJson json,
-			EngineSettings settings, Clock clock, JobTransitions transitions, OutboxMessages outbox,
-			HistoryCache history, EngineEvents events) {
+	Commands(StepBindings bindings, JobRows jobs, StepExecutions steps, Events keptEvents,
+			TransactionTemplate transactions, WorkflowJson json, EngineSettings settings, Clock clock,
+			JobTransitions transitions, OutboxMessages outbox, HistoryCache history, EngineEvents events) {
 		this.bindings = bindings;
-		this.store = store;
+		this.jobs = jobs;
+		this.steps = steps;
+		this.keptEvents = keptEvents;
 		this.transactions = transactions;
 		this.json = json;
 		this.settings = settings;
@@ -80,7 +88,7 @@ final class Commands {
 	 */
 	void cancel(UUID jobId) {
 		this.outbox.publish(this.transactions.execute((status) -> {
-			JobEntity job = this.store.lockJob(jobId);
+			JobEntity job = this.jobs.lock(jobId);
 			if (job == null) {
 				throw new JobNotFoundException("No job with id " + jobId);
 			}
@@ -105,7 +113,7 @@ final class Commands {
 	 */
 	void retry(UUID jobId) {
 		this.outbox.publish(this.transactions.execute((status) -> {
-			JobEntity job = this.store.lockJob(jobId);
+			JobEntity job = this.jobs.lock(jobId);
 			if (job == null) {
 				throw new JobNotFoundException("No job with id " + jobId);
 			}
@@ -149,7 +157,7 @@ final class Commands {
 						entry.getStepName(), entry.getAttempt() + 1, entry.getInput(), now);
 				attempt.setPool(entry.getPool());
 				attempt.setLeaseExpiresAt(this.settings.claimDeadline(now));
-				this.store.persist(attempt);
+				this.steps.persist(attempt);
 				outbound.add(this.outbox.redispatch(job, contexts, attempt, this.json.parse(attempt.getInput()), now));
 			}
 			job.setStatus(JobStatus.RUNNING);
@@ -192,7 +200,7 @@ final class Commands {
 	 * Gives an event to the job: to the wait for it if the job waits, else it is kept for a later wait.
 	 */
 	private List<OutboundMessage> takeEvent(UUID jobId, String name, @Nullable JsonNode payloadNode) {
-		JobEntity job = this.store.lockJob(jobId);
+		JobEntity job = this.jobs.lock(jobId);
 		if (job == null) {
 			throw new JobNotFoundException("No job with id " + jobId);
 		}
@@ -201,9 +209,9 @@ final class Commands {
 					+ "' has already ended " + job.getStatus() + "; it takes no more events");
 		}
 		Instant now = this.clock.instant();
-		StepExecutionEntity waiting = this.store.claimEventWait(jobId, Replay.EVENT_STEP, name);
+		StepExecutionEntity waiting = this.steps.claimEventWait(jobId, Replay.EVENT_STEP, name);
 		if (waiting == null) {
-			this.store.persist(new EventEntity(UUID.randomUUID(), jobId, name, this.json.write(payloadNode), now));
+			this.keptEvents.persist(new EventEntity(UUID.randomUUID(), jobId, name, this.json.write(payloadNode), now));
 			return List.<OutboundMessage>of();
 		}
 		waiting.recordCompleted(this.json.write(payloadNode), now);

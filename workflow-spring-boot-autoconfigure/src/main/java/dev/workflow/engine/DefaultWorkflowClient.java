@@ -31,8 +31,10 @@ import dev.workflow.api.WorkflowSummary;
 import dev.workflow.registry.StepDefinition;
 import dev.workflow.registry.WorkflowDefinition;
 import dev.workflow.store.JobEntity;
+import dev.workflow.store.JobRows;
 import dev.workflow.store.JobSearch;
 import dev.workflow.store.JobStatistics;
+import dev.workflow.store.StepExecutions;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,18 +50,27 @@ public class DefaultWorkflowClient implements WorkflowClient {
 
 	private final WorkflowEngine engine;
 
+	private final JobRows jobs;
+
+	private final StepExecutions steps;
+
 	private final JobSearch search;
 
 	private final JobStatistics statistics;
 
 	/**
-	 * Creates the client.
-	 * @param engine the engine
+	 * Creates a client.
+	 * @param engine the engine that starts and changes jobs
+	 * @param jobs the rows of jobs, for lookups
+	 * @param steps the rows of step executions, for history reads
 	 * @param search the job search behind {@link #find}
 	 * @param statistics the counts behind {@link #summaries}
 	 */
-	public DefaultWorkflowClient(WorkflowEngine engine, JobSearch search, JobStatistics statistics) {
+	public DefaultWorkflowClient(WorkflowEngine engine, JobRows jobs, StepExecutions steps, JobSearch search,
+			JobStatistics statistics) {
 		this.engine = engine;
+		this.jobs = jobs;
+		this.steps = steps;
 		this.search = search;
 		this.statistics = statistics;
 	}
@@ -76,7 +87,7 @@ public class DefaultWorkflowClient implements WorkflowClient {
 	}
 
 	private Instant createdAt(UUID jobId) {
-		JobEntity job = this.engine.transactions().execute((status) -> this.engine.store().findJob(jobId));
+		JobEntity job = this.engine.transactions().execute((status) -> this.jobs.find(jobId));
 		if (job == null) {
 			throw new JobNotFoundException("No job with id " + jobId);
 		}
@@ -85,7 +96,7 @@ public class DefaultWorkflowClient implements WorkflowClient {
 
 	@Override
 	public <R> JobHandle<R> handle(UUID jobId, Class<R> resultType) {
-		if (!Boolean.TRUE.equals(this.engine.transactions().execute((status) -> this.engine.store().findJob(jobId) != null))) {
+		if (!Boolean.TRUE.equals(this.engine.transactions().execute((status) -> this.jobs.find(jobId) != null))) {
 			throw new JobNotFoundException("No job with id " + jobId);
 		}
 		return new Handle<>(jobId, resultType, () -> false);
@@ -109,7 +120,7 @@ public class DefaultWorkflowClient implements WorkflowClient {
 	@Override
 	public Optional<Job> get(UUID jobId) {
 		return Optional.ofNullable(this.engine.transactions().execute((status) -> {
-			JobEntity entity = this.engine.store().findJob(jobId);
+			JobEntity entity = this.jobs.find(jobId);
 			return (entity != null) ? toJob(entity) : null;
 		}));
 	}
@@ -132,11 +143,10 @@ public class DefaultWorkflowClient implements WorkflowClient {
 	public List<StepExecution> history(UUID jobId) {
 		WorkflowJson json = this.engine.json();
 		List<StepExecution> history = this.engine.transactions().execute((status) -> {
-			if (this.engine.store().findJob(jobId) == null) {
+			if (this.jobs.find(jobId) == null) {
 				throw new JobNotFoundException("No job with id " + jobId);
 			}
-			return this.engine.store()
-				.history(jobId, 0)
+			return this.steps.history(jobId, 0)
 				.stream()
 				.map((entry) -> new StepExecution(entry.getId(), entry.getSequence(), entry.getStepName(),
 						entry.getAttempt(), entry.getStatus(), json.read(entry.getInput(), Object.class),
@@ -260,7 +270,7 @@ public class DefaultWorkflowClient implements WorkflowClient {
 			long pause = TimeUnit.MILLISECONDS.toNanos(2);
 			while (true) {
 				JobEntity entity = DefaultWorkflowClient.this.engine.transactions()
-					.execute((status) -> DefaultWorkflowClient.this.engine.store().findJob(this.id));
+					.execute((status) -> DefaultWorkflowClient.this.jobs.find(this.id));
 				if (entity == null) {
 					throw new JobNotFoundException("No job with id " + this.id);
 				}

@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.workflow.registry.StepDefinition;
 import dev.workflow.registry.WorkflowDefinition;
 import dev.workflow.registry.WorkflowRegistry;
-import dev.workflow.store.JobStore;
+import dev.workflow.store.DefinitionVersionRows;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -28,7 +28,7 @@ final class DefinitionVersions {
 	/** How long a version read as absent stays so before the table is read again. */
 	private static final Duration ABSENT_FOR = Duration.ofSeconds(10);
 
-	private final JobStore store;
+	private final DefinitionVersionRows rows;
 
 	private final Clock clock;
 
@@ -41,8 +41,8 @@ final class DefinitionVersions {
 	private record Read(Map<String, Instant> versions, Instant at) {
 	}
 
-	DefinitionVersions(JobStore store, Clock clock) {
-		this.store = store;
+	DefinitionVersions(DefinitionVersionRows rows, Clock clock) {
+		this.rows = rows;
 		this.clock = clock;
 	}
 
@@ -56,7 +56,7 @@ final class DefinitionVersions {
 			for (WorkflowDefinition workflow : registry.all()) {
 				String fingerprint = workflow.fingerprint();
 				if (fingerprint != null) {
-					this.store.registerDefinition(workflow.name(), fingerprint,
+					this.rows.register(workflow.name(), fingerprint,
 							workflow.steps().stream().map(StepDefinition::name).toList());
 				}
 			}
@@ -86,7 +86,7 @@ final class DefinitionVersions {
 				// This instance could not record its versions when it started: it tries again.
 				register(this.registry);
 			}
-			read = new Read(this.store.definitionVersions(workflow.name()), now);
+			read = new Read(this.rows.versions(workflow.name()), now);
 			this.appeared.put(workflow.name(), read);
 		}
 		Instant theirs = read.versions().get(version);

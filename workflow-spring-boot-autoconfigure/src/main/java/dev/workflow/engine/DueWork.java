@@ -14,9 +14,11 @@ import dev.workflow.api.StepOutcomeNotRecordedException;
 import dev.workflow.api.StepStatus;
 import dev.workflow.registry.WorkerPools;
 import dev.workflow.store.JobEntity;
-import dev.workflow.store.JobStore;
+import dev.workflow.store.JobRows;
 import dev.workflow.store.OutboxEntity;
+import dev.workflow.store.OutboxRows;
 import dev.workflow.store.StepExecutionEntity;
+import dev.workflow.store.StepExecutions;
 import dev.workflow.transport.MessageRefusedException;
 import dev.workflow.transport.OutboundMessage;
 import dev.workflow.transport.PoisonMessageException;
@@ -38,7 +40,11 @@ final class DueWork {
 
 	private final StepBindings bindings;
 
-	private final JobStore store;
+	private final JobRows jobs;
+
+	private final StepExecutions steps;
+
+	private final OutboxRows outboxRows;
 
 	private final TransactionTemplate transactions;
 
@@ -58,11 +64,14 @@ final class DueWork {
 
 	private final OutboxMessages outbox;
 
-	DueWork(StepBindings bindings, JobStore store, TransactionTemplate transactions, WorkflowJson json,
-			EngineSettings settings, Clock clock, StepPublisher publisher, RunningSteps running,
-			JobTransitions transitions, StepFailures failures, OutboxMessages outbox) {
+	DueWork(StepBindings bindings, JobRows jobs, StepExecutions steps, OutboxRows outboxRows,
+			TransactionTemplate transactions, WorkflowJson json, EngineSettings settings, Clock clock,
+			StepPublisher publisher, RunningSteps running, JobTransitions transitions, StepFailures failures,
+			OutboxMessages outbox) {
 		this.bindings = bindings;
-		this.store = store;
+		this.jobs = jobs;
+		this.steps = steps;
+		this.outboxRows = outboxRows;
 		this.transactions = transactions;
 		this.json = json;
 		this.settings = settings;
@@ -79,7 +88,7 @@ final class DueWork {
 	 * @return how many were dispatched
 	 */
 	int dispatchDueRetries() {
-		return dispatchClaimed((now) -> this.store.claimDueRetries(now, this.settings.batchSize()), "retry");
+		return dispatchClaimed((now) -> this.steps.claimDueRetries(now, this.settings.batchSize()), "retry");
 	}
 
 	/**
@@ -90,7 +99,7 @@ final class DueWork {
 	 * @return how many were dispatched
 	 */
 	int dispatchExpiredLeases() {
-		return dispatchClaimed((now) -> this.store.claimExpiredLeases(now, this.settings.batchSize()), "lease");
+		return dispatchClaimed((now) -> this.steps.claimExpiredLeases(now, this.settings.batchSize()), "lease");
 	}
 
 	private int dispatchClaimed(Function<Instant, List<StepExecutionEntity>> claim, String why) {
@@ -102,7 +111,7 @@ final class DueWork {
 					this.transitions.cancelChildOfEndedJob(execution, now);
 					continue;
 				}
-				JobEntity job = this.store.findJob(execution.getJobId());
+				JobEntity job = this.jobs.find(execution.getJobId());
 				if (this.transitions.cancelIfJobEnded(job, execution, now)) {
 					continue;
 				}
@@ -169,7 +178,7 @@ final class DueWork {
 		List<OutboundMessage> afterwards = new ArrayList<>();
 		Integer relayed = this.transactions.execute((status) -> {
 			Instant now = this.clock.instant();
-			List<OutboxEntity> rows = this.store.claimStaleOutbox(now.minus(this.settings.outboxRelayAfter()), now,
+			List<OutboxEntity> rows = this.outboxRows.claimStale(now.minus(this.settings.outboxRelayAfter()), now,
 					this.settings.batchSize());
 			if (rows.isEmpty()) {
 				return 0;
@@ -211,7 +220,7 @@ final class DueWork {
 					row.notConfirmed(notConfirmed);
 				}
 			}
-			this.store.deleteOutbox(done);
+			this.outboxRows.delete(done);
 			return confirmed;
 		});
 		this.outbox.publish(afterwards);
@@ -260,7 +269,7 @@ final class DueWork {
 	void renewLeases() {
 		Map<UUID, Integer> claims = this.running.leased();
 		if (!claims.isEmpty()) {
-			this.store.renewLeases(claims, this.clock.instant().plus(this.settings.leaseDuration()));
+			this.steps.renewLeases(claims, this.clock.instant().plus(this.settings.leaseDuration()));
 		}
 	}
 

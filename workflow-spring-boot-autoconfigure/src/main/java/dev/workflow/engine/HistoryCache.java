@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 
 import dev.workflow.api.StepStatus;
-import dev.workflow.store.JobStore;
 import dev.workflow.store.StepExecutionEntity;
+import dev.workflow.store.StepExecutions;
 
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -25,14 +25,14 @@ final class HistoryCache {
 	/** History rows read from the database for replays, for measurement. */
 	static final AtomicLong historyRowsRead = new AtomicLong();
 
-	private final JobStore store;
+	private final StepExecutions steps;
 
 	private final EngineSettings settings;
 
 	private final Map<UUID, List<StepExecutionEntity>> historyCache;
 
-	HistoryCache(JobStore store, EngineSettings settings) {
-		this.store = store;
+	HistoryCache(StepExecutions steps, EngineSettings settings) {
+		this.steps = steps;
 		this.settings = settings;
 		int cacheSize = settings.historyCacheJobs();
 		this.historyCache = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
@@ -49,7 +49,7 @@ final class HistoryCache {
 	 * @return the entries
 	 */
 	List<StepExecutionEntity> latestAttempts(UUID jobId) {
-		return latestAttempts(jobId, this.store::history);
+		return latestAttempts(jobId, this.steps::history);
 	}
 
 	/**

@@ -13,7 +13,7 @@ import dev.workflow.api.WorkflowEvent;
 import dev.workflow.api.WorkflowSerializationException;
 import dev.workflow.registry.WorkflowDefinition;
 import dev.workflow.store.JobEntity;
-import dev.workflow.store.JobStore;
+import dev.workflow.store.JobRows;
 import dev.workflow.store.OutboxEntity;
 import dev.workflow.store.StepExecutionEntity;
 import dev.workflow.transport.OutboundMessage;
@@ -32,7 +32,7 @@ final class JobStarter {
 
 	private final StepBindings bindings;
 
-	private final JobStore store;
+	private final JobRows jobs;
 
 	private final TransactionTemplate transactions;
 
@@ -50,11 +50,11 @@ final class JobStarter {
 
 	private final EngineEvents events;
 
-	JobStarter(StepBindings bindings, JobStore store, TransactionTemplate transactions, WorkflowJson json,
+	JobStarter(StepBindings bindings, JobRows jobs, TransactionTemplate transactions, WorkflowJson json,
 			EngineSettings settings, Clock clock, EngineObservations observations, JobTransitions transitions,
 			OutboxMessages outbox, EngineEvents events) {
 		this.bindings = bindings;
-		this.store = store;
+		this.jobs = jobs;
 		this.transactions = transactions;
 		this.json = json;
 		this.settings = settings;
@@ -147,14 +147,14 @@ final class JobStarter {
 			rows.add(this.outbox.row(job, contexts, execution, dispatch.input(), now));
 			job.setCurrentStep(dispatch.step());
 		}
-		this.store.insertNewJob(job, steps, rows);
+		this.jobs.insert(new JobRows.NewJob(job, steps, rows));
 		this.events.afterCommit(new WorkflowEvent.JobStarted(jobId, workflow.name()));
 		return rows.stream().map(OutboxMessages::outbound).toList();
 	}
 
 	private @Nullable UUID existingJob(String workflowName, String key) {
 		return this.transactions.execute((status) -> {
-			JobEntity job = this.store.findJobByIdempotencyKey(workflowName, key);
+			JobEntity job = this.jobs.findByIdempotencyKey(workflowName, key);
 			return (job != null) ? job.getId() : null;
 		});
 	}

@@ -13,10 +13,12 @@ import dev.workflow.api.UnknownWorkflowException;
 import dev.workflow.api.WorkflowEvent;
 import dev.workflow.registry.WorkflowDefinition;
 import dev.workflow.store.EventEntity;
+import dev.workflow.store.Events;
 import dev.workflow.store.JobEntity;
-import dev.workflow.store.JobStore;
+import dev.workflow.store.JobRows;
 import dev.workflow.store.OutboxEntity;
 import dev.workflow.store.StepExecutionEntity;
+import dev.workflow.store.StepExecutions;
 import dev.workflow.transport.OutboundMessage;
 import dev.workflow.transport.StepMessage;
 import org.apache.commons.logging.Log;
@@ -34,7 +36,11 @@ final class JobTransitions {
 
 	private static final Log logger = LogFactory.getLog(JobTransitions.class);
 
-	private final JobStore store;
+	private final JobRows jobs;
+
+	private final StepExecutions steps;
+
+	private final Events keptEvents;
 
 	private final WorkflowJson json;
 
@@ -48,9 +54,11 @@ final class JobTransitions {
 
 	private final EngineEvents events;
 
-	JobTransitions(JobStore store, WorkflowJson json, StepBindings bindings, EngineSettings settings,
-			OutboxMessages outbox, HistoryCache history, EngineEvents events) {
-		this.store = store;
+	JobTransitions(JobRows jobs, StepExecutions steps, Events keptEvents, WorkflowJson json, StepBindings bindings,
+			EngineSettings settings, OutboxMessages outbox, HistoryCache history, EngineEvents events) {
+		this.jobs = jobs;
+		this.steps = steps;
+		this.keptEvents = keptEvents;
 		this.json = json;
 		this.bindings = bindings;
 		this.settings = settings;
@@ -105,7 +113,7 @@ final class JobTransitions {
 			Decision decision, Instant now, @Nullable String traceContext) {
 		JobEntity job = newJob(workflow, jobId, inputNode, userContext, stepContext, key, now, traceContext);
 		job.setParentEntryId(parentEntryId);
-		this.store.persist(job);
+		this.jobs.persist(job);
 		List<OutboundMessage> messages = apply(workflow, job, decision, 0, now);
 		this.events.afterCommit(new WorkflowEvent.JobStarted(jobId, workflow.name()));
 		return messages;
@@ -127,7 +135,7 @@ final class JobTransitions {
 		OutboxMessages.JobContexts contexts = null;
 		int next = sequence;
 		if (decision.dispatches().size() > 1) {
-			this.store.batchWrites(decision.dispatches().size());
+			this.steps.batchWrites(decision.dispatches().size());
 		}
 		for (Decision.Dispatch dispatch : decision.dispatches()) {
 			Instant dueAt = (dispatch instanceof Decision.DelayedStep delayed) ? now.plus(delayed.delay()) : null;
@@ -137,12 +145,12 @@ final class JobTransitions {
 			if (dispatch instanceof Decision.RecordedValue recorded) {
 				// Only recorded: nothing runs, and the job's current step stays.
 				execution.recordCompleted(this.json.write(recorded.output()), now);
-				this.store.persist(execution);
+				this.steps.persist(execution);
 				continue;
 			}
 			if (dispatch instanceof Decision.ChildJob child) {
 				execution.waitForChild();
-				this.store.persist(execution);
+				this.steps.persist(execution);
 				WorkflowDefinition childWorkflow = this.bindings.registry().find(child.workflow());
 				if (childWorkflow == null) {
 					this.outbox.persist(rows, outbound);
@@ -160,7 +168,7 @@ final class JobTransitions {
 			}
 			else if (dispatch instanceof Decision.RunStep) {
 				execution.setLeaseExpiresAt(this.settings.claimDeadline(now));
-				this.store.persist(execution);
+				this.steps.persist(execution);
 				if (contexts == null) {
 					contexts = this.outbox.contexts(job);
 				}
@@ -168,7 +176,7 @@ final class JobTransitions {
 			}
 			else {
 				// A delayed step: the background work dispatches it when it is due.
-				this.store.persist(execution);
+				this.steps.persist(execution);
 			}
 			job.setCurrentStep(dispatch.step());
 		}
@@ -213,11 +221,11 @@ final class JobTransitions {
 	List<OutboundMessage> resumeParent(JobEntity child, JobStatus status, @Nullable JsonNode output,
 			@Nullable JobError error, Instant now) {
 		UUID entryId = child.getParentEntryId();
-		StepExecutionEntity entry = (entryId != null) ? this.store.findStepExecution(entryId) : null;
+		StepExecutionEntity entry = (entryId != null) ? this.steps.find(entryId) : null;
 		if (entry == null) {
 			return List.of();
 		}
-		JobEntity parent = this.store.lockJob(entry.getJobId());
+		JobEntity parent = this.jobs.lock(entry.getJobId());
 		if (parent == null || parent.getStatus().isFinal() || entry.getStatus() != StepStatus.SCHEDULED) {
 			return List.of();
 		}
@@ -253,7 +261,7 @@ final class JobTransitions {
 	}
 
 	private @Nullable JsonNode takeKeptEvent(UUID jobId, String name, Instant now) {
-		EventEntity event = this.store.claimKeptEvent(jobId, name);
+		EventEntity event = this.keptEvents.claimKept(jobId, name);
 		if (event == null) {
 			return null;
 		}
@@ -272,7 +280,7 @@ final class JobTransitions {
 		job.setStatus(JobStatus.CANCELLED);
 		job.setFinishedAt(now);
 		job.setError("cancelled", reason, null);
-		this.store.cancelPendingSteps(job.getId(), now, Replay.CHILD_ENTRY);
+		this.steps.cancelPending(job.getId(), now, Replay.CHILD_ENTRY);
 		this.events.afterCommit(new WorkflowEvent.JobCancelled(job.getId(), job.getWorkflowName()));
 		cancelChildren(job, now);
 	}
@@ -285,12 +293,12 @@ final class JobTransitions {
 	 * and what becomes of its children commit together.
 	 */
 	private void cancelChildren(JobEntity job, Instant now) {
-		List<StepExecutionEntity> entries = this.store.openChildEntries(job.getId(), Replay.CHILD_ENTRY);
+		List<StepExecutionEntity> entries = this.steps.openChildEntries(job.getId(), Replay.CHILD_ENTRY);
 		if (entries.isEmpty()) {
 			return;
 		}
 		// The parent's row before its entries and its children's rows, as in every transaction that ends a child.
-		this.store.lockJob(job.getId());
+		this.jobs.lock(job.getId());
 		for (StepExecutionEntity entry : entries) {
 			cancelChild(entry, cancelledWith(job), now);
 		}
@@ -307,8 +315,8 @@ final class JobTransitions {
 	 * again.
 	 */
 	private void cancelChild(StepExecutionEntity entry, String reason, Instant now) {
-		for (UUID childId : this.store.childJobIds(entry.getId())) {
-			JobEntity child = this.store.lockJobUnlessBusy(childId);
+		for (UUID childId : this.jobs.childJobIds(entry.getId())) {
+			JobEntity child = this.jobs.lockUnlessBusy(childId);
 			if (child == null) {
 				entry.setDueAt(now);
 				return;
@@ -330,7 +338,7 @@ final class JobTransitions {
 	 * @param now the time
 	 */
 	void cancelChildOfEndedJob(StepExecutionEntity entry, Instant now) {
-		JobEntity job = this.store.lockJobUnlessBusy(entry.getJobId());
+		JobEntity job = this.jobs.lockUnlessBusy(entry.getJobId());
 		if (job == null) {
 			return;
 		}
@@ -383,7 +391,7 @@ final class JobTransitions {
 	 * @return the step execution, or {@code null}
 	 */
 	@Nullable StepExecutionEntity runningExecution(StepMessage message, int epoch) {
-		StepExecutionEntity execution = this.store.findStepExecution(message.stepExecutionId());
+		StepExecutionEntity execution = this.steps.find(message.stepExecutionId());
 		if (execution != null && execution.getStatus() == StepStatus.RUNNING
 				&& execution.getAttempt() == message.attempt() && execution.getClaimEpoch() == epoch) {
 			return execution;

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.workflow.store.JobEntity;
-import dev.workflow.store.JobStore;
 import dev.workflow.store.OutboxEntity;
+import dev.workflow.store.OutboxRows;
 import dev.workflow.store.StepExecutionEntity;
 import dev.workflow.transport.OutboundMessage;
 import dev.workflow.transport.StepMessage;
@@ -22,7 +22,7 @@ import tools.jackson.databind.JsonNode;
  */
 final class OutboxMessages {
 
-	private final JobStore store;
+	private final OutboxRows outboxRows;
 
 	private final WorkflowJson json;
 
@@ -34,14 +34,14 @@ final class OutboxMessages {
 
 	private final OutboxDeletes outboxDeletes;
 
-	OutboxMessages(JobStore store, WorkflowJson json, WorkflowTopology topology, StepBindings bindings,
+	OutboxMessages(OutboxRows outboxRows, WorkflowJson json, WorkflowTopology topology, StepBindings bindings,
 			StepPublisher publisher) {
-		this.store = store;
+		this.outboxRows = outboxRows;
 		this.json = json;
 		this.topology = topology;
 		this.bindings = bindings;
 		this.publisher = publisher;
-		this.outboxDeletes = new OutboxDeletes(store::deleteOutbox);
+		this.outboxDeletes = new OutboxDeletes(outboxRows::delete);
 	}
 
 	/**
@@ -80,7 +80,7 @@ final class OutboxMessages {
 	OutboundMessage redispatch(JobEntity job, JobContexts contexts, StepExecutionEntity execution,
 			@Nullable JsonNode input, Instant now) {
 		OutboxEntity row = row(job.getWorkflowName(), contexts, execution, input, now, true);
-		this.store.persist(row);
+		this.outboxRows.persist(row);
 		return outbound(row);
 	}
 
@@ -145,7 +145,7 @@ final class OutboxMessages {
 	 */
 	void persist(List<OutboxEntity> rows, List<OutboundMessage> outbound) {
 		for (OutboxEntity row : rows) {
-			this.store.persist(row);
+			this.outboxRows.persist(row);
 			outbound.add(outbound(row));
 		}
 	}

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.workflow.store.JobStore;
+import dev.workflow.store.EndedJobs;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -18,7 +18,7 @@ public class Retention {
 
 	private static final Log logger = LogFactory.getLog(Retention.class);
 
-	private final JobStore store;
+	private final EndedJobs endedJobs;
 
 	private final Duration maxAge;
 
@@ -32,20 +32,20 @@ public class Retention {
 
 	/**
 	 * Creates the retention.
-	 * @param store the store
+	 * @param endedJobs the retention's queries
 	 * @param maxAge how long after its end a job is kept
 	 * @param batchSize the most jobs deleted in one transaction
 	 * @param interval how often expired jobs are looked for
 	 * @param clock the clock
 	 */
-	public Retention(JobStore store, Duration maxAge, int batchSize, Duration interval, Clock clock) {
+	public Retention(EndedJobs endedJobs, Duration maxAge, int batchSize, Duration interval, Clock clock) {
 		if (maxAge.isNegative() || maxAge.isZero()) {
 			throw new IllegalArgumentException("workflow.retention.max-age must be positive, not " + maxAge);
 		}
 		if (batchSize < 1) {
 			throw new IllegalArgumentException("workflow.retention.batch-size must be at least 1, not " + batchSize);
 		}
-		this.store = store;
+		this.endedJobs = endedJobs;
 		this.maxAge = maxAge;
 		this.batchSize = batchSize;
 		this.interval = interval;
@@ -60,7 +60,7 @@ public class Retention {
 		Instant endedBefore = this.clock.instant().minus(this.maxAge);
 		long total = 0;
 		while (true) {
-			int count = this.store.deleteEndedJobs(endedBefore, this.batchSize);
+			int count = this.endedJobs.deleteBatch(endedBefore, this.batchSize);
 			if (count < 0) {
 				logger.debug("Another instance deletes expired jobs now");
 				break;

@@ -13,9 +13,11 @@ import dev.workflow.api.StepStatus;
 import dev.workflow.api.WorkflowEvent;
 import dev.workflow.registry.WorkflowDefinition;
 import dev.workflow.store.JobEntity;
-import dev.workflow.store.JobStore;
+import dev.workflow.store.JobRows;
 import dev.workflow.store.OutboxEntity;
+import dev.workflow.store.StepCompletions;
 import dev.workflow.store.StepExecutionEntity;
+import dev.workflow.store.StepExecutions;
 import dev.workflow.transport.OutboundMessage;
 import dev.workflow.transport.StepMessage;
 import org.jspecify.annotations.Nullable;
@@ -33,7 +35,11 @@ final class StepCompletion {
 
 	private final StepBindings bindings;
 
-	private final JobStore store;
+	private final JobRows jobs;
+
+	private final StepExecutions steps;
+
+	private final StepCompletions completions;
 
 	private final TransactionTemplate transactions;
 
@@ -51,11 +57,13 @@ final class StepCompletion {
 
 	private final EngineEvents events;
 
-	StepCompletion(StepBindings bindings, JobStore store, TransactionTemplate transactions, WorkflowJson json,
-			EngineSettings settings, Clock clock, JobTransitions transitions, OutboxMessages outbox,
-			HistoryCache history, EngineEvents events) {
+	StepCompletion(StepBindings bindings, JobRows jobs, StepExecutions steps, StepCompletions completions,
+			TransactionTemplate transactions, WorkflowJson json, EngineSettings settings, Clock clock,
+			JobTransitions transitions, OutboxMessages outbox, HistoryCache history, EngineEvents events) {
 		this.bindings = bindings;
-		this.store = store;
+		this.jobs = jobs;
+		this.steps = steps;
+		this.completions = completions;
 		this.transactions = transactions;
 		this.json = json;
 		this.settings = settings;
@@ -133,7 +141,7 @@ final class StepCompletion {
 	private List<OutboundMessage> completeInTransaction(WorkflowDefinition workflow, StepMessage message, int epoch,
 			StepResult result, @Nullable Decision next) {
 		// Parallel steps of one job complete one after the other, so that each replay sees the others' results.
-		JobEntity locked = (next == null) ? this.store.lockJob(message.jobId()) : null;
+		JobEntity locked = (next == null) ? this.jobs.lock(message.jobId()) : null;
 		// Read before anything changes, so that no change is flushed early; it holds the running execution, which
 		// the lookup below then finds without a query.
 		List<StepExecutionEntity> history = (next == null) ? this.history.latestAttempts(message.jobId()) : null;
@@ -141,7 +149,7 @@ final class StepCompletion {
 		if (execution == null) {
 			return List.of();
 		}
-		JobEntity job = (locked != null) ? locked : this.store.findJob(message.jobId());
+		JobEntity job = (locked != null) ? locked : this.jobs.find(message.jobId());
 		Instant now = this.clock.instant();
 		if (this.transitions.cancelIfJobEnded(job, execution, now)) {
 			return List.of();
@@ -187,16 +195,16 @@ final class StepCompletion {
 	 * @return {@code false} if the job is a child, which must end with its parent in the general way
 	 */
 	private boolean completeLastStep(StepMessage message, int epoch, StepResult result, Decision decision) {
-		JobStore.Completion completion = this.store.completeLastStep(message.stepExecutionId(), message.attempt(),
-				epoch, this.json.write(result.value()), this.clock.instant(), message.jobId(),
+		StepCompletions.Completion completion = this.completions.completeLastStep(
+				done(message, epoch, result, this.clock.instant()), message.jobId(),
 				this.json.write(decision.end().output()));
-		if (completion == JobStore.Completion.HAS_PARENT) {
+		if (completion == StepCompletions.Completion.HAS_PARENT) {
 			return false;
 		}
-		if (completion == JobStore.Completion.NOT_RUNNING) {
+		if (completion == StepCompletions.Completion.NOT_RUNNING) {
 			JobTransitions.lostClaim(message, epoch);
 		}
-		if (completion == JobStore.Completion.DONE) {
+		if (completion == StepCompletions.Completion.DONE) {
 			completed(message, true);
 		}
 		return true;
@@ -212,13 +220,13 @@ final class StepCompletion {
 		UUID nextId = UUID.randomUUID();
 		String nextPool = this.bindings.pool(message.workflow(), next.step());
 		OutboxEntity row = this.outbox.nextStepRow(message, nextId, next, nextPool, now);
-		JobStore.Completion completion = this.store.completeAndQueue(message.stepExecutionId(), message.attempt(),
-				epoch, this.json.write(result.value()), now, message.jobId(), percentComplete, nextId, next.step(),
-				this.json.write(next.input()), nextPool, this.settings.claimDeadline(now), row);
-		if (completion == JobStore.Completion.NOT_RUNNING) {
+		StepCompletions.Completion completion = this.completions.completeAndQueue(done(message, epoch, result, now),
+				new StepCompletions.NextStep(message.jobId(), percentComplete, nextId, next.step(),
+						this.json.write(next.input()), nextPool, this.settings.claimDeadline(now), row));
+		if (completion == StepCompletions.Completion.NOT_RUNNING) {
 			JobTransitions.lostClaim(message, epoch);
 		}
-		if (completion != JobStore.Completion.DONE) {
+		if (completion != StepCompletions.Completion.DONE) {
 			return List.of();
 		}
 		completed(message, false);
@@ -238,17 +246,16 @@ final class StepCompletion {
 		if (result.replacesStepContext()) {
 			return null;
 		}
-		Completed completed = this.store.inJdbcTransaction((status) -> {
-			JobStore.LockedJob job = this.store.lockJobRow(message.jobId());
+		Completed completed = this.transactions.execute((status) -> {
+			JobRows.LockedJob job = this.jobs.lockForReplay(message.jobId());
 			// Read after the lock, so that completion times follow the order of completions (Workflows.any).
 			Instant now = this.clock.instant();
 			if (job == null || job.status().isFinal()
-					|| this.store.completeRunning(message.stepExecutionId(), message.attempt(), epoch,
-							this.json.write(result.value()), now) == null) {
+					|| this.completions.completeRunning(done(message, epoch, result, now)) == null) {
 				status.setRollbackOnly();
 				return null;
 			}
-			List<StepExecutionEntity> history = this.history.latestAttempts(message.jobId(), this.store::historyRows);
+			List<StepExecutionEntity> history = this.history.latestAttempts(message.jobId(), this.steps::historyRows);
 			AtomicBoolean asksForKeptEvent = new AtomicBoolean();
 			Decision decision = this.bindings.orchestration().replay(workflow, this.json.parse(job.input()),
 					this.json.parse(job.stepContext()), history, (name) -> {
@@ -262,7 +269,7 @@ final class StepCompletion {
 				return null;
 			}
 			if (decision.end() != null) {
-				this.store.countAndComplete(message.jobId(), this.json.write(decision.end().output()), now);
+				this.jobs.countAndComplete(message.jobId(), this.json.write(decision.end().output()), now);
 				return new Completed(List.of(), true);
 			}
 			OutboxMessages.JobContexts contexts = decision.dispatches().isEmpty() ? null
@@ -279,7 +286,7 @@ final class StepCompletion {
 				rows.add(this.outbox.row(workflow.name(), contexts, execution, dispatch.input(), now, false));
 			}
 			String currentStep = steps.isEmpty() ? null : steps.get(steps.size() - 1).getStepName();
-			this.store.countAndQueue(message.jobId(), decision.percentComplete(), currentStep, steps, rows);
+			this.completions.countAndQueue(message.jobId(), decision.percentComplete(), currentStep, steps, rows);
 			return new Completed(rows.stream().map(OutboxMessages::outbound).toList(), false);
 		});
 		if (completed == null) {
@@ -300,6 +307,14 @@ final class StepCompletion {
 			this.history.forget(message.jobId());
 			this.events.publish(new WorkflowEvent.JobCompleted(message.jobId(), message.workflow()));
 		}
+	}
+
+	/**
+	 * The result of a step, to record on its execution under the claim this worker holds.
+	 */
+	private StepCompletions.StepDone done(StepMessage message, int epoch, StepResult result, Instant now) {
+		return new StepCompletions.StepDone(new StepExecutions.HeldClaim(message.stepExecutionId(), message.attempt(),
+				epoch), this.json.write(result.value()), now);
 	}
 
 }

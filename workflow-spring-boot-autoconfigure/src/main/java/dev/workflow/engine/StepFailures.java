@@ -13,8 +13,9 @@ import dev.workflow.api.StepStatus;
 import dev.workflow.api.StepTimeoutException;
 import dev.workflow.registry.WorkflowDefinition;
 import dev.workflow.store.JobEntity;
-import dev.workflow.store.JobStore;
+import dev.workflow.store.JobRows;
 import dev.workflow.store.StepExecutionEntity;
+import dev.workflow.store.StepExecutions;
 import dev.workflow.transport.OutboundMessage;
 import dev.workflow.transport.StepMessage;
 import org.apache.commons.logging.Log;
@@ -33,7 +34,9 @@ final class StepFailures {
 
 	private final StepBindings bindings;
 
-	private final JobStore store;
+	private final JobRows jobs;
+
+	private final StepExecutions steps;
 
 	private final TransactionTemplate transactions;
 
@@ -47,10 +50,11 @@ final class StepFailures {
 
 	private final HistoryCache history;
 
-	StepFailures(StepBindings bindings, JobStore store, TransactionTemplate transactions, WorkflowJson json,
-			Clock clock, JobTransitions transitions, OutboxMessages outbox, HistoryCache history) {
+	StepFailures(StepBindings bindings, JobRows jobs, StepExecutions steps, TransactionTemplate transactions,
+			WorkflowJson json, Clock clock, JobTransitions transitions, OutboxMessages outbox, HistoryCache history) {
 		this.bindings = bindings;
-		this.store = store;
+		this.jobs = jobs;
+		this.steps = steps;
 		this.transactions = transactions;
 		this.json = json;
 		this.clock = clock;
@@ -92,7 +96,7 @@ final class StepFailures {
 	private List<OutboundMessage> fail(StepMessage message, JobError error, StepStatus outcome,
 			@Nullable Duration delay, int epoch) {
 		StepExecutionEntity execution = (epoch > 0) ? this.transitions.runningExecution(message, epoch)
-				: this.store.findStepExecution(message.stepExecutionId());
+				: this.steps.find(message.stepExecutionId());
 		if (execution == null || epoch == 0
 				&& (execution.getAttempt() != message.attempt() || execution.getStatus() != StepStatus.QUEUED)) {
 			return List.of();
@@ -112,7 +116,7 @@ final class StepFailures {
 	private @Nullable JobEntity failingJob(StepMessage message) {
 		WorkflowDefinition workflow = this.bindings.registry().find(message.workflow());
 		return (workflow != null && this.bindings.decider(workflow).replaysHistory())
-				? this.store.lockJob(message.jobId()) : this.store.findJob(message.jobId());
+				? this.jobs.lock(message.jobId()) : this.jobs.find(message.jobId());
 	}
 
 	/**
@@ -131,7 +135,7 @@ final class StepFailures {
 			StepStatus outcome, JobError error, @Nullable Duration delay, Instant now) {
 		WorkflowDefinition definition = this.bindings.registry().find(workflow);
 		int winner = (delay == null && definition != null && this.bindings.decider(definition).replaysHistory())
-				? Replay.winnerOver(this.history.latestAttempts(job.getId(), this.store::historyRows),
+				? Replay.winnerOver(this.history.latestAttempts(job.getId(), this.steps::historyRows),
 						execution.getSequence(), this.json)
 				: -1;
 		this.transitions.finish(execution, workflow, outcome, error, now);
@@ -148,7 +152,7 @@ final class StepFailures {
 		StepExecutionEntity retry = new StepExecutionEntity(UUID.randomUUID(), job.getId(), execution.getSequence(),
 				execution.getStepName(), execution.getAttempt() + 1, execution.getInput(), now, now.plus(delay));
 		retry.setPool(execution.getPool());
-		this.store.persist(retry);
+		this.steps.persist(retry);
 		logger.info("Step '" + execution.getStepName() + "' of job " + job.getId() + " failed on attempt "
 				+ execution.getAttempt() + " (" + error.type() + ": " + error.message() + "); attempt "
 				+ retry.getAttempt() + " in " + delay.toMillis() + " ms");
@@ -164,7 +168,7 @@ final class StepFailures {
 	 */
 	void failUnrunnable(StepMessage message, JobError error, Predicate<StepExecutionEntity> still) {
 		this.outbox.publish(this.transactions.execute((status) -> {
-			StepExecutionEntity execution = this.store.findStepExecution(message.stepExecutionId());
+			StepExecutionEntity execution = this.steps.find(message.stepExecutionId());
 			return (execution != null && still.test(execution)) ? fail(message, error, StepStatus.FAILED, 0)
 					: List.<OutboundMessage>of();
 		}));

@@ -16,8 +16,9 @@ import dev.workflow.api.WorkflowException;
 import dev.workflow.observation.StepObservationContext;
 import dev.workflow.registry.WorkflowDefinition;
 import dev.workflow.store.DataAccessFailures;
-import dev.workflow.store.JobStore;
+import dev.workflow.store.JobRows;
 import dev.workflow.store.StepExecutionEntity;
+import dev.workflow.store.StepExecutions;
 import dev.workflow.transport.OutboundMessage;
 import dev.workflow.transport.PoisonMessageException;
 import dev.workflow.transport.StepMessage;
@@ -39,7 +40,9 @@ final class StepHandler {
 
 	private final StepBindings bindings;
 
-	private final JobStore store;
+	private final JobRows jobs;
+
+	private final StepExecutions steps;
 
 	private final TransactionTemplate transactions;
 
@@ -69,13 +72,14 @@ final class StepHandler {
 
 	private final AtomicBoolean stopping;
 
-	StepHandler(StepBindings bindings, JobStore store, TransactionTemplate transactions, WorkflowJson json,
-			EngineSettings settings, Clock clock, RunningSteps running, EngineObservations observations,
-			UnknownWork unknownWork, DefinitionVersions definitions, JobTransitions transitions,
-			StepCompletion completion, StepFailures failures, OutboxMessages outbox, EngineEvents events,
-			AtomicBoolean stopping) {
+	StepHandler(StepBindings bindings, JobRows jobs, StepExecutions steps, TransactionTemplate transactions,
+			WorkflowJson json, EngineSettings settings, Clock clock, RunningSteps running,
+			EngineObservations observations, UnknownWork unknownWork, DefinitionVersions definitions,
+			JobTransitions transitions, StepCompletion completion, StepFailures failures, OutboxMessages outbox,
+			EngineEvents events, AtomicBoolean stopping) {
 		this.bindings = bindings;
-		this.store = store;
+		this.jobs = jobs;
+		this.steps = steps;
 		this.transactions = transactions;
 		this.json = json;
 		this.settings = settings;
@@ -198,7 +202,7 @@ final class StepHandler {
 	 */
 	private String handBack(StepMessage message, int epoch) {
 		try {
-			if (this.store.releaseClaim(message.stepExecutionId(), message.attempt(), epoch,
+			if (this.steps.release(new StepExecutions.HeldClaim(message.stepExecutionId(), message.attempt(), epoch),
 					this.settings.claimDeadline(this.clock.instant()))) {
 				return "is handed back to the queue";
 			}
@@ -234,7 +238,7 @@ final class StepHandler {
 			return true;
 		}
 		try {
-			this.store.ping();
+			this.jobs.ping();
 			return false;
 		}
 		catch (RuntimeException away) {
@@ -250,19 +254,19 @@ final class StepHandler {
 	 */
 	private int claim(StepMessage message) {
 		Instant now = this.clock.instant();
-		JobStore.Claimed claimed = this.store.claim(message.stepExecutionId(), message.attempt(), message.step(),
-				this.settings.workerId(), now, now.plus(this.settings.leaseDuration()));
-		JobStore.Claim claim = claimed.outcome();
-		if (claim == JobStore.Claim.NOT_CLAIMABLE) {
+		StepExecutions.Claimed claimed = this.steps.claim(new StepExecutions.ClaimRequest(message.stepExecutionId(),
+				message.attempt(), message.step(), this.settings.workerId(), now, now.plus(this.settings.leaseDuration())));
+		StepExecutions.Claim claim = claimed.outcome();
+		if (claim == StepExecutions.Claim.NOT_CLAIMABLE) {
 			logger.debug("Ignoring a delivery of step execution " + message.stepExecutionId() + " attempt "
 					+ message.attempt() + ": it has ended, or runs on a worker whose lease holds");
 			return 0;
 		}
-		if (claim == JobStore.Claim.JOB_ENDED) {
+		if (claim == StepExecutions.Claim.JOB_ENDED) {
 			this.transactions.executeWithoutResult((status) -> {
-				StepExecutionEntity execution = this.store.findStepExecution(message.stepExecutionId());
+				StepExecutionEntity execution = this.steps.find(message.stepExecutionId());
 				if (execution != null) {
-					this.transitions.cancelIfJobEnded(this.store.findJob(message.jobId()), execution, now);
+					this.transitions.cancelIfJobEnded(this.jobs.find(message.jobId()), execution, now);
 				}
 			});
 			return 0;

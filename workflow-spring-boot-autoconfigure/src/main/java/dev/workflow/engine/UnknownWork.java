@@ -18,8 +18,8 @@ import dev.workflow.api.UnknownWorkflowException;
 import dev.workflow.registry.WorkflowDefinition;
 import dev.workflow.registry.WorkflowRegistry;
 import dev.workflow.store.JobStatistics;
-import dev.workflow.store.JobStore;
 import dev.workflow.store.StepExecutionEntity;
+import dev.workflow.store.StepExecutions;
 import dev.workflow.transport.StepMessage;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -49,7 +49,7 @@ final class UnknownWork {
 	/** Hand-backs by this JVM's engines, for measurement. */
 	static final AtomicLong handedBack = new AtomicLong();
 
-	private final JobStore store;
+	private final StepExecutions steps;
 
 	private final JobStatistics statistics;
 
@@ -70,8 +70,8 @@ final class UnknownWork {
 		}
 	});
 
-	UnknownWork(JobStore store, JobStatistics statistics, Clock clock, EngineSettings settings) {
-		this.store = store;
+	UnknownWork(StepExecutions steps, JobStatistics statistics, Clock clock, EngineSettings settings) {
+		this.steps = steps;
 		this.statistics = statistics;
 		this.clock = clock;
 		this.settings = settings;
@@ -89,8 +89,8 @@ final class UnknownWork {
 	@Nullable JobError handBack(StepMessage message, @Nullable WorkflowDefinition workflow, @Nullable String why) {
 		String missing = (why != null) ? why : missing(message, workflow);
 		Instant now = this.clock.instant();
-		int handBacks = this.store.handBack(message.stepExecutionId(), message.attempt(), now,
-				this.settings.unknownWorkBackoff(), this.settings.unknownWorkMaxBackoff(), now.minus(this.settings.unknownWorkTimeout()));
+		int handBacks = this.steps.handBack(message.stepExecutionId(), message.attempt(), backoff(now),
+				now.minus(this.settings.unknownWorkTimeout()));
 		if (handBacks == 0) {
 			return new JobError(UnknownWorkflowException.class.getName(), missing
 					+ ", and no instance able to run it has taken it within workflow.worker.unknown-work-timeout ("
@@ -123,8 +123,9 @@ final class UnknownWork {
 	 */
 	void handBackAhead(StepMessage message, int epoch, HistoryAheadException ahead) {
 		this.aheadJobs.put(message.jobId(), ahead.getMessage());
-		if (!this.store.releaseAndHandBack(message.stepExecutionId(), message.attempt(), epoch, this.clock.instant(),
-				this.settings.unknownWorkBackoff(), this.settings.unknownWorkMaxBackoff())) {
+		if (!this.steps.releaseAndHandBack(
+				new StepExecutions.HeldClaim(message.stepExecutionId(), message.attempt(), epoch),
+				backoff(this.clock.instant()))) {
 			return;
 		}
 		handedBack.incrementAndGet();
@@ -207,6 +208,10 @@ final class UnknownWork {
 	 */
 	List<JobStatistics.StepGroup> removedSteps() {
 		return this.removedSteps;
+	}
+
+	private StepExecutions.Backoff backoff(Instant now) {
+		return new StepExecutions.Backoff(now, this.settings.unknownWorkBackoff(), this.settings.unknownWorkMaxBackoff());
 	}
 
 }

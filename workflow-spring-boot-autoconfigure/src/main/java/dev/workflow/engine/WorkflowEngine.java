@@ -12,8 +12,13 @@ import dev.workflow.api.StartOptions;
 import dev.workflow.api.StepArgumentResolver;
 import dev.workflow.api.WorkflowException;
 import dev.workflow.registry.WorkflowRegistry;
+import dev.workflow.store.DefinitionVersionRows;
+import dev.workflow.store.Events;
+import dev.workflow.store.JobRows;
 import dev.workflow.store.JobStatistics;
-import dev.workflow.store.JobStore;
+import dev.workflow.store.OutboxRows;
+import dev.workflow.store.StepCompletions;
+import dev.workflow.store.StepExecutions;
 import dev.workflow.transport.StepMessageHandler;
 import dev.workflow.transport.StepPublisher;
 import dev.workflow.transport.WorkflowTopology;
@@ -43,8 +48,6 @@ public class WorkflowEngine implements StepMessageHandler {
 	/** The logging context key of the step being handled. */
 	public static final String MDC_STEP = "step";
 
-	private final JobStore store;
-
 	private final TransactionTemplate transactions;
 
 	private final WorkflowJson json;
@@ -72,10 +75,24 @@ public class WorkflowEngine implements StepMessageHandler {
 	private final DueWork dueWork;
 
 	/**
+	 * The repositories of the engine's tables.
+	 *
+	 * @param jobs the rows of jobs
+	 * @param steps the rows of step executions
+	 * @param completions the completions of step executions
+	 * @param outbox the rows of the outbox
+	 * @param events the rows of kept events
+	 * @param definitions the rows of definition versions
+	 * @param statistics the statistics of jobs and step executions
+	 */
+	public record Repositories(JobRows jobs, StepExecutions steps, StepCompletions completions, OutboxRows outbox,
+			Events events, DefinitionVersionRows definitions, JobStatistics statistics) {
+	}
+
+	/**
 	 * Creates the engine.
 	 * @param beanFactory the bean factory whose workflows it runs
-	 * @param store the store
-	 * @param statistics the counts of waiting steps, read at start for {@link #removedSteps()}
+	 * @param store the repositories of the engine's tables
 	 * @param transactions the transactions of the store
 	 * @param publisher publishes step messages
 	 * @param topology the broker's exchange and queues
@@ -87,38 +104,37 @@ public class WorkflowEngine implements StepMessageHandler {
 	 * @param observationRegistry observes job starts, steps and job ends (see
 	 * {@link dev.workflow.observation.WorkflowObservation}); {@link ObservationRegistry#NOOP} for none
 	 */
-	public WorkflowEngine(ListableBeanFactory beanFactory, JobStore store, JobStatistics statistics,
-			TransactionTemplate transactions, StepPublisher publisher, WorkflowTopology topology, WorkflowJson json,
-			ApplicationEventPublisher events, List<StepArgumentResolver> resolvers, EngineSettings settings, Clock clock,
+	public WorkflowEngine(ListableBeanFactory beanFactory, Repositories store, TransactionTemplate transactions,
+			StepPublisher publisher, WorkflowTopology topology, WorkflowJson json, ApplicationEventPublisher events,
+			List<StepArgumentResolver> resolvers, EngineSettings settings, Clock clock,
 			ObservationRegistry observationRegistry) {
-		this.store = store;
 		this.transactions = transactions;
 		this.json = json;
 		this.settings = settings;
 		this.clock = clock;
 		EngineObservations observations = new EngineObservations(observationRegistry, this.stopping::get);
-		this.unknownWork = new UnknownWork(store, statistics, clock, settings);
-		DefinitionVersions definitions = new DefinitionVersions(store, clock);
+		this.unknownWork = new UnknownWork(store.steps(), store.statistics(), clock, settings);
+		DefinitionVersions definitions = new DefinitionVersions(store.definitions(), clock);
 		this.bindings = new StepBindings(beanFactory, json, resolvers, settings, topology, this.unknownWork,
 				definitions, clock);
 		EngineEvents engineEvents = new EngineEvents(events, observations);
-		this.outbox = new OutboxMessages(store, json, topology, this.bindings, publisher);
-		HistoryCache history = new HistoryCache(store, settings);
-		JobTransitions transitions = new JobTransitions(store, json, this.bindings, settings, this.outbox, history,
-				engineEvents);
-		this.starter = new JobStarter(this.bindings, store, transactions, json, settings, clock, observations,
+		this.outbox = new OutboxMessages(store.outbox(), json, topology, this.bindings, publisher);
+		HistoryCache history = new HistoryCache(store.steps(), settings);
+		JobTransitions transitions = new JobTransitions(store.jobs(), store.steps(), store.events(), json,
+				this.bindings, settings, this.outbox, history, engineEvents);
+		this.starter = new JobStarter(this.bindings, store.jobs(), transactions, json, settings, clock, observations,
 				transitions, this.outbox, engineEvents);
-		StepFailures failures = new StepFailures(this.bindings, store, transactions, json, clock, transitions,
-				this.outbox, history);
-		StepCompletion completion = new StepCompletion(this.bindings, store, transactions, json, settings, clock,
-				transitions, this.outbox, history, engineEvents);
-		this.handler = new StepHandler(this.bindings, store, transactions, json, settings, clock, this.running,
-				observations, this.unknownWork, definitions, transitions, completion, failures, this.outbox,
-				engineEvents, this.stopping);
-		this.commands = new Commands(this.bindings, store, transactions, json, settings, clock, transitions,
-				this.outbox, history, engineEvents);
-		this.dueWork = new DueWork(this.bindings, store, transactions, json, settings, clock, publisher, this.running,
-				transitions, failures, this.outbox);
+		StepFailures failures = new StepFailures(this.bindings, store.jobs(), store.steps(), transactions, json, clock,
+				transitions, this.outbox, history);
+		StepCompletion completion = new StepCompletion(this.bindings, store.jobs(), store.steps(), store.completions(),
+				transactions, json, settings, clock, transitions, this.outbox, history, engineEvents);
+		this.handler = new StepHandler(this.bindings, store.jobs(), store.steps(), transactions, json, settings, clock,
+				this.running, observations, this.unknownWork, definitions, transitions, completion, failures,
+				this.outbox, engineEvents, this.stopping);
+		this.commands = new Commands(this.bindings, store.jobs(), store.steps(), store.events(), transactions, json,
+				settings, clock, transitions, this.outbox, history, engineEvents);
+		this.dueWork = new DueWork(this.bindings, store.jobs(), store.steps(), store.outbox(), transactions, json,
+				settings, clock, publisher, this.running, transitions, failures, this.outbox);
 	}
 
 	/**
@@ -153,10 +169,6 @@ public class WorkflowEngine implements StepMessageHandler {
 
 	OrchestrationDecider orchestration() {
 		return this.bindings.orchestration();
-	}
-
-	JobStore store() {
-		return this.store;
 	}
 
 	TransactionTemplate transactions() {

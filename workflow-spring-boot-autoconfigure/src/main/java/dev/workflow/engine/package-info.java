@@ -6,7 +6,7 @@
  * package-private parts together and delegates to them. The life of a step, and the part that does each stage:
  * <pre>
  *  start           JobStarter: checks the input and contexts; the workflow's WorkflowDecider names the first
- *    |             steps; all of them to run now: one plain-SQL insert (JobStore.insertNewJob), else
+ *    |             steps; all of them to run now: one plain-SQL insert (JobRows.insert), else
  *    |             JobTransitions.createJob; the outbox rows are written with the job
  *    v
  *  outbox row      OutboxMessages: published after the transaction commits; OutboxDeletes deletes the rows

@@ -26,7 +26,7 @@ public final class DataAccessFailures {
 	/**
 	 * Whether a failure says that it may pass: a conflict with another transaction, a connection lost or refused, an
 	 * operator's intervention, or resources the database ran short of. A failure this does not recognize may still
-	 * pass if the database does not answer now (see {@link JobStore#ping()}).
+	 * pass if the database does not answer now (see {@link JobRows#ping()}).
 	 * @param ex the failure
 	 * @return whether it is transient by its type or SQLSTATE
 	 */

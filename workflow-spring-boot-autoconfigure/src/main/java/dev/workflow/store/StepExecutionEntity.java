@@ -309,7 +309,7 @@ public class StepExecutionEntity {
 
 	/**
 	 * Returns since when this queued attempt waits for an instance that has the code to run it: instances without
-	 * it handed it back (see {@link JobStore#handBack}).
+	 * it handed it back (see {@link StepExecutions#handBack}).
 	 * @return the time of the first hand-back, or {@code null} if it was not handed back since its last claim
 	 */
 	public @Nullable Instant getUnrunnableSince() {

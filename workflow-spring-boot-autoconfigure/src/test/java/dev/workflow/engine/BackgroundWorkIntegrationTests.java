@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.workflow.api.JobHandle;
 import dev.workflow.api.WorkflowClient;
-import dev.workflow.store.JobStore;
+import dev.workflow.store.EndedJobs;
 import dev.workflow.test.TestApplication;
 import dev.workflow.test.TestDatabases;
 import dev.workflow.test.workflows.BlockingWorkflow;
@@ -81,8 +81,8 @@ class BackgroundWorkIntegrationTests {
 	static class TestRetentionConfiguration {
 
 		@Bean
-		TestRetention testRetention(JobStore store, Environment environment) {
-			return new TestRetention(store, environment.getRequiredProperty("test.retention.first-pass"));
+		TestRetention testRetention(EndedJobs endedJobs, Environment environment) {
+			return new TestRetention(endedJobs, environment.getRequiredProperty("test.retention.first-pass"));
 		}
 
 	}
@@ -99,8 +99,8 @@ class BackgroundWorkIntegrationTests {
 
 		private final String firstPass;
 
-		TestRetention(JobStore store, String firstPass) {
-			super(store, Duration.ofDays(1), 100, Duration.ofMillis(100), Clock.systemUTC());
+		TestRetention(EndedJobs endedJobs, String firstPass) {
+			super(endedJobs, Duration.ofDays(1), 100, Duration.ofMillis(100), Clock.systemUTC());
 			this.firstPass = firstPass;
 		}
 

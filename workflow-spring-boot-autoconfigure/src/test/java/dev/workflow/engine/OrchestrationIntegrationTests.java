@@ -11,8 +11,8 @@ import dev.workflow.api.JobStatus;
 import dev.workflow.api.StepStatus;
 import dev.workflow.api.WorkflowClient;
 import dev.workflow.api.WorkflowSerializationException;
-import dev.workflow.store.JobStore;
 import dev.workflow.store.StepExecutionEntity;
+import dev.workflow.store.StepExecutions;
 import dev.workflow.test.TestApplication;
 import dev.workflow.test.workflows.CounterSteps;
 import dev.workflow.test.workflows.OrchestratedWorkflows;
@@ -49,7 +49,7 @@ class OrchestrationIntegrationTests {
 	CounterSteps counter;
 
 	@Autowired
-	JobStore store;
+	StepExecutions steps;
 
 	@Autowired
 	TransactionTemplate transactions;
@@ -398,7 +398,7 @@ class OrchestrationIntegrationTests {
 	}
 
 	private List<StepExecutionEntity> history(UUID jobId) {
-		return this.transactions.execute((status) -> this.store.history(jobId));
+		return this.transactions.execute((status) -> this.steps.history(jobId, 0));
 	}
 
 }

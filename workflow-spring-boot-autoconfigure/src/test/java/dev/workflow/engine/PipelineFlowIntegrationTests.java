@@ -15,8 +15,8 @@ import dev.workflow.api.StartOptions;
 import dev.workflow.api.StepStatus;
 import dev.workflow.api.WorkflowClient;
 import dev.workflow.api.WorkflowEvent;
-import dev.workflow.store.JobStore;
 import dev.workflow.store.StepExecutionEntity;
+import dev.workflow.store.StepExecutions;
 import dev.workflow.test.RecordedEvents;
 import dev.workflow.test.TestApplication;
 import dev.workflow.test.workflows.FlowContext;
@@ -49,7 +49,7 @@ class PipelineFlowIntegrationTests {
 	WorkflowClient client;
 
 	@Autowired
-	JobStore store;
+	StepExecutions steps;
 
 	@Autowired
 	TransactionTemplate transactions;
@@ -256,7 +256,7 @@ class PipelineFlowIntegrationTests {
 	}
 
 	private List<StepExecutionEntity> history(UUID jobId) {
-		return this.transactions.execute((status) -> this.store.history(jobId));
+		return this.transactions.execute((status) -> this.steps.history(jobId, 0));
 	}
 
 }

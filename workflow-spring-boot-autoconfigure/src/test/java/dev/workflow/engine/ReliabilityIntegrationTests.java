@@ -11,8 +11,8 @@ import dev.workflow.api.JobStatus;
 import dev.workflow.api.StepStatus;
 import dev.workflow.api.StepTimeoutException;
 import dev.workflow.api.WorkflowClient;
-import dev.workflow.store.JobStore;
 import dev.workflow.store.StepExecutionEntity;
+import dev.workflow.store.StepExecutions;
 import dev.workflow.test.TestApplication;
 import dev.workflow.test.workflows.BlockingWorkflow;
 import dev.workflow.test.workflows.HangingWorkflow;
@@ -43,7 +43,7 @@ class ReliabilityIntegrationTests {
 	WorkflowClient client;
 
 	@Autowired
-	JobStore store;
+	StepExecutions steps;
 
 	@Autowired
 	TransactionTemplate transactions;
@@ -171,7 +171,7 @@ class ReliabilityIntegrationTests {
 	}
 
 	private List<StepExecutionEntity> history(UUID jobId) {
-		return this.transactions.execute((status) -> this.store.history(jobId));
+		return this.transactions.execute((status) -> this.steps.history(jobId, 0));
 	}
 
 }

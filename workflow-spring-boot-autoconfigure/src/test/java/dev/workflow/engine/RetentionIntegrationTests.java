@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.workflow.api.JobHandle;
 import dev.workflow.api.WorkflowClient;
-import dev.workflow.store.JobStore;
+import dev.workflow.store.EndedJobs;
 import dev.workflow.test.TestApplication;
 import dev.workflow.test.TestDatabases;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -113,7 +113,7 @@ class RetentionIntegrationTests {
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class)
 			.run(arguments)) {
 			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
-			JobStore store = context.getBean(JobStore.class);
+			EndedJobs endedJobs = context.getBean(EndedJobs.class);
 			UUID jobId = UUID.randomUUID();
 			jdbc.update("insert into wf_job (id, workflow_name, status, created_at, started_at, finished_at) values "
 					+ "(?, 'five_steps', 'FAILED', now() - interval '3 hours', now() - interval '3 hours', "
@@ -132,7 +132,7 @@ class RetentionIntegrationTests {
 				execute(retry, "update wf_job set status = 'RUNNING', finished_at = null where id = ?", jobId);
 
 				CompletableFuture<Integer> deleting = CompletableFuture
-					.supplyAsync(() -> store.deleteEndedJobs(Instant.now().minus(Duration.ofHours(1)), 10));
+					.supplyAsync(() -> endedJobs.deleteBatch(Instant.now().minus(Duration.ofHours(1)), 10));
 				// Retention either passes the locked job by or waits for its lock; then the retry commits.
 				await().atMost(WAIT)
 					.until(() -> deleting.isDone() || jdbc.queryForObject("select count(*) from pg_stat_activity "

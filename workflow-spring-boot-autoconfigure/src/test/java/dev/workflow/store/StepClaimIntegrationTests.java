@@ -31,7 +31,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class StepClaimIntegrationTests {
 
 	@Autowired
-	JobStore store;
+	StepExecutions steps;
+
+	@Autowired
+	StepCompletions completions;
 
 	@Autowired
 	JdbcTemplate jdbc;
@@ -87,15 +90,17 @@ class StepClaimIntegrationTests {
 	void whenAStepIsClaimedAgainAfterItsLeaseLapsedThenTheLostClaimCanNeitherRenewNorCompleteIt() {
 		UUID execution = queuedExecution();
 		Instant now = Instant.now();
-		JobStore.Claimed first = this.store.claim(execution, 1, "flaky", "first", now, now.plusSeconds(30));
-		JobStore.Claimed second = this.store.claim(execution, 1, "flaky", "second", now.plusSeconds(31),
-				now.plusSeconds(60));
+		StepExecutions.Claimed first = this.steps
+			.claim(new StepExecutions.ClaimRequest(execution, 1, "flaky", "first", now, now.plusSeconds(30)));
+		StepExecutions.Claimed second = this.steps.claim(
+				new StepExecutions.ClaimRequest(execution, 1, "flaky", "second", now.plusSeconds(31), now.plusSeconds(60)));
 		assertThat(first.epoch()).isEqualTo(1);
 		assertThat(second.epoch()).isEqualTo(2);
 
-		assertThat(this.store.renewLeases(Map.of(execution, first.epoch()), now.plusSeconds(90)))
+		assertThat(this.steps.renewLeases(Map.of(execution, first.epoch()), now.plusSeconds(90)))
 			.as("renewals under the lost claim").isZero();
-		assertThat(this.store.completeRunning(execution, 1, first.epoch(), "\"late\"", now.plusSeconds(32)))
+		assertThat(this.completions.completeRunning(new StepCompletions.StepDone(
+				new StepExecutions.HeldClaim(execution, 1, first.epoch()), "\"late\"", now.plusSeconds(32))))
 			.as("a completion under the lost claim").isNull();
 		assertThat(this.jdbc.queryForMap("select status, worker_id, output from wf_step_execution where id = ?",
 				execution))
@@ -103,8 +108,9 @@ class StepClaimIntegrationTests {
 			.containsEntry("worker_id", "second")
 			.containsEntry("output", null);
 
-		assertThat(this.store.renewLeases(Map.of(execution, second.epoch()), now.plusSeconds(90))).isEqualTo(1);
-		assertThat(this.store.completeRunning(execution, 1, second.epoch(), "\"on time\"", now.plusSeconds(33)))
+		assertThat(this.steps.renewLeases(Map.of(execution, second.epoch()), now.plusSeconds(90))).isEqualTo(1);
+		assertThat(this.completions.completeRunning(new StepCompletions.StepDone(
+				new StepExecutions.HeldClaim(execution, 1, second.epoch()), "\"on time\"", now.plusSeconds(33))))
 			.isZero();
 	}
 
@@ -126,8 +132,9 @@ class StepClaimIntegrationTests {
 				+ "where id = ?)", execution);
 		Instant now = Instant.now();
 
-		assertThat(this.store.claim(execution, 1, "flaky", "worker", now, now.plusSeconds(30)).outcome())
-			.isEqualTo(JobStore.Claim.JOB_ENDED);
+		assertThat(this.steps
+			.claim(new StepExecutions.ClaimRequest(execution, 1, "flaky", "worker", now, now.plusSeconds(30)))
+			.outcome()).isEqualTo(StepExecutions.Claim.JOB_ENDED);
 		assertThat(this.jdbc.queryForObject("select j.status from wf_job j join wf_step_execution s on s.job_id = j.id "
 				+ "where s.id = ?", String.class, execution)).isEqualTo("CANCELLED");
 	}
@@ -146,7 +153,8 @@ class StepClaimIntegrationTests {
 	}
 
 	private boolean claim(UUID execution, String worker, Instant now, Instant until) {
-		return this.store.claim(execution, 1, "flaky", worker, now, until).outcome() == JobStore.Claim.CLAIMED;
+		return this.steps.claim(new StepExecutions.ClaimRequest(execution, 1, "flaky", worker, now, until))
+			.outcome() == StepExecutions.Claim.CLAIMED;
 	}
 
 	private UUID queuedExecution() {
