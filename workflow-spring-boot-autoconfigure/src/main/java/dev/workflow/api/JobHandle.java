@@ -21,8 +21,7 @@ public interface JobHandle<R> {
 	/**
 	 * Returns whether the {@link WorkflowClient#start(String, Object, StartOptions) start} that returned this handle
 	 * created the job: {@code false} when its idempotency key found the job an earlier start created, and for a
-	 * handle from {@link WorkflowClient#handle(java.util.UUID, Class)}. A start with an idempotency key reads the job
-	 * to tell.
+	 * handle from {@link WorkflowClient#handle(java.util.UUID, Class)}.
 	 * @return whether this handle's start created the job
 	 */
 	boolean created();

@@ -13,7 +13,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.workflow.api.Job;
@@ -77,21 +76,8 @@ public class DefaultWorkflowClient implements WorkflowClient {
 
 	@Override
 	public JobHandle<Object> start(String workflow, @Nullable Object input, StartOptions options) {
-		if (options.idempotencyKey() == null) {
-			return new Handle<>(this.engine.start(workflow, input, options), Object.class, () -> true);
-		}
-		// A job that an earlier start with this key created was created before this start began.
-		Instant requested = this.engine.clock().instant();
-		UUID jobId = this.engine.start(workflow, input, options);
-		return new Handle<>(jobId, Object.class, () -> !createdAt(jobId).isBefore(requested));
-	}
-
-	private Instant createdAt(UUID jobId) {
-		JobEntity job = this.engine.transactions().execute((status) -> this.jobs.find(jobId));
-		if (job == null) {
-			throw new JobNotFoundException("No job with id " + jobId);
-		}
-		return job.getCreatedAt();
+		Started started = this.engine.start(workflow, input, options);
+		return new Handle<>(started.jobId(), Object.class, started.created());
 	}
 
 	@Override
@@ -99,7 +85,7 @@ public class DefaultWorkflowClient implements WorkflowClient {
 		if (!Boolean.TRUE.equals(this.engine.transactions().execute((status) -> this.jobs.find(jobId) != null))) {
 			throw new JobNotFoundException("No job with id " + jobId);
 		}
-		return new Handle<>(jobId, resultType, () -> false);
+		return new Handle<>(jobId, resultType, false);
 	}
 
 	@Override
@@ -236,9 +222,9 @@ public class DefaultWorkflowClient implements WorkflowClient {
 
 		private final Class<R> resultType;
 
-		private final BooleanSupplier created;
+		private final boolean created;
 
-		Handle(UUID id, Class<R> resultType, BooleanSupplier created) {
+		Handle(UUID id, Class<R> resultType, boolean created) {
 			this.id = id;
 			this.resultType = resultType;
 			this.created = created;
@@ -251,7 +237,7 @@ public class DefaultWorkflowClient implements WorkflowClient {
 
 		@Override
 		public boolean created() {
-			return this.created.getAsBoolean();
+			return this.created;
 		}
 
 		@Override

@@ -48,7 +48,7 @@ final class EngineObservations {
 	 * returns its id
 	 * @return the job's id
 	 */
-	UUID observeStart(String workflow, Function<@Nullable Map<String, String>, UUID> start) {
+	Started observeStart(String workflow, Function<@Nullable Map<String, String>, Started> start) {
 		if (this.registry.isNoop()) {
 			return start.apply(null);
 		}
@@ -57,9 +57,9 @@ final class EngineObservations {
 				DefaultJobStartObservationConvention.INSTANCE, () -> context, this.registry);
 		return observation.observe(() -> {
 			Map<String, String> carrier = context.getCarrier();
-			UUID jobId = start.apply((carrier == null || carrier.isEmpty()) ? null : Map.copyOf(carrier));
-			context.setJobId(jobId);
-			return jobId;
+			Started started = start.apply((carrier == null || carrier.isEmpty()) ? null : Map.copyOf(carrier));
+			context.setJobId(started.jobId());
+			return started;
 		});
 	}
 

@@ -70,9 +70,10 @@ final class JobStarter {
 	 * @param workflowName the workflow
 	 * @param input the job's input
 	 * @param options the options
-	 * @return the job's id (of the existing job, for an idempotency key used before with this workflow)
+	 * @return the job's id (of the existing job, for an idempotency key used before with this workflow), and whether
+	 * this start created it
 	 */
-	UUID start(String workflowName, @Nullable Object input, StartOptions options) {
+	Started start(String workflowName, @Nullable Object input, StartOptions options) {
 		WorkflowDefinition workflow = this.bindings.registry().require(workflowName);
 		return this.observations.observeStart(workflowName, (trace) -> start(workflow, input, options, trace));
 	}
@@ -80,7 +81,7 @@ final class JobStarter {
 	/**
 	 * Starts a job whose steps carry a trace context.
 	 */
-	private UUID start(WorkflowDefinition workflow, @Nullable Object input, StartOptions options,
+	private Started start(WorkflowDefinition workflow, @Nullable Object input, StartOptions options,
 			@Nullable Map<String, String> trace) {
 		String workflowName = workflow.name();
 		JsonNode inputNode = this.json.toTree(input, () -> "input of workflow '" + workflowName + "'");
@@ -98,7 +99,7 @@ final class JobStarter {
 			}
 			UUID existing = existingJob(workflowName, key);
 			if (existing != null) {
-				return existing;
+				return new Started(existing, false);
 			}
 		}
 		this.bindings.decider(workflow).validateInput(workflow, inputNode);
@@ -115,12 +116,12 @@ final class JobStarter {
 		catch (DataIntegrityViolationException ex) {
 			UUID existing = (key != null) ? existingJob(workflowName, key) : null;
 			if (existing != null) {
-				return existing;
+				return new Started(existing, false);
 			}
 			throw ex;
 		}
 		this.outbox.publish(outbound);
-		return jobId;
+		return new Started(jobId, true);
 	}
 
 	/**

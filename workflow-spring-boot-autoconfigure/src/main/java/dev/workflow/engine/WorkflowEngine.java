@@ -184,9 +184,10 @@ public class WorkflowEngine implements StepMessageHandler {
 	 * @param workflowName the workflow
 	 * @param input the job's input
 	 * @param options the options
-	 * @return the job's id (of the existing job, for an idempotency key used before with this workflow)
+	 * @return the job's id (of the existing job, for an idempotency key used before with this workflow), and whether
+	 * this start created it
 	 */
-	public UUID start(String workflowName, @Nullable Object input, StartOptions options) {
+	Started start(String workflowName, @Nullable Object input, StartOptions options) {
 		return this.starter.start(workflowName, input, options);
 	}
 
