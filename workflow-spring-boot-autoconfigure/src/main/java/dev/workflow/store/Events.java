@@ -5,7 +5,6 @@ import java.util.UUID;
 import jakarta.persistence.EntityManager;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.data.jpa.repository.support.JpaRepositoryFactory;
 
 /**
  * Reads and writes the rows of {@code wf_event}: events sent to a job before its workflow waited for them, through
@@ -23,7 +22,7 @@ public final class Events {
 	 */
 	public Events(EntityManager entityManager) {
 		this.entityManager = entityManager;
-		this.events = new JpaRepositoryFactory(entityManager).getRepository(EventEntityRepository.class);
+		this.events = JpaRepositories.create(entityManager, EventEntityRepository.class);
 	}
 
 	/**

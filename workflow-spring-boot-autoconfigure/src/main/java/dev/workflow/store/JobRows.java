@@ -9,7 +9,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.data.jpa.repository.support.JpaRepositoryFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -67,7 +66,7 @@ public final class JobRows {
 	 */
 	public JobRows(EntityManager entityManager, JdbcTemplate jdbc, TransactionTemplate transactions) {
 		this.entityManager = entityManager;
-		this.jobs = new JpaRepositoryFactory(entityManager).getRepository(JobEntityRepository.class);
+		this.jobs = JpaRepositories.create(entityManager, JobEntityRepository.class);
 		this.jdbc = jdbc;
 		this.transactions = transactions;
 	}

@@ -7,7 +7,6 @@ import java.util.UUID;
 
 import jakarta.persistence.EntityManager;
 
-import org.springframework.data.jpa.repository.support.JpaRepositoryFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -41,7 +40,7 @@ public final class OutboxRows {
 	 */
 	public OutboxRows(EntityManager entityManager, JdbcTemplate jdbc) {
 		this.entityManager = entityManager;
-		this.rows = new JpaRepositoryFactory(entityManager).getRepository(OutboxEntityRepository.class);
+		this.rows = JpaRepositories.create(entityManager, OutboxEntityRepository.class);
 		this.jdbc = jdbc;
 	}
 

@@ -12,7 +12,6 @@ import jakarta.persistence.EntityManager;
 import org.hibernate.Session;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.data.jpa.repository.support.JpaRepositoryFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -99,7 +98,7 @@ public final class StepExecutions {
 	 */
 	public StepExecutions(EntityManager entityManager, JdbcTemplate jdbc) {
 		this.entityManager = entityManager;
-		this.executions = new JpaRepositoryFactory(entityManager).getRepository(StepExecutionEntityRepository.class);
+		this.executions = JpaRepositories.create(entityManager, StepExecutionEntityRepository.class);
 		this.jdbc = jdbc;
 	}
 
