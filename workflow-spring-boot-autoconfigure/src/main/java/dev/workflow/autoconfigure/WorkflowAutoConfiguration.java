@@ -77,6 +77,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.orm.jpa.EntityManagerFactoryInfo;
 import org.springframework.orm.jpa.SharedEntityManagerCreator;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -140,8 +141,7 @@ public final class WorkflowAutoConfiguration {
 		@ConditionalOnMissingBean
 		StepCompletions workflowStepCompletions(EntityManagerFactory entityManagerFactory, DataSource dataSource,
 				PlatformTransactionManager transactionManager) {
-			return new StepCompletions(jdbc(entityManagerFactory, dataSource),
-					new TransactionTemplate(transactionManager));
+			return new StepCompletions(jdbc(entityManagerFactory, dataSource), ownTransactions(transactionManager));
 		}
 
 		@Bean
@@ -167,7 +167,7 @@ public final class WorkflowAutoConfiguration {
 		@ConditionalOnMissingBean
 		EndedJobs workflowEndedJobs(EntityManagerFactory entityManagerFactory, DataSource dataSource,
 				PlatformTransactionManager transactionManager) {
-			return new EndedJobs(jdbc(entityManagerFactory, dataSource), new TransactionTemplate(transactionManager));
+			return new EndedJobs(jdbc(entityManagerFactory, dataSource), ownTransactions(transactionManager));
 		}
 
 		private static EntityManager sharedEntityManager(EntityManagerFactory entityManagerFactory) {
@@ -188,6 +188,16 @@ public final class WorkflowAutoConfiguration {
 		private static DataSource jpaDataSource(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
 			return (entityManagerFactory instanceof EntityManagerFactoryInfo info && info.getDataSource() != null)
 					? info.getDataSource() : dataSource;
+		}
+
+		/**
+		 * Transactions of their own, never the caller's: a step's single-statement completion and a retention batch
+		 * commit (or roll back) alone, even when they are called on a thread that has a transaction.
+		 */
+		private static TransactionTemplate ownTransactions(PlatformTransactionManager transactionManager) {
+			TransactionTemplate transactions = new TransactionTemplate(transactionManager);
+			transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+			return transactions;
 		}
 
 		private static JdbcTemplate jdbc(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
