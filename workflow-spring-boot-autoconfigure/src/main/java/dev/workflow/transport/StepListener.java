@@ -79,10 +79,16 @@ public class StepListener implements ChannelAwareMessageListener {
 
 	/**
 	 * Hands a message back to the broker after the error back-off, so that a failure that repeats on every delivery
-	 * (the database away, the parking queue unreachable) does not spin.
+	 * (the database away, the parking queue unreachable) does not spin. The wait lasts the whole back-off even when the
+	 * thread is unparked early (a publisher confirm that completes after its publish gave up unparks the thread that
+	 * waited for it), and ends at once when the thread is interrupted (the worker is shutting down).
 	 */
 	private void backOffAndNack(Channel channel, long tag) throws IOException {
-		LockSupport.parkNanos(this.errorBackoff.toNanos());
+		long deadline = System.nanoTime() + this.errorBackoff.toNanos();
+		for (long left = this.errorBackoff.toNanos(); left > 0 && !Thread.currentThread().isInterrupted();
+				left = deadline - System.nanoTime()) {
+			LockSupport.parkNanos(left);
+		}
 		channel.basicNack(tag, false, true);
 	}
 
