@@ -51,6 +51,36 @@ public interface WorkflowClient {
 	JobHandle<Object> start(String workflow, @Nullable Object input, StartOptions options);
 
 	/**
+	 * Starts one job of a workflow per input, all with the same options, in one transaction: the jobs are inserted
+	 * together and their first step messages published together, which costs far less per job than a start each.
+	 * Every input is checked before anything is stored, so either all the jobs are started or none is. A very large
+	 * list is one large transaction: start a few thousand at a time.
+	 * @param workflow the workflow's name
+	 * @param inputs the jobs' inputs, each given to its job's first step; an element may be {@code null}
+	 * @param options the options every job gets (user context, step context); an idempotency key names one job and
+	 * is refused here
+	 * @return a handle on each job, in the order of the inputs
+	 * @throws UnknownWorkflowException if no workflow has that name; nothing is stored
+	 * @throws IllegalArgumentException if the options carry an idempotency key; nothing is stored
+	 * @throws WorkflowSerializationException if an input or a context cannot be written as JSON, has the character
+	 * U+0000 in a string or field name, or the step context is not of the workflow's context type; nothing is stored
+	 * @throws WorkflowPayloadTooLargeException if an input, a context or a first step's message is larger than
+	 * {@code workflow.max-payload-size}; nothing is stored
+	 */
+	List<JobHandle<Object>> startAll(String workflow, List<?> inputs, StartOptions options);
+
+	/**
+	 * Starts one job of a workflow per input, in one transaction; see
+	 * {@link #startAll(String, List, StartOptions)}.
+	 * @param workflow the workflow's name
+	 * @param inputs the jobs' inputs
+	 * @return a handle on each job, in the order of the inputs
+	 */
+	default List<JobHandle<Object>> startAll(String workflow, List<?> inputs) {
+		return startAll(workflow, inputs, StartOptions.defaults());
+	}
+
+	/**
 	 * Returns a handle on an existing job, whose result is read as the given type.
 	 * @param <R> the result type
 	 * @param jobId the job's id

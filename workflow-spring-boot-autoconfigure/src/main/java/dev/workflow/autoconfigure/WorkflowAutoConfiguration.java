@@ -317,7 +317,7 @@ public final class WorkflowAutoConfiguration {
 					scheduler.getBatchSize(), scheduler.getOutboxRelayAfter(), worker.getHistoryCacheJobs(),
 					worker.getClaimTimeout(), worker.getMaxLeaseLapses(), properties.getBroker().getMaxRefusals(),
 					worker.getUnknownWorkTimeout(), worker.getUnknownWorkBackoff(), worker.getUnknownWorkMaxBackoff(),
-					clock);
+					worker.getChainSteps(), worker.getChainTimeSlice(), clock);
 			WorkflowEngine.Repositories repositories = new WorkflowEngine.Repositories(jobs, steps, completions, outbox,
 					keptEvents, definitions, statistics);
 			return new WorkflowEngine(beanFactory, repositories, new TransactionTemplate(transactionManager), publisher,

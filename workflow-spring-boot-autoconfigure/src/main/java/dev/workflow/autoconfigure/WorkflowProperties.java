@@ -344,6 +344,21 @@ public class WorkflowProperties {
 		private Duration shutdownTimeout = Duration.ofSeconds(30);
 
 		/**
+		 * Most steps of one job a worker runs in-process, one after the other, after the step whose message it
+		 * received: when a step's completion decides exactly one next step, in the same worker pool, the worker
+		 * claims it in the completion's transaction and runs it at once, with no message. Past this bound (or the
+		 * time slice) the next step goes through the broker, so that one long job does not hold a consumer. 0 sends
+		 * every step through the broker.
+		 */
+		private int chainSteps = 100;
+
+		/**
+		 * Longest time a worker keeps running the steps of one job in-process before the next step goes through the
+		 * broker (see chain-steps).
+		 */
+		private Duration chainTimeSlice = Duration.ofSeconds(1);
+
+		/**
 		 * How long a worker waits before handing a message back to the broker after a failure of the database or
 		 * the broker, so that an outage does not turn into a redelivery storm.
 		 */
@@ -458,6 +473,22 @@ public class WorkflowProperties {
 
 		public void setShutdownTimeout(Duration shutdownTimeout) {
 			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		public int getChainSteps() {
+			return this.chainSteps;
+		}
+
+		public void setChainSteps(int chainSteps) {
+			this.chainSteps = chainSteps;
+		}
+
+		public Duration getChainTimeSlice() {
+			return this.chainTimeSlice;
+		}
+
+		public void setChainTimeSlice(Duration chainTimeSlice) {
+			this.chainTimeSlice = chainTimeSlice;
 		}
 
 		public Duration getErrorBackoff() {

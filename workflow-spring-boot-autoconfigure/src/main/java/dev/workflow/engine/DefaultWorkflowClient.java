@@ -81,6 +81,14 @@ public class DefaultWorkflowClient implements WorkflowClient {
 	}
 
 	@Override
+	public List<JobHandle<Object>> startAll(String workflow, List<?> inputs, StartOptions options) {
+		return this.engine.startAll(workflow, inputs, options)
+			.stream()
+			.<JobHandle<Object>>map((id) -> new Handle<>(id, Object.class, true))
+			.toList();
+	}
+
+	@Override
 	public <R> JobHandle<R> handle(UUID jobId, Class<R> resultType) {
 		if (!Boolean.TRUE.equals(this.engine.transactions().execute((status) -> this.jobs.find(jobId) != null))) {
 			throw new JobNotFoundException("No job with id " + jobId);

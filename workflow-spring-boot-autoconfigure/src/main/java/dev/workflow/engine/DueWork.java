@@ -269,7 +269,7 @@ final class DueWork {
 	void renewLeases() {
 		Map<UUID, Integer> claims = this.running.leased();
 		if (!claims.isEmpty()) {
-			this.steps.renewLeases(claims, this.clock.instant().plus(this.settings.leaseDuration()));
+			this.steps.renewLeases(claims, this.settings.leaseExpiry(this.clock.instant()));
 		}
 	}
 

@@ -49,6 +49,19 @@ final class EngineObservations {
 	 * @return the job's id
 	 */
 	Started observeStart(String workflow, Function<@Nullable Map<String, String>, Started> start) {
+		return observeStart(workflow, start, Started::jobId);
+	}
+
+	/**
+	 * Runs a start of jobs inside its observation, whose trace context the jobs' steps continue.
+	 * @param <T> what the start returns
+	 * @param workflow the workflow's name
+	 * @param start starts the jobs, given the propagation fields of the observation's trace, or {@code null}
+	 * @param jobId the id of the job started, for the observation, or {@code null} when several are
+	 * @return what the start returned
+	 */
+	<T> T observeStart(String workflow, Function<@Nullable Map<String, String>, T> start,
+			Function<T, @Nullable UUID> jobId) {
 		if (this.registry.isNoop()) {
 			return start.apply(null);
 		}
@@ -57,8 +70,8 @@ final class EngineObservations {
 				DefaultJobStartObservationConvention.INSTANCE, () -> context, this.registry);
 		return observation.observe(() -> {
 			Map<String, String> carrier = context.getCarrier();
-			Started started = start.apply((carrier == null || carrier.isEmpty()) ? null : Map.copyOf(carrier));
-			context.setJobId(started.jobId());
+			T started = start.apply((carrier == null || carrier.isEmpty()) ? null : Map.copyOf(carrier));
+			context.setJobId(jobId.apply(started));
 			return started;
 		});
 	}

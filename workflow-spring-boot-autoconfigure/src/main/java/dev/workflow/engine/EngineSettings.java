@@ -26,6 +26,8 @@ import java.util.List;
  * @param unknownWorkTimeout how long a step may wait for an instance that has its code before its job fails
  * @param unknownWorkBackoff the wait after the first hand-back of a step this instance has no code for
  * @param unknownWorkMaxBackoff the longest wait between two hand-backs of a step
+ * @param chainSteps most steps of one job a worker runs in-process after the one whose message it received
+ * @param chainTimeSlice longest time a worker runs the steps of one job in-process
  * @param clock the clock the engine reads the time from, the one it is given; the configured waits are checked
  * against it
  */
@@ -33,7 +35,7 @@ public record EngineSettings(String workerId, int maxAttempts, Duration initialD
 		Duration maxDelay, double jitter, List<Class<? extends Throwable>> nonRetryable, Duration stepTimeout,
 		Duration leaseDuration, int batchSize, Duration outboxRelayAfter, int historyCacheJobs, Duration claimTimeout,
 		int maxLeaseLapses, int maxRefusals, Duration unknownWorkTimeout, Duration unknownWorkBackoff,
-		Duration unknownWorkMaxBackoff, Clock clock) {
+		Duration unknownWorkMaxBackoff, int chainSteps, Duration chainTimeSlice, Clock clock) {
 
 	public EngineSettings {
 		Instant now = clock.instant();
@@ -59,6 +61,13 @@ public record EngineSettings(String workerId, int maxAttempts, Duration initialD
 			throw new IllegalArgumentException("workflow.worker.unknown-work-max-backoff (" + unknownWorkMaxBackoff
 					+ ") must not be shorter than workflow.worker.unknown-work-backoff (" + unknownWorkBackoff + ")");
 		}
+		if (chainSteps < 0) {
+			throw new IllegalArgumentException("workflow.worker.chain-steps must be 0 or more, not " + chainSteps);
+		}
+		if (chainTimeSlice.isNegative()) {
+			throw new IllegalArgumentException(
+					"workflow.worker.chain-time-slice must not be negative, not " + chainTimeSlice);
+		}
 		if (claimTimeout.isNegative() || claimTimeout.isZero()) {
 			throw new IllegalArgumentException("workflow.worker.claim-timeout must be positive, not " + claimTimeout);
 		}
@@ -81,6 +90,15 @@ public record EngineSettings(String workerId, int maxAttempts, Duration initialD
 	 */
 	Instant claimDeadline(Instant now) {
 		return now.plus(this.claimTimeout);
+	}
+
+	/**
+	 * Returns when a running step's lease lapses unless its worker renews it.
+	 * @param now the time the step's worker claims it or renews its lease
+	 * @return the lease's expiry
+	 */
+	Instant leaseExpiry(Instant now) {
+		return now.plus(this.leaseDuration);
 	}
 
 	RetryPolicy defaultRetryPolicy() {

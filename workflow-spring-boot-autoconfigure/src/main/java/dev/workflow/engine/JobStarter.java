@@ -79,6 +79,82 @@ final class JobStarter {
 	}
 
 	/**
+	 * Starts jobs of one workflow with the same options, in one transaction: every input is checked before anything
+	 * is stored, the jobs whose first steps all go straight to workers are inserted together (one batch per table),
+	 * and their first messages published together after commit.
+	 * @param workflowName the workflow
+	 * @param inputs the jobs' inputs
+	 * @param options the options every job gets; no idempotency key
+	 * @return the jobs' ids, in the order of the inputs
+	 */
+	List<UUID> startAll(String workflowName, List<?> inputs, StartOptions options) {
+		WorkflowDefinition workflow = this.bindings.registry().require(workflowName);
+		if (options.idempotencyKey() != null) {
+			throw new IllegalArgumentException("An idempotency key names one job: start jobs with keys one at a time "
+					+ "(start), not with startAll of workflow '" + workflowName + "'");
+		}
+		if (inputs.isEmpty()) {
+			return List.of();
+		}
+		return this.observations.observeStart(workflowName, (trace) -> startAll(workflow, inputs, options, trace),
+				(ids) -> (ids.size() == 1) ? ids.get(0) : null);
+	}
+
+	private List<UUID> startAll(WorkflowDefinition workflow, List<?> inputs, StartOptions options,
+			@Nullable Map<String, String> trace) {
+		String workflowName = workflow.name();
+		JsonNode userContext = userContext(workflowName, options.userContext());
+		JsonNode stepContext = stepContext(this.json, workflow, options.stepContext(),
+				() -> "step context given to start jobs");
+		WorkflowDecider decider = this.bindings.decider(workflow);
+		List<JsonNode> inputNodes = new ArrayList<>(inputs.size());
+		List<Decision> decisions = new ArrayList<>(inputs.size());
+		for (int i = 0; i < inputs.size(); i++) {
+			int index = i;
+			JsonNode inputNode = this.json.toTree(inputs.get(i),
+					() -> "input " + index + " of workflow '" + workflowName + "'");
+			decider.validateInput(workflow, inputNode);
+			inputNodes.add(inputNode);
+			decisions.add(this.transitions.startDecision(workflow, inputNode, stepContext));
+		}
+		List<UUID> ids = new ArrayList<>(inputs.size());
+		List<OutboundMessage> outbound = this.transactions.execute((status) -> {
+			Instant now = this.clock.instant();
+			String traceContext = this.json.writeTrace(trace);
+			List<JobRows.NewJob> plain = new ArrayList<>();
+			List<OutboundMessage> messages = new ArrayList<>();
+			for (int i = 0; i < inputNodes.size(); i++) {
+				UUID jobId = UUID.randomUUID();
+				ids.add(jobId);
+				Decision decision = decisions.get(i);
+				if (goesStraightToWorkers(decision)) {
+					plain.add(newJob(workflow, jobId, inputNodes.get(i), userContext, stepContext, null, decision,
+							trace, now));
+				}
+				else {
+					messages.addAll(this.transitions.createJob(workflow, jobId, inputNodes.get(i), userContext,
+							stepContext, null, null, decision, now, traceContext));
+				}
+			}
+			this.jobs.insertAll(plain);
+			for (JobRows.NewJob job : plain) {
+				this.events.afterCommit(new WorkflowEvent.JobStarted(job.job().getId(), workflowName));
+				job.outbox().forEach((row) -> messages.add(OutboxMessages.outbound(row)));
+			}
+			return messages;
+		});
+		this.outbox.publish(outbound);
+		return ids;
+	}
+
+	/**
+	 * Whether a start's decision is the common one: steps to run now, and nothing else, which plain SQL stores.
+	 */
+	private static boolean goesStraightToWorkers(Decision decision) {
+		return decision.end() == null && decision.stepContext() == null && decision.runsStepsOnly();
+	}
+
+	/**
 	 * Starts a job whose steps carry a trace context.
 	 */
 	private Started start(WorkflowDefinition workflow, @Nullable Object input, StartOptions options,
@@ -107,7 +183,7 @@ final class JobStarter {
 		Decision decision = this.transitions.startDecision(workflow, inputNode, stepContext);
 		List<OutboundMessage> outbound;
 		try {
-			outbound = (decision.end() == null && decision.stepContext() == null && decision.runsStepsOnly())
+			outbound = goesStraightToWorkers(decision)
 							? insertNewJob(workflow, jobId, inputNode, userContext, stepContext, key, decision, trace)
 							: this.transactions.execute((status) -> this.transitions.createJob(workflow, jobId,
 									inputNode, userContext, stepContext, key, null, decision, this.clock.instant(),
@@ -131,7 +207,20 @@ final class JobStarter {
 	private List<OutboundMessage> insertNewJob(WorkflowDefinition workflow, UUID jobId, @Nullable JsonNode inputNode,
 			JsonNode userContext, @Nullable JsonNode stepContext, @Nullable String key, Decision decision,
 			@Nullable Map<String, String> trace) {
-		Instant now = this.clock.instant();
+		JobRows.NewJob start = newJob(workflow, jobId, inputNode, userContext, stepContext, key, decision, trace,
+				this.clock.instant());
+		this.jobs.insert(start);
+		this.events.afterCommit(new WorkflowEvent.JobStarted(jobId, workflow.name()));
+		return start.outbox().stream().map(OutboxMessages::outbound).toList();
+	}
+
+	/**
+	 * Builds the rows of a new job whose first steps all go straight to workers: the job, its step executions and
+	 * their outbox rows.
+	 */
+	private JobRows.NewJob newJob(WorkflowDefinition workflow, UUID jobId, @Nullable JsonNode inputNode,
+			JsonNode userContext, @Nullable JsonNode stepContext, @Nullable String key, Decision decision,
+			@Nullable Map<String, String> trace, Instant now) {
 		JobEntity job = this.transitions.newJob(workflow, jobId, inputNode, userContext, stepContext, key, now,
 				this.json.writeTrace(trace));
 		job.setPercentComplete(decision.percentComplete());
@@ -148,9 +237,7 @@ final class JobStarter {
 			rows.add(this.outbox.row(job, contexts, execution, dispatch.input(), now));
 			job.setCurrentStep(dispatch.step());
 		}
-		this.jobs.insert(new JobRows.NewJob(job, steps, rows));
-		this.events.afterCommit(new WorkflowEvent.JobStarted(jobId, workflow.name()));
-		return rows.stream().map(OutboxMessages::outbound).toList();
+		return new JobRows.NewJob(job, steps, rows);
 	}
 
 	private @Nullable UUID existingJob(String workflowName, String key) {

@@ -110,32 +110,55 @@ final class OutboxMessages {
 	 */
 	OutboxEntity row(String workflow, JobContexts contexts, StepExecutionEntity execution,
 			@Nullable JsonNode input, Instant now, boolean admitted) {
-		StepMessage message = new StepMessage(execution.getJobId(), execution.getId(), workflow,
-				execution.getStepName(), execution.getAttempt(), input, contexts.stepContext(), contexts.userContext(),
-				contexts.trace(), contexts.definitionVersion());
 		// The pool this instance's definition gives (a release may have moved the step), else the one stored with it.
 		String pool = (this.bindings.registry().find(workflow) != null)
 				? this.bindings.pool(workflow, execution.getStepName()) : execution.getPool();
+		return row(message(workflow, contexts, execution, input), pool, now, admitted);
+	}
+
+	/**
+	 * Builds the message of a step execution.
+	 * @param workflow the workflow's name
+	 * @param contexts the job's contexts
+	 * @param execution the step execution
+	 * @param input the step's input
+	 * @return the message
+	 */
+	StepMessage message(String workflow, JobContexts contexts, StepExecutionEntity execution,
+			@Nullable JsonNode input) {
+		return new StepMessage(execution.getJobId(), execution.getId(), workflow, execution.getStepName(),
+				execution.getAttempt(), input, contexts.stepContext(), contexts.userContext(), contexts.trace(),
+				contexts.definitionVersion());
+	}
+
+	/**
+	 * Builds the outbox row of a step message dispatched for the first time.
+	 * @param message the message
+	 * @param pool the step's worker pool, {@code null} for the default pool
+	 * @param now the time
+	 * @return the row, not yet stored
+	 * @throws dev.workflow.api.WorkflowPayloadTooLargeException if the message is larger than the limit
+	 */
+	OutboxEntity row(StepMessage message, @Nullable String pool, Instant now) {
+		return row(message, pool, now, false);
+	}
+
+	private OutboxEntity row(StepMessage message, @Nullable String pool, Instant now, boolean admitted) {
 		return new OutboxEntity(UUID.randomUUID(), this.topology.exchange(), this.topology.stepRoutingKey(pool),
 				admitted ? this.json.encodeAdmitted(message) : this.json.encode(message), now);
 	}
 
 	/**
-	 * Builds the outbox row of a message for the step that follows another in a pipeline, with the contexts the
-	 * other's message brought.
-	 * @param message the message of the step that completes
-	 * @param nextId the id of the next step's execution
-	 * @param next the next step
-	 * @param pool the next step's worker pool, {@code null} for the default pool
+	 * Stores the outbox row of a step message whose values were admitted when it was first written, at once.
+	 * @param message the message
+	 * @param pool the step's worker pool, {@code null} for the default pool
 	 * @param now the time
-	 * @return the row, not yet stored
+	 * @return the message to publish after commit
 	 */
-	OutboxEntity nextStepRow(StepMessage message, UUID nextId, Decision.RunStep next, @Nullable String pool,
-			Instant now) {
-		StepMessage nextMessage = new StepMessage(message.jobId(), nextId, message.workflow(), next.step(), 1,
-				next.input(), message.stepContext(), message.userContext(), message.trace(), message.definitionVersion());
-		return new OutboxEntity(UUID.randomUUID(), this.topology.exchange(), this.topology.stepRoutingKey(pool),
-				this.json.encode(nextMessage), now);
+	OutboundMessage redispatch(StepMessage message, @Nullable String pool, Instant now) {
+		OutboxEntity row = row(message, pool, now, true);
+		this.outboxRows.persist(row);
+		return outbound(row);
 	}
 
 	/**

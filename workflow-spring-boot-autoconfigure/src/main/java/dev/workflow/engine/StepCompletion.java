@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -28,8 +29,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Records the completion of a claimed step and what its workflow decides next, in one transaction. The common
  * transitions take a fast path in plain SQL without loading entities: the next step of a pipeline
- * ({@link #completeAndQueue}), the end of a pipeline ({@link #completeLastStep}), and the common replay of a workflow
- * method ({@link #completeAndReplay}); anything else takes the general path through the entities.
+ * ({@link #completeAndInsertNext}), the end of a pipeline ({@link #completeLastStep}), and the common replay of a
+ * workflow method ({@link #completeAndReplay}); anything else takes the general path through the entities.
+ * <p>
+ * On the fast paths, when the caller may continue the job in-process and the workflow decides exactly one next step,
+ * in the same worker pool, the next step execution is inserted already claimed by this worker, under a lease, and no
+ * message is written: the caller runs it at once. Should this worker die, the lease lapses and the background work
+ * dispatches the step again, as for any step whose worker vanished.
  */
 final class StepCompletion {
 
@@ -75,12 +81,25 @@ final class StepCompletion {
 	}
 
 	/**
-	 * What a fast path recorded.
+	 * What a completion recorded.
 	 *
 	 * @param outbound the messages to publish
+	 * @param next the message of the next step, claimed by this worker under
+	 * {@link StepExecutions#FIRST_CLAIM_EPOCH}, to run at once; {@code null} if there is none to run here
+	 */
+	record Outcome(List<OutboundMessage> outbound, @Nullable StepMessage next) {
+
+		private static final Outcome NONE = new Outcome(List.of(), null);
+
+	}
+
+	/**
+	 * What the fast path of a replay recorded.
+	 *
+	 * @param outcome what the completion recorded
 	 * @param jobCompleted whether the job completed with the step
 	 */
-	private record Completed(List<OutboundMessage> outbound, boolean jobCompleted) {
+	private record Completed(Outcome outcome, boolean jobCompleted) {
 	}
 
 	/**
@@ -115,23 +134,36 @@ final class StepCompletion {
 	 * @param message the step's message
 	 * @param epoch the claim's epoch
 	 * @param result the step's result
-	 * @return the messages to publish
+	 * @param mayContinue whether this worker may run the next step in-process, if there is exactly one
+	 * @return what was recorded
 	 * @throws HistoryAheadException if a newer release of a workflow method wrote the job's history
 	 */
-	List<OutboundMessage> complete(WorkflowDefinition workflow, StepMessage message, int epoch, StepResult result) {
+	Outcome complete(WorkflowDefinition workflow, StepMessage message, int epoch, StepResult result,
+			boolean mayContinue) {
 		WorkflowDecider decider = this.bindings.decider(workflow);
 		Decision next = decider.afterStep(workflow, message.step(), result);
 		Decision.RunStep nextStep = (next != null) ? plainNextStep(next, result) : null;
 		if (nextStep != null) {
-			return completeAndQueue(message, epoch, result, nextStep, next.percentComplete());
+			return completeAndInsertNext(workflow, message, epoch, result, nextStep, next.percentComplete(),
+					mayContinue);
 		}
 		if (next != null && isPlainCompletion(next, result) && completeLastStep(message, epoch, result, next)) {
-			return List.of();
+			return Outcome.NONE;
 		}
-		List<OutboundMessage> replayed = decider.replaysHistory() ? completeAndReplay(workflow, message, epoch, result)
-				: null;
-		return (replayed != null) ? replayed
-				: this.transactions.execute((status) -> completeInTransaction(workflow, message, epoch, result, next));
+		Outcome replayed = decider.replaysHistory()
+				? completeAndReplay(workflow, message, epoch, result, mayContinue) : null;
+		return (replayed != null) ? replayed : new Outcome(
+				this.transactions.execute((status) -> completeInTransaction(workflow, message, epoch, result, next)),
+				null);
+	}
+
+	/**
+	 * Whether this worker can run the next step of a job in-process, in the place of the step that completes: the
+	 * next step runs in the same worker pool, and this instance has its code.
+	 */
+	private boolean continuesHere(WorkflowDefinition workflow, String step, String nextStep) {
+		return Objects.equals(this.bindings.pool(workflow.name(), step), this.bindings.pool(workflow.name(), nextStep))
+				&& this.bindings.invoker(workflow, nextStep) != null;
 	}
 
 	/**
@@ -212,25 +244,38 @@ final class StepCompletion {
 
 	/**
 	 * The common transition of a pipeline, in plain SQL and a transaction of its own: the step completes and the next
-	 * one is queued. The job's contexts are unchanged, so the next message carries the contexts this one brought.
+	 * one is queued, or claimed by this worker to run in-process. The job's contexts are unchanged, so the next
+	 * message carries the contexts this one brought.
 	 */
-	private List<OutboundMessage> completeAndQueue(StepMessage message, int epoch, StepResult result,
-			Decision.RunStep next, int percentComplete) {
+	private Outcome completeAndInsertNext(WorkflowDefinition workflow, StepMessage message, int epoch,
+			StepResult result, Decision.RunStep next, int percentComplete, boolean mayContinue) {
 		Instant now = this.clock.instant();
-		UUID nextId = UUID.randomUUID();
+		StepMessage nextMessage = new StepMessage(message.jobId(), UUID.randomUUID(), message.workflow(), next.step(),
+				1, next.input(), message.stepContext(), message.userContext(), message.trace(),
+				message.definitionVersion());
 		String nextPool = this.bindings.pool(message.workflow(), next.step());
-		OutboxEntity row = this.outbox.nextStepRow(message, nextId, next, nextPool, now);
-		StepCompletions.Completion completion = this.completions.completeAndQueue(done(message, epoch, result, now),
-				new StepCompletions.NextStep(message.jobId(), percentComplete, nextId, next.step(),
-						this.json.write(next.input()), nextPool, this.settings.claimDeadline(now), row));
+		boolean continues = mayContinue && continuesHere(workflow, message.step(), next.step());
+		OutboxEntity row = continues ? null : this.outbox.row(nextMessage, nextPool, now);
+		if (continues) {
+			// The message is not sent, but it is held to the limit all the same: a job's steps do not depend on where
+			// they run.
+			this.json.encode(nextMessage);
+		}
+		StepCompletions.Completion completion = this.completions.completeAndInsertNext(
+				done(message, epoch, result, now),
+				new StepCompletions.NextStep(message.jobId(), percentComplete, nextMessage.stepExecutionId(),
+						next.step(), this.json.write(next.input()), nextPool,
+						continues ? this.settings.leaseExpiry(now) : this.settings.claimDeadline(now), row,
+						continues ? this.settings.workerId() : null));
 		if (completion == StepCompletions.Completion.NOT_RUNNING) {
 			JobTransitions.lostClaim(message, epoch);
 		}
 		if (completion != StepCompletions.Completion.DONE) {
-			return List.of();
+			return Outcome.NONE;
 		}
 		completed(message, false);
-		return List.of(OutboxMessages.outbound(row));
+		return (row != null) ? new Outcome(List.of(OutboxMessages.outbound(row)), null) : new Outcome(List.of(),
+				nextMessage);
 	}
 
 	/**
@@ -239,10 +284,10 @@ final class StepCompletion {
 	 * steps still running, or completing a job that has no parent. Anything else (a recorded value, a timer, an
 	 * event, a child, a new step context, a failure, a job that has ended) is rolled back and left to the general
 	 * path, which replays again.
-	 * @return the messages to publish, or {@code null} if the general path must decide
+	 * @return what was recorded, or {@code null} if the general path must decide
 	 */
-	private @Nullable List<OutboundMessage> completeAndReplay(WorkflowDefinition workflow, StepMessage message,
-			int epoch, StepResult result) {
+	private @Nullable Outcome completeAndReplay(WorkflowDefinition workflow, StepMessage message, int epoch,
+			StepResult result, boolean mayContinue) {
 		if (result.replacesStepContext()) {
 			return null;
 		}
@@ -270,30 +315,41 @@ final class StepCompletion {
 			}
 			if (decision.end() != null) {
 				this.jobs.countAndComplete(message.jobId(), this.json.write(decision.end().output()), now);
-				return new Completed(List.of(), true);
+				return new Completed(Outcome.NONE, true);
 			}
 			OutboxMessages.JobContexts contexts = decision.dispatches().isEmpty() ? null
 					: new OutboxMessages.JobContexts(this.json.parse(job.stepContext()),
 							this.json.parse(job.userContext()), this.json.readTrace(job.traceContext()), null);
+			boolean continues = mayContinue && decision.dispatches().size() == 1
+					&& continuesHere(workflow, message.step(), decision.dispatches().get(0).step());
 			List<StepExecutionEntity> steps = new ArrayList<>(decision.dispatches().size());
 			List<OutboxEntity> rows = new ArrayList<>(decision.dispatches().size());
+			StepMessage nextMessage = null;
 			for (Decision.Dispatch dispatch : decision.dispatches()) {
 				StepExecutionEntity execution = new StepExecutionEntity(UUID.randomUUID(), message.jobId(),
 						history.size() + steps.size(), dispatch.step(), 1, this.json.write(dispatch.input()), now);
 				execution.setPool(this.bindings.registry().pool(workflow, dispatch.step()));
-				execution.setLeaseExpiresAt(this.settings.claimDeadline(now));
 				steps.add(execution);
-				rows.add(this.outbox.row(workflow.name(), contexts, execution, dispatch.input(), now, false));
+				if (continues) {
+					execution.claimOnCreation(this.settings.workerId(), now, this.settings.leaseExpiry(now));
+					nextMessage = this.outbox.message(workflow.name(), contexts, execution, dispatch.input());
+					this.json.encode(nextMessage);
+				}
+				else {
+					execution.setLeaseExpiresAt(this.settings.claimDeadline(now));
+					rows.add(this.outbox.row(workflow.name(), contexts, execution, dispatch.input(), now, false));
+				}
 			}
 			String currentStep = steps.isEmpty() ? null : steps.get(steps.size() - 1).getStepName();
 			this.completions.countAndQueue(message.jobId(), decision.percentComplete(), currentStep, steps, rows);
-			return new Completed(rows.stream().map(OutboxMessages::outbound).toList(), false);
+			return new Completed(new Outcome(rows.stream().map(OutboxMessages::outbound).toList(), nextMessage),
+					false);
 		});
 		if (completed == null) {
 			return null;
 		}
 		completed(message, completed.jobCompleted());
-		return completed.outbound();
+		return completed.outcome();
 	}
 
 	/**

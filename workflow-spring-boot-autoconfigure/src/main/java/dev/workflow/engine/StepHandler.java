@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import dev.workflow.api.JobError;
 import dev.workflow.api.JobInfo;
@@ -24,6 +26,7 @@ import dev.workflow.transport.PoisonMessageException;
 import dev.workflow.transport.StepMessage;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 
 import org.springframework.core.NestedExceptionUtils;
@@ -33,10 +36,16 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Handles a step message: decodes it, hands back what this instance has no code for, claims the step, runs it, and
  * has its outcome recorded by {@link StepCompletion} or {@link StepFailures}. While the database is away the message
  * goes back to the broker.
+ * <p>
+ * When a completion claims the job's next step for this worker, the step runs at once on the same thread, and so on
+ * along the job: a chain, bounded by {@code workflow.worker.chain-steps} and {@code workflow.worker.chain-time-slice},
+ * past which the next step goes through the broker, so that the consumer serves other jobs too.
  */
 final class StepHandler {
 
 	private static final Log logger = LogFactory.getLog(StepHandler.class);
+
+	private static final long IDLE_POLL_NANOS = Duration.ofMillis(10).toNanos();
 
 	private final StepBindings bindings;
 
@@ -72,6 +81,9 @@ final class StepHandler {
 
 	private final AtomicBoolean stopping;
 
+	/** How many messages the consumers' threads are handling now. */
+	private final AtomicInteger handling = new AtomicInteger();
+
 	StepHandler(StepBindings bindings, JobRows jobs, StepExecutions steps, TransactionTemplate transactions,
 			WorkflowJson json, EngineSettings settings, Clock clock, RunningSteps running,
 			EngineObservations observations, UnknownWork unknownWork, DefinitionVersions definitions,
@@ -101,6 +113,31 @@ final class StepHandler {
 	 * @param body the message's body
 	 */
 	void handle(byte[] body) {
+		this.handling.incrementAndGet();
+		try {
+			handleCounted(body);
+		}
+		finally {
+			this.handling.decrementAndGet();
+		}
+	}
+
+	/**
+	 * Waits until no message is being handled any more, or for the given time: once this instance's steps have been
+	 * interrupted at shutdown, so that their hand-backs reach the database and the broker before those connections
+	 * close.
+	 * @param timeout the longest wait
+	 * @return how many messages are still being handled
+	 */
+	int awaitIdle(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (this.handling.get() > 0 && deadline - System.nanoTime() > 0) {
+			LockSupport.parkNanos(IDLE_POLL_NANOS);
+		}
+		return this.handling.get();
+	}
+
+	private void handleCounted(byte[] body) {
 		StepMessage message = this.json.decode(body);
 		// Every line logged while the step is handled (the step's own lines among them) names its job and step.
 		MDC.put(WorkflowEngine.MDC_JOB_ID, message.jobId().toString());
@@ -136,7 +173,68 @@ final class StepHandler {
 		if (epoch == 0) {
 			return;
 		}
-		this.observations.observeStep(message, () -> runClaimed(workflow, invoker, message, epoch));
+		Chain chain = new Chain(this.settings);
+		this.observations.observeStep(message, () -> runClaimed(workflow, invoker, message, epoch, chain));
+		for (StepMessage next = chain.next(); next != null; next = chain.next()) {
+			StepMessage step = next;
+			MDC.put(WorkflowEngine.MDC_STEP, step.step());
+			this.events.publish(new WorkflowEvent.StepStarted(step.jobId(), step.workflow(), step.step(),
+					step.attempt(), step.stepExecutionId()));
+			StepInvoker stepInvoker = this.bindings.invoker(workflow, step.step());
+			this.observations.observeStep(step,
+					() -> runClaimed(workflow, stepInvoker, step, StepExecutions.FIRST_CLAIM_EPOCH, chain));
+		}
+	}
+
+	/**
+	 * The steps of one job this worker runs in-process, one after the other, after the one whose message it
+	 * received.
+	 */
+	private static final class Chain {
+
+		private final int maxSteps;
+
+		private final long deadline;
+
+		private int steps;
+
+		private @Nullable StepMessage next;
+
+		Chain(EngineSettings settings) {
+			this.maxSteps = settings.chainSteps();
+			this.deadline = System.nanoTime() + Math.min(settings.chainTimeSlice().toNanos(), Long.MAX_VALUE / 4);
+		}
+
+		/**
+		 * Whether the step that completes now may be followed in-process: the chain is within its bounds.
+		 */
+		boolean mayContinue() {
+			return this.steps < this.maxSteps && System.nanoTime() - this.deadline < 0;
+		}
+
+		/**
+		 * Whether the step that runs now came from the chain, not from a message.
+		 */
+		boolean inProcess() {
+			return this.steps > 0;
+		}
+
+		void continueWith(@Nullable StepMessage step) {
+			this.next = step;
+		}
+
+		/**
+		 * Takes the next step to run in-process, counting it.
+		 */
+		@Nullable StepMessage next() {
+			StepMessage step = this.next;
+			this.next = null;
+			if (step != null) {
+				this.steps++;
+			}
+			return step;
+		}
+
 	}
 
 	/**
@@ -146,7 +244,7 @@ final class StepHandler {
 	 * @return what happened, for the step's observation
 	 */
 	private StepObservationContext.Outcome runClaimed(WorkflowDefinition workflow, StepInvoker invoker,
-			StepMessage message, int epoch) {
+			StepMessage message, int epoch, Chain chain) {
 		JobInfo info = new JobInfo(message.jobId(), message.workflow(), message.step(), message.attempt(),
 				message.stepExecutionId());
 		StepCall call = new StepCall(info, message.input(), message.stepContext(), message.userContext());
@@ -157,22 +255,28 @@ final class StepHandler {
 		catch (StepInputException ex) {
 			this.outbox.publish(this.transactions.execute(
 					(status) -> this.failures.fail(message, JobErrors.of(ex), StepStatus.FAILED, epoch)));
+			if (chain.inProcess()) {
+				// The message this worker received was that of an earlier step, which completed.
+				logger.error(ex.getMessage() + " (job " + message.jobId() + ")");
+				return StepObservationContext.Outcome.FAILED;
+			}
 			throw new PoisonMessageException(ex.getMessage() + " (job " + message.jobId() + ")", ex);
 		}
 		catch (Throwable ex) {
 			if (this.stopping.get()) {
 				throw new IllegalStateException("This worker is shutting down: step '" + message.step() + "' of job "
-						+ message.jobId() + " " + handBack(message, epoch), ex);
+						+ message.jobId() + " " + handBack(message, epoch, chain.inProcess()), ex);
 			}
 			if (ex instanceof Error && !(ex instanceof AssertionError)) {
 				logger.error("Step '" + message.step() + "' of job " + message.jobId() + " failed", ex);
 			}
 			return failAttempt(invoker, message, epoch, ex);
 		}
-		List<OutboundMessage> outbound;
+		StepCompletion.Outcome outcome;
 		try {
 			StepResult result = this.completion.result(workflow, message, returned);
-			outbound = this.completion.complete(workflow, message, epoch, result);
+			outcome = this.completion.complete(workflow, message, epoch, result,
+					chain.mayContinue() && !this.stopping.get());
 		}
 		catch (WorkflowException ex) {
 			this.outbox.publish(this.transactions.execute(
@@ -191,19 +295,32 @@ final class StepHandler {
 					+ message.step() + "' of job " + message.jobId() + " (attempt " + message.attempt()
 					+ ") could not be stored: " + NestedExceptionUtils.getMostSpecificCause(ex).getMessage(), ex));
 		}
-		this.outbox.publish(outbound);
+		this.outbox.publish(outcome.outbound());
+		chain.continueWith(outcome.next());
 		return StepObservationContext.Outcome.COMPLETED;
 	}
 
 	/**
 	 * Hands the claim of a step interrupted by this worker's shutdown back to the queue, so that its message, which
-	 * goes back to the broker, is claimed elsewhere at once, and the attempt loses no lease.
+	 * goes back to the broker, is claimed elsewhere at once, and the attempt loses no lease. A step this worker ran
+	 * in-process had no message of its own: one is sent with the hand-back.
+	 * @param inProcess whether the step came from a chain, not from the message being handled
 	 * @return what becomes of the step, for the log
 	 */
-	private String handBack(StepMessage message, int epoch) {
+	private String handBack(StepMessage message, int epoch, boolean inProcess) {
 		try {
-			if (this.steps.release(new StepExecutions.HeldClaim(message.stepExecutionId(), message.attempt(), epoch),
-					this.settings.claimDeadline(this.clock.instant()))) {
+			StepExecutions.HeldClaim claim = new StepExecutions.HeldClaim(message.stepExecutionId(),
+					message.attempt(), epoch);
+			List<OutboundMessage> outbound = this.transactions.execute((status) -> {
+				Instant now = this.clock.instant();
+				if (!this.steps.release(claim, this.settings.claimDeadline(now))) {
+					return null;
+				}
+				return inProcess ? List.of(this.outbox.redispatch(message,
+						this.bindings.pool(message.workflow(), message.step()), now)) : List.<OutboundMessage>of();
+			});
+			if (outbound != null) {
+				this.outbox.publish(outbound);
 				return "is handed back to the queue";
 			}
 		}
@@ -255,7 +372,7 @@ final class StepHandler {
 	private int claim(StepMessage message) {
 		Instant now = this.clock.instant();
 		StepExecutions.Claimed claimed = this.steps.claim(new StepExecutions.ClaimRequest(message.stepExecutionId(),
-				message.attempt(), message.step(), this.settings.workerId(), now, now.plus(this.settings.leaseDuration())));
+				message.attempt(), message.step(), this.settings.workerId(), now, this.settings.leaseExpiry(now)));
 		StepExecutions.Claim claim = claimed.outcome();
 		if (claim == StepExecutions.Claim.NOT_CLAIMABLE) {
 			logger.debug("Ignoring a delivery of step execution " + message.stepExecutionId() + " attempt "

@@ -1,6 +1,7 @@
 package dev.workflow.engine;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,6 +24,8 @@ import dev.workflow.transport.StepMessageHandler;
 import dev.workflow.transport.StepPublisher;
 import dev.workflow.transport.WorkflowTopology;
 import io.micrometer.observation.ObservationRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -47,6 +50,11 @@ public class WorkflowEngine implements StepMessageHandler {
 
 	/** The logging context key of the step being handled. */
 	public static final String MDC_STEP = "step";
+
+	private static final Log logger = LogFactory.getLog(WorkflowEngine.class);
+
+	/** Longest wait at shutdown for the hand-backs of interrupted steps. */
+	static final long HAND_BACK_WAIT_SECONDS = 10;
 
 	private final TransactionTemplate transactions;
 
@@ -191,6 +199,17 @@ public class WorkflowEngine implements StepMessageHandler {
 		return this.starter.start(workflowName, input, options);
 	}
 
+	/**
+	 * Starts jobs of one workflow with the same options, in one transaction.
+	 * @param workflowName the workflow
+	 * @param inputs the jobs' inputs
+	 * @param options the options every job gets; no idempotency key
+	 * @return the jobs' ids, in the order of the inputs
+	 */
+	List<UUID> startAll(String workflowName, List<?> inputs, StartOptions options) {
+		return this.starter.startAll(workflowName, inputs, options);
+	}
+
 	@Override
 	public void handle(byte[] body) {
 		this.handler.handle(body);
@@ -286,11 +305,17 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	/**
-	 * Interrupts the steps still running: this instance stops.
+	 * Interrupts the steps still running and waits, up to {@value #HAND_BACK_WAIT_SECONDS} s, for their hand-backs to
+	 * be recorded and sent, before the database and broker connections close: this instance stops.
 	 */
 	public void shutdown() {
 		beginShutdown();
 		this.running.interruptAll();
+		int busy = this.handler.awaitIdle(Duration.ofSeconds(HAND_BACK_WAIT_SECONDS));
+		if (busy > 0) {
+			logger.warn(busy + " step message(s) still being handled at shutdown; their steps run again elsewhere "
+					+ "once their leases lapse");
+		}
 		this.outbox.stop();
 	}
 

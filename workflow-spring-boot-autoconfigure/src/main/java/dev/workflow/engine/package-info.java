@@ -20,10 +20,13 @@
  *    |             lists it for the renewal of its lease
  *    |
  *    +-- returned  StepCompletion.complete, in one transaction, which chooses the path:
- *    |               completeAndQueue   a pipeline's next step    \  the fast paths: plain SQL in a
- *    |               completeLastStep   a pipeline's end           |  transaction of their own, no entity
- *    |               completeAndReplay  a workflow method's step  /   loaded; else the general path
- *    |               general path       entities, then JobTransitions
+ *    |               completeAndInsertNext  a pipeline's next step    \  the fast paths: plain SQL in a
+ *    |               completeLastStep       a pipeline's end           |  transaction of their own, no
+ *    |               completeAndReplay      a workflow method's step  /   entity loaded
+ *    |               general path           entities, then JobTransitions
+ *    |             on a fast path, exactly one next step in the same pool and the chain within its bounds:
+ *    |             the next step is inserted claimed by this worker, with no outbox row, and StepHandler
+ *    |             runs it at once on the same thread ("step runs" again: the chain, the fastest path)
  *    +-- threw     StepFailures, in one transaction: the next attempt after the retry policy's delay, or
  *    |             the job's failure
  *    v

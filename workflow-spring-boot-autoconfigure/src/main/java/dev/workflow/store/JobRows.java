@@ -167,6 +167,20 @@ public final class JobRows {
 	}
 
 	/**
+	 * Stores new jobs with their first step executions and the outbox rows that dispatch them, in plain SQL, in the
+	 * caller's transaction: one batch per table, sent together.
+	 * @param starts the jobs and their first steps
+	 */
+	public void insertAll(List<NewJob> starts) {
+		if (starts.isEmpty()) {
+			return;
+		}
+		this.jdbc.batchUpdate(INSERT, starts.stream().map((start) -> values(start.job())).toList());
+		StepExecutions.insert(this.jdbc, starts.stream().flatMap((start) -> start.steps().stream()).toList());
+		OutboxRows.insert(this.jdbc, starts.stream().flatMap((start) -> start.outbox().stream()).toList());
+	}
+
+	/**
 	 * The columns of a job that a replay needs, read with its row locked.
 	 *
 	 * @param status the job's status

@@ -5,6 +5,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
+import dev.workflow.api.StepStatus;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -34,23 +35,40 @@ public final class StepCompletions {
 	private static final String IF_DONE = " and exists (select 1 from done)";
 
 	/**
-	 * Completes a step, counts it on its job and queues the next step with its outbox row; parameters: those of
-	 * {@link #COMPLETE_RUNNING}, of {@link JobRows#COUNT_STEP}, then next id, step, input, created at, lease expiry,
-	 * pool, and outbox id, exchange, routing key, payload, created at.
+	 * Completes a step, counts it on its job and inserts the next step execution, queued or claimed by the worker;
+	 * parameters: those of {@link #COMPLETE_RUNNING}, of {@link JobRows#COUNT_STEP}, then next id, step, status, input,
+	 * created at, lease expiry, pool, worker, started at, claim epoch.
 	 */
-	private static final String COMPLETE_AND_QUEUE = "with done as (" + COMPLETE_RUNNING + "), job as ("
+	private static final String COMPLETE_AND_INSERT_NEXT = "with done as (" + COMPLETE_RUNNING + "), job as ("
 			+ JobRows.COUNT_STEP + IF_DONE + " and status not in " + Sql.FINAL_STATUSES + """
 			 returning id),
 			next as (
 			  insert into wf_step_execution (""" + StepExecutions.COLUMNS + """
 			)
-			  select ?, job.id, done.sequence + 1, ?, 1, 'QUEUED', ?::jsonb, ?, ?, ?, 0 from job, done
-			  returning id),
+			  select ?, job.id, done.sequence + 1, ?, 1, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, 0 from job, done
+			  returning id)""";
+
+	/** What a completion with its next step selects: whether the step was completed, and its job counted. */
+	private static final String COMPLETED_AND_COUNTED = """
+
+			select (select count(*) from done), (select count(*) from job)""";
+
+	/**
+	 * Completes a step, counts it on its job and queues the next step with its outbox row; parameters: those of
+	 * {@link #COMPLETE_AND_INSERT_NEXT}, then outbox id, exchange, routing key, payload, created at.
+	 */
+	private static final String COMPLETE_AND_QUEUE = COMPLETE_AND_INSERT_NEXT + """
+			,
 			message as (
 			  insert into wf_outbox (""" + OutboxRows.COLUMNS + """
 			)
-			  select ?, ?, ?, ?, ? from next)
-			select (select count(*) from done), (select count(*) from job)""";
+			  select ?, ?, ?, ?, ? from next)""" + COMPLETED_AND_COUNTED;
+
+	/**
+	 * Completes a step, counts it on its job and inserts the next step claimed by the worker, which runs it
+	 * in-process: no message; parameters: those of {@link #COMPLETE_AND_INSERT_NEXT}.
+	 */
+	private static final String COMPLETE_AND_CONTINUE = COMPLETE_AND_INSERT_NEXT + COMPLETED_AND_COUNTED;
 
 	/**
 	 * Completes a step and its job, unless the job is a child; parameters: those of {@link #COMPLETE_RUNNING}, of
@@ -116,7 +134,8 @@ public final class StepCompletions {
 	}
 
 	/**
-	 * The next step of a pipeline, to queue when its previous step completes.
+	 * The next step of a pipeline, to insert when its previous step completes: queued, with the message that
+	 * dispatches it, or claimed by the worker that completed the previous one, which runs it in-process.
 	 *
 	 * @param jobId the job
 	 * @param percentComplete the job's progress
@@ -124,11 +143,20 @@ public final class StepCompletions {
 	 * @param step the next step's name
 	 * @param input the next step's input as JSON
 	 * @param pool the next step's worker pool, {@code null} for the default pool
-	 * @param deadline when the next step execution counts as lost unless a worker has claimed it
-	 * @param outbox the message that dispatches the next step
+	 * @param deadline when the next step execution counts as lost: unless a worker has claimed it, if queued; unless
+	 * the worker renews its lease, if claimed
+	 * @param outbox the message that dispatches the next step, {@code null} if the worker runs it
+	 * @param worker the worker that runs the next step in-process, {@code null} if it is queued
 	 */
 	public record NextStep(UUID jobId, int percentComplete, UUID id, String step, @Nullable String input,
-			@Nullable String pool, Instant deadline, OutboxEntity outbox) {
+			@Nullable String pool, Instant deadline, @Nullable OutboxEntity outbox, @Nullable String worker) {
+
+		public NextStep {
+			if ((outbox == null) == (worker == null)) {
+				throw new IllegalArgumentException("A next step is either queued with a message or claimed by a worker");
+			}
+		}
+
 	}
 
 	/**
@@ -142,20 +170,25 @@ public final class StepCompletions {
 	}
 
 	/**
-	 * Completes a running step execution, counts it on its job and queues the next step with the outbox row that
-	 * dispatches it, in one statement and a transaction of its own.
+	 * Completes a running step execution, counts it on its job and inserts the next step: queued with the outbox row
+	 * that dispatches it, or claimed by the worker that runs it in-process, in one statement and a transaction of its
+	 * own.
 	 * @param done the step's result
 	 * @param next the next step
 	 * @return what was found
 	 */
-	public Completion completeAndQueue(StepDone done, NextStep next) {
+	public Completion completeAndInsertNext(StepDone done, NextStep next) {
 		OffsetDateTime now = Sql.time(done.now());
 		OutboxEntity outbox = next.outbox();
+		boolean queued = outbox != null;
 		Object[] values = Sql.values(done.values(), new Object[] { next.percentComplete(), next.step(), next.jobId(),
-				next.id(), next.step(), next.input(), now, Sql.time(next.deadline()), next.pool(), outbox.getId(),
-				outbox.getExchange(), outbox.getRoutingKey(), outbox.getPayload(), now });
+				next.id(), next.step(), queued ? StepStatus.QUEUED.name() : StepStatus.RUNNING.name(), next.input(), now,
+				Sql.time(next.deadline()), next.pool(), next.worker(), queued ? null : now,
+				queued ? 0 : StepExecutions.FIRST_CLAIM_EPOCH },
+				queued ? new Object[] { outbox.getId(), outbox.getExchange(), outbox.getRoutingKey(),
+						outbox.getPayload(), now } : new Object[0]);
 		return this.transactions.execute((status) -> {
-			Completion completion = this.jdbc.queryForObject(COMPLETE_AND_QUEUE,
+			Completion completion = this.jdbc.queryForObject(queued ? COMPLETE_AND_QUEUE : COMPLETE_AND_CONTINUE,
 					(rows, row) -> (rows.getInt(1) == 0) ? Completion.NOT_RUNNING
 							: (rows.getInt(2) == 0) ? Completion.JOB_ENDED : Completion.DONE,
 					values);
@@ -193,16 +226,21 @@ public final class StepCompletions {
 	}
 
 	/**
-	 * Counts a completed step on its job and queues the steps its workflow decided on, in plain SQL, in the caller's
+	 * Counts a completed step on its job and inserts the steps its workflow decided on, in plain SQL, in the caller's
 	 * transaction: one statement for a single step, else one update and one batch per table.
 	 * @param jobId the job
 	 * @param percentComplete the job's progress
 	 * @param currentStep the job's current step from now on, or {@code null} to keep it
-	 * @param steps the step executions to queue
-	 * @param outbox the messages that dispatch them
+	 * @param steps the step executions to insert, queued, or one claimed by the worker that runs it in-process
+	 * @param outbox the messages that dispatch the queued ones
 	 */
 	public void countAndQueue(UUID jobId, int percentComplete, @Nullable String currentStep,
 			List<StepExecutionEntity> steps, List<OutboxEntity> outbox) {
+		if (steps.size() == 1 && outbox.isEmpty()) {
+			this.jdbc.update("with job as (" + JobRows.COUNT_STEP + ") " + StepExecutions.INSERT,
+					Sql.values(new Object[] { percentComplete, currentStep, jobId }, StepExecutions.values(steps.get(0))));
+			return;
+		}
 		if (steps.size() == 1 && outbox.size() == 1) {
 			this.jdbc.update("with job as (" + JobRows.COUNT_STEP + "), step as (" + StepExecutions.INSERT + ") "
 					+ OutboxRows.INSERT, Sql.values(new Object[] { percentComplete, currentStep, jobId },

@@ -284,6 +284,21 @@ public class StepExecutionEntity {
 	}
 
 	/**
+	 * Makes a new execution running under the first claim of a worker, which runs it at once: the worker that
+	 * completed the step before it continues the job in-process.
+	 * @param workerId the worker
+	 * @param now the time, when the execution is created and starts
+	 * @param leaseExpiresAt when the worker's lease lapses unless renewed
+	 */
+	public void claimOnCreation(String workerId, Instant now, Instant leaseExpiresAt) {
+		this.status = StepStatus.RUNNING;
+		this.workerId = workerId;
+		this.startedAt = now;
+		this.leaseExpiresAt = leaseExpiresAt;
+		this.claimEpoch = StepExecutions.FIRST_CLAIM_EPOCH;
+	}
+
+	/**
 	 * Takes the next claim epoch without a claim, when the engine queues the execution again: a claim it replaces
 	 * (one whose lease lapsed, or one a database crash lost, since claims commit asynchronously) can then change
 	 * nothing, whatever epoch the next claim takes.

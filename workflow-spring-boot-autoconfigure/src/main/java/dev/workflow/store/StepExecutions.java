@@ -24,13 +24,22 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public final class StepExecutions {
 
-	/** The columns {@link #INSERT} and a completion's insert of the next step write. */
+	/**
+	 * The columns {@link #INSERT} and a completion's insert of the next step write: a step execution is inserted
+	 * queued (or scheduled), or running under the first claim of the worker that continues its job in-process.
+	 */
 	static final String COLUMNS = "id, job_id, sequence, step_name, attempt, status, input, created_at, "
-			+ "lease_expires_at, pool, version";
+			+ "lease_expires_at, pool, worker_id, started_at, claim_epoch, version";
+
+	/**
+	 * The claim epoch of a step execution a worker claims when it creates it, to run it in-process: that of a first
+	 * claim.
+	 */
+	public static final int FIRST_CLAIM_EPOCH = 1;
 
 	/** Inserts a step execution; parameters: those of {@link #values}. */
 	static final String INSERT = "insert into wf_step_execution (" + COLUMNS + ") "
-			+ "values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, 0)";
+			+ "values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, 0)";
 
 	/**
 	 * Claims a step execution and, if its job is queued, marks the job running; parameters: started at, worker, lease
@@ -392,7 +401,9 @@ public final class StepExecutions {
 	static Object[] values(StepExecutionEntity step) {
 		return new Object[] { step.getId(), step.getJobId(), step.getSequence(), step.getStepName(), step.getAttempt(),
 				step.getStatus().name(), step.getInput(), Sql.time(step.getCreatedAt()),
-				(step.getLeaseExpiresAt() != null) ? Sql.time(step.getLeaseExpiresAt()) : null, step.getPool() };
+				(step.getLeaseExpiresAt() != null) ? Sql.time(step.getLeaseExpiresAt()) : null, step.getPool(),
+				step.getWorkerId(), (step.getStartedAt() != null) ? Sql.time(step.getStartedAt()) : null,
+				step.getClaimEpoch() };
 	}
 
 }

@@ -19,6 +19,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -45,6 +46,8 @@ public class WorkflowApiController {
 
 	private static final Set<String> START_FIELDS = Set.of("workflow", "input", "userContext", "stepContext",
 			"idempotencyKey");
+
+	private static final Set<String> START_ALL_FIELDS = Set.of("workflow", "inputs", "userContext", "stepContext");
 
 	private final WorkflowClient client;
 
@@ -107,14 +110,68 @@ public class WorkflowApiController {
 			throws HttpMediaTypeNotSupportedException {
 		requireJson(contentType);
 		JsonNode request = body(body);
+		StartRequest start = startRequest(request, START_FIELDS, "input or idempotencyKey");
+		JsonNode key = request.get("idempotencyKey");
+		StartOptions options = start.options();
+		if (key != null && !key.isNull()) {
+			options = options.idempotencyKey(key.asString());
+		}
+		JsonNode input = request.get("input");
+		JobHandle<Object> started = this.client.start(start.workflow(), (input == null || input.isNull()) ? null : input,
+				options);
+		UUID jobId = started.id();
+		Job job = require(jobId);
+		if (!started.created()) {
+			// The key was used before: this is that job, not a new one.
+			return ok(job);
+		}
+		return ResponseEntity
+			.created(ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}").buildAndExpand(jobId).toUri())
+			.body(write(job));
+	}
+
+	/**
+	 * Starts one job per input, all with the same options, in one transaction: all of them or, if any input is
+	 * refused, none.
+	 * @param body {@code workflow} and {@code inputs} (an array), and optionally {@code userContext},
+	 * {@code stepContext}
+	 * @return 201 with the jobs' ids, in the order of the inputs
+	 */
+	@PostMapping("/jobs/batch")
+	public ResponseEntity<String> startAll(@RequestBody(required = false) @Nullable String body,
+			@RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) @Nullable String contentType)
+			throws HttpMediaTypeNotSupportedException {
+		requireJson(contentType);
+		JsonNode request = body(body);
+		JsonNode given = request.get("inputs");
+		if (request.isObject() && (given == null || !given.isArray())) {
+			throw new ApiValidationException("inputs", "must be an array of the jobs' inputs");
+		}
+		StartRequest start = startRequest(request, START_ALL_FIELDS, "or inputs");
+		List<Object> inputs = new ArrayList<>();
+		given.forEach((input) -> inputs.add(input.isNull() ? null : input));
+		List<UUID> ids = this.client.startAll(start.workflow(), inputs, start.options())
+			.stream()
+			.map(JobHandle::id)
+			.toList();
+		return ResponseEntity.status(HttpStatus.CREATED).body(write(new StartedJobs(ids.size(), ids)));
+	}
+
+	/**
+	 * Reads what every start request has: the workflow and the options all its jobs get.
+	 * @param request the request's body
+	 * @param fields the fields the request may have
+	 * @param others the fields it may have besides the common ones, for the error
+	 */
+	private StartRequest startRequest(JsonNode request, Set<String> fields, String others) {
 		List<InvalidParameter> errors = new ArrayList<>();
 		if (!request.isObject()) {
 			throw new ApiValidationException("body", "must be a JSON object with at least a workflow");
 		}
 		request.propertyNames().forEach((name) -> {
-			if (!START_FIELDS.contains(name)) {
-				errors.add(new InvalidParameter(name, "is not a field of a start request; use workflow, input, "
-						+ "userContext, stepContext or idempotencyKey"));
+			if (!fields.contains(name)) {
+				errors.add(new InvalidParameter(name, "is not a field of this start request; use workflow, "
+						+ "userContext, stepContext, " + others));
 			}
 		});
 		JsonNode workflow = request.get("workflow");
@@ -140,21 +197,23 @@ public class WorkflowApiController {
 		if (stepContext != null && !stepContext.isNull()) {
 			options = options.stepContext(stepContext);
 		}
-		if (key != null && !key.isNull()) {
-			options = options.idempotencyKey(key.asString());
-		}
-		JsonNode input = request.get("input");
-		JobHandle<Object> started = this.client.start(workflow.asString(),
-				(input == null || input.isNull()) ? null : input, options);
-		UUID jobId = started.id();
-		Job job = require(jobId);
-		if (!started.created()) {
-			// The key was used before: this is that job, not a new one.
-			return ok(job);
-		}
-		return ResponseEntity
-			.created(ServletUriComponentsBuilder.fromCurrentRequestUri().path("/{id}").buildAndExpand(jobId).toUri())
-			.body(write(job));
+		return new StartRequest(workflow.asString(), options);
+	}
+
+	/**
+	 * What every start request has.
+	 * @param workflow the workflow's name
+	 * @param options the options its jobs get, but an idempotency key
+	 */
+	private record StartRequest(String workflow, StartOptions options) {
+	}
+
+	/**
+	 * The jobs a batch start created.
+	 * @param count how many
+	 * @param ids their ids, in the order of the inputs
+	 */
+	record StartedJobs(int count, List<UUID> ids) {
 	}
 
 	/**

@@ -290,6 +290,11 @@ class WorkflowAutoConfigurationTests {
 			}
 
 			@Override
+			public List<JobHandle<Object>> startAll(String workflow, List<?> inputs, StartOptions options) {
+				throw new IllegalStateException("not for this test");
+			}
+
+			@Override
 			public <R> JobHandle<R> handle(UUID jobId, Class<R> resultType) {
 				throw new IllegalStateException("not for this test");
 			}

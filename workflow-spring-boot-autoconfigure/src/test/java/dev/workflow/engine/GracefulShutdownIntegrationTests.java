@@ -53,6 +53,29 @@ class GracefulShutdownIntegrationTests {
 		}
 	}
 
+	@Test
+	void whenAnInstanceStopsBeforeAStepItRunsInProcessFinishesThenTheStepIsHandedBackWithAMessageOfItsOwn() {
+		JobHandle<Object> job;
+		JdbcTemplate jdbc;
+		try (ConfigurableApplicationContext first = instance("impatient-chain-a", "200ms")) {
+			jdbc = first.getBean(JdbcTemplate.class);
+			job = first.getBean(WorkflowClient.class).start("slow_second_step", 0);
+			// The slow step runs in-process after the first: claimed when it was created, with no message.
+			await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject("select count(*) from "
+					+ "wf_step_execution where job_id = ? and step_name = 'slow' and status = 'RUNNING' "
+					+ "and started_at = created_at", Integer.class, job.id()) == 1);
+		}
+		try (ConfigurableApplicationContext second = instance("impatient-chain-b", "10s")) {
+			// Far within the claim timeout (15 minutes), which a step queued without a message would wait for.
+			assertThat(second.getBean(WorkflowClient.class).handle(job.id(), Integer.class).await(Duration.ofSeconds(30)))
+				.isEqualTo(3);
+			assertThat(slowStep(second.getBean(JdbcTemplate.class), job)).containsEntry("completed", 1L)
+				.containsEntry("worker", "impatient-chain-b")
+				.as("handed back at shutdown, not left to lapse")
+				.containsEntry("lapses", 0);
+		}
+	}
+
 	private static void awaitRunning(JdbcTemplate jdbc, JobHandle<Object> job) {
 		await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
 				"select count(*) from wf_step_execution where job_id = ? and status = 'RUNNING'", Integer.class,

@@ -145,9 +145,15 @@ class RollingDeployIntegrationTests {
 		}
 	}
 
+	/**
+	 * Starts an instance. It runs at most one step in-process after each step it receives, so that a job's steps go
+	 * through the broker every other step and jobs cross between releases, and the instances that stop interrupt
+	 * steps run in-process as well as steps received.
+	 */
 	private static ConfigurableApplicationContext instance(Class<?> release, String id, String database) {
 		return new SpringApplicationBuilder(release).run("--spring.datasource.url=" + database,
 				"--workflow.worker.id=" + id, "--workflow.worker.concurrency=3", "--workflow.worker.prefetch=2",
+				"--workflow.worker.chain-steps=1",
 				"--workflow.scheduler.poll-interval=100ms", "--workflow.broker.exchange=wf-test-rolling",
 				"--workflow.broker.step-queue=wf-test-rolling.steps",
 				"--workflow.broker.parking-queue=wf-test-rolling.parked");

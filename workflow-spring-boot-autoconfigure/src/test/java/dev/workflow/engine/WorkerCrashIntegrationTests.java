@@ -2,6 +2,9 @@ package dev.workflow.engine;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -86,6 +89,51 @@ class WorkerCrashIntegrationTests {
 			assertThat(jdbc.queryForObject("select count(*) from wf_step_execution where job_id = ? and status = 'COMPLETED' "
 					+ "and worker_id = 'doomed-worker'", Integer.class, job.id()))
 				.isZero();
+		}
+		finally {
+			doomed.destroyForcibly();
+		}
+	}
+
+	@Test
+	void whenAWorkerJvmIsKilledMidChainThenEveryJobCompletesWithinTheLeaseAndEachStepIsRecordedOnce()
+			throws Exception {
+		int jobs = 4;
+		Process doomed = WorkerProcess.start(Path.of("target", "worker-logs", "doomed-chain-worker.log"),
+				concat(QUEUES, "--workflow.worker.id=doomed-worker", "--workflow.worker.concurrency=" + jobs));
+		try (ConfigurableApplicationContext starter = new SpringApplicationBuilder(TestApplication.class)
+			.run(concat(QUEUES, "--workflow.worker.enabled=false"))) {
+			WorkflowClient client = starter.getBean(WorkflowClient.class);
+			JdbcTemplate jdbc = starter.getBean(JdbcTemplate.class);
+			List<JobHandle<Object>> handles = new ArrayList<>();
+			for (int i = 0; i < jobs; i++) {
+				handles.add(client.start("crash_chain", "order-" + i));
+			}
+			Object[] ids = handles.stream().map(JobHandle::id).toArray();
+			String in = "(" + String.join(",", Collections.nCopies(jobs, "?")) + ")";
+			// The second step of each job runs on the doomed worker in-process: claimed when it was created, with no
+			// message of its own.
+			await().atMost(Duration.ofSeconds(90)).until(() -> jdbc.queryForObject("select count(*) from "
+					+ "wf_step_execution where job_id in " + in + " and step_name = 'second' and status = 'RUNNING' "
+					+ "and worker_id = 'doomed-worker' and started_at = created_at", Integer.class, ids) == jobs);
+
+			try (ConfigurableApplicationContext survivor = new SpringApplicationBuilder(TestApplication.class)
+				.run(concat(QUEUES, "--workflow.worker.id=survivor"))) {
+				doomed.destroyForcibly();
+				assertThat(doomed.waitFor(30, TimeUnit.SECONDS)).isTrue();
+				// The lease (2 s here) lapses, and the background work dispatches the steps again.
+				await().atMost(Duration.ofSeconds(2 + 5)).until(() -> jdbc.queryForObject(
+						"select count(*) from wf_job where id in " + in + " and status = 'COMPLETED'", Integer.class,
+						ids) == jobs);
+			}
+			for (int i = 0; i < jobs; i++) {
+				assertThat(client.get(handles.get(i).id()).orElseThrow().output()).isEqualTo("order-" + i
+						+ " first by doomed-worker, second by survivor, third by survivor");
+			}
+			assertThat(jdbc.queryForList("select job_id, sequence, count(*) filter (where status = 'COMPLETED') as "
+					+ "completed from wf_step_execution where job_id in " + in + " group by job_id, sequence", ids))
+				.hasSize(jobs * 3)
+				.allSatisfy((row) -> assertThat(row.get("completed")).isEqualTo(1L));
 		}
 		finally {
 			doomed.destroyForcibly();

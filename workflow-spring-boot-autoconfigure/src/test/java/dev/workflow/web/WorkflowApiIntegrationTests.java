@@ -99,6 +99,42 @@ class WorkflowApiIntegrationTests {
 	}
 
 	@Test
+	void whenJobsAreStartedInABatchOverHttpThenAllOrNoneAreCreated() throws Exception {
+		String tenant = UUID.randomUUID().toString();
+		HttpResponse<String> created = post("/jobs/batch", """
+				{"workflow": "five_steps", "inputs": [["a"], ["b"], ["c"]], "userContext": {"tenant": "%s"}}"""
+			.formatted(tenant));
+
+		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		JsonNode batch = json.readTree(created.body());
+		assertThat(batch.get("count").asInt()).isEqualTo(3);
+		List<String> ids = new ArrayList<>();
+		batch.get("ids").forEach((id) -> ids.add(id.asString()));
+		assertThat(ids).hasSize(3).doesNotHaveDuplicates();
+		for (String id : ids) {
+			await().atMost(WAIT).until(() -> status(id) == JobStatus.COMPLETED);
+		}
+		assertThat(json.readTree(get("/jobs/" + ids.get(1)).body()).get("job").get("output").get(0).asString())
+			.isEqualTo("b");
+		assertThat(json.readTree(get("/jobs/" + ids.get(2)).body()).get("job").get("userContext").get("tenant")
+			.asString()).isEqualTo(tenant);
+
+		String refused = UUID.randomUUID().toString();
+		assertThat(problem(post("/jobs/batch", """
+				{"workflow": "five_steps", "inputs": [["a"], ["%s"]], "userContext": {"tenant": "%s"}}"""
+			.formatted("x".repeat(70_000), refused)), 413).get("detail").asString()).contains("input 1 of workflow");
+		assertThat(json.readTree(get("/jobs?userContext.tenant=" + refused).body()).get("items").size())
+			.as("no job of a refused batch")
+			.isZero();
+		JsonNode noInputs = problem(post("/jobs/batch", """
+				{"workflow": "five_steps", "input": 1}"""), 400);
+		assertThat(noInputs.get("errors").get(0).get("parameter").asString()).isEqualTo("inputs");
+		JsonNode keyed = problem(post("/jobs/batch", """
+				{"workflow": "five_steps", "inputs": [1], "idempotencyKey": "k"}"""), 400);
+		assertThat(keyed.get("errors").get(0).get("parameter").asString()).isEqualTo("idempotencyKey");
+	}
+
+	@Test
 	void whenJobsAreListedThenFiltersAndPagesApply() throws Exception {
 		String tenant = UUID.randomUUID().toString();
 		WorkflowClient client = context.getBean(WorkflowClient.class);
