@@ -37,6 +37,8 @@ public record EngineSettings(String workerId, int maxAttempts, Duration initialD
 		int maxLeaseLapses, int maxRefusals, Duration unknownWorkTimeout, Duration unknownWorkBackoff,
 		Duration unknownWorkMaxBackoff, int chainSteps, Duration chainTimeSlice, Clock clock) {
 
+	private static final Duration LONGEST_TIME_SLICE = Duration.ofDays(365);
+
 	public EngineSettings {
 		Instant now = clock.instant();
 		checkWait(maxDelay, now, "workflow.retry.max-delay");
@@ -99,6 +101,15 @@ public record EngineSettings(String workerId, int maxAttempts, Duration initialD
 	 */
 	Instant leaseExpiry(Instant now) {
 		return now.plus(this.leaseDuration);
+	}
+
+	/**
+	 * Returns the chain's time slice in nanoseconds, at most a year, so that a huge setting cannot overflow.
+	 * @return the time slice
+	 */
+	long chainTimeSliceNanos() {
+		return this.chainTimeSlice.compareTo(LONGEST_TIME_SLICE) > 0 ? LONGEST_TIME_SLICE.toNanos()
+				: this.chainTimeSlice.toNanos();
 	}
 
 	RetryPolicy defaultRetryPolicy() {

@@ -178,6 +178,12 @@ final class StepHandler {
 		for (StepMessage next = chain.next(); next != null; next = chain.next()) {
 			StepMessage step = next;
 			MDC.put(WorkflowEngine.MDC_STEP, step.step());
+			if (this.stopping.get()) {
+				// Claimed for this worker just before it began to stop: not started, handed back with a message.
+				logger.info("This worker is shutting down: step '" + step.step() + "' of job " + step.jobId() + " "
+						+ handBack(step, StepExecutions.FIRST_CLAIM_EPOCH));
+				return;
+			}
 			this.events.publish(new WorkflowEvent.StepStarted(step.jobId(), step.workflow(), step.step(),
 					step.attempt(), step.stepExecutionId()));
 			StepInvoker stepInvoker = this.bindings.invoker(workflow, step.step());
@@ -202,7 +208,7 @@ final class StepHandler {
 
 		Chain(EngineSettings settings) {
 			this.maxSteps = settings.chainSteps();
-			this.deadline = System.nanoTime() + Math.min(settings.chainTimeSlice().toNanos(), Long.MAX_VALUE / 4);
+			this.deadline = System.nanoTime() + settings.chainTimeSliceNanos();
 		}
 
 		/**
@@ -265,7 +271,7 @@ final class StepHandler {
 		catch (Throwable ex) {
 			if (this.stopping.get()) {
 				throw new IllegalStateException("This worker is shutting down: step '" + message.step() + "' of job "
-						+ message.jobId() + " " + handBack(message, epoch, chain.inProcess()), ex);
+						+ message.jobId() + " " + handBack(message, epoch), ex);
 			}
 			if (ex instanceof Error && !(ex instanceof AssertionError)) {
 				logger.error("Step '" + message.step() + "' of job " + message.jobId() + " failed", ex);
@@ -301,13 +307,14 @@ final class StepHandler {
 	}
 
 	/**
-	 * Hands the claim of a step interrupted by this worker's shutdown back to the queue, so that its message, which
-	 * goes back to the broker, is claimed elsewhere at once, and the attempt loses no lease. A step this worker ran
-	 * in-process had no message of its own: one is sent with the hand-back.
-	 * @param inProcess whether the step came from a chain, not from the message being handled
+	 * Hands the claim of a step interrupted by this worker's shutdown back to the queue, with a message of its own,
+	 * so that it is claimed elsewhere at once and the attempt loses no lease. The message this worker received may
+	 * not be the step's (a step run in-process has none), and one that goes back to the broker may have reached
+	 * another worker while this one still held the claim, which then discarded it; a duplicate is discarded by the
+	 * claim.
 	 * @return what becomes of the step, for the log
 	 */
-	private String handBack(StepMessage message, int epoch, boolean inProcess) {
+	private String handBack(StepMessage message, int epoch) {
 		try {
 			StepExecutions.HeldClaim claim = new StepExecutions.HeldClaim(message.stepExecutionId(),
 					message.attempt(), epoch);
@@ -316,8 +323,8 @@ final class StepHandler {
 				if (!this.steps.release(claim, this.settings.claimDeadline(now))) {
 					return null;
 				}
-				return inProcess ? List.of(this.outbox.redispatch(message,
-						this.bindings.pool(message.workflow(), message.step()), now)) : List.<OutboundMessage>of();
+				return List.of(this.outbox.redispatch(message, this.bindings.pool(message.workflow(), message.step()),
+						now));
 			});
 			if (outbound != null) {
 				this.outbox.publish(outbound);

@@ -47,6 +47,9 @@ public class WorkflowApiController {
 	private static final Set<String> START_FIELDS = Set.of("workflow", "input", "userContext", "stepContext",
 			"idempotencyKey");
 
+	/** Most jobs one batch request starts: one transaction, whose rows and messages the instance holds meanwhile. */
+	static final int MAX_BATCH = 10_000;
+
 	private static final Set<String> START_ALL_FIELDS = Set.of("workflow", "inputs", "userContext", "stepContext");
 
 	private final WorkflowClient client;
@@ -135,7 +138,7 @@ public class WorkflowApiController {
 	 * refused, none.
 	 * @param body {@code workflow} and {@code inputs} (an array), and optionally {@code userContext},
 	 * {@code stepContext}
-	 * @return 201 with the jobs' ids, in the order of the inputs
+	 * @return 201 with the jobs' ids, in the order of the inputs; 400 for more than {@value #MAX_BATCH} inputs
 	 */
 	@PostMapping("/jobs/batch")
 	public ResponseEntity<String> startAll(@RequestBody(required = false) @Nullable String body,
@@ -146,6 +149,10 @@ public class WorkflowApiController {
 		JsonNode given = request.get("inputs");
 		if (request.isObject() && (given == null || !given.isArray())) {
 			throw new ApiValidationException("inputs", "must be an array of the jobs' inputs");
+		}
+		if (given != null && given.size() > MAX_BATCH) {
+			throw new ApiValidationException("inputs", "has " + given.size() + " inputs, more than the " + MAX_BATCH
+					+ " one request may start; send them in several requests");
 		}
 		StartRequest start = startRequest(request, START_ALL_FIELDS, "or inputs");
 		List<Object> inputs = new ArrayList<>();
