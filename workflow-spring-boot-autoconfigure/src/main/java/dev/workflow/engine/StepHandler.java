@@ -26,7 +26,6 @@ import dev.workflow.transport.PoisonMessageException;
 import dev.workflow.transport.StepMessage;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 
 import org.springframework.core.NestedExceptionUtils;
@@ -173,7 +172,7 @@ final class StepHandler {
 		if (epoch == 0) {
 			return;
 		}
-		Chain chain = new Chain(this.settings);
+		StepChain chain = new StepChain(this.settings);
 		this.observations.observeStep(message, () -> runClaimed(workflow, invoker, message, epoch, chain));
 		for (StepMessage next = chain.next(); next != null; next = chain.next()) {
 			StepMessage step = next;
@@ -193,64 +192,13 @@ final class StepHandler {
 	}
 
 	/**
-	 * The steps of one job this worker runs in-process, one after the other, after the one whose message it
-	 * received.
-	 */
-	private static final class Chain {
-
-		private final int maxSteps;
-
-		private final long deadline;
-
-		private int steps;
-
-		private @Nullable StepMessage next;
-
-		Chain(EngineSettings settings) {
-			this.maxSteps = settings.chainSteps();
-			this.deadline = System.nanoTime() + settings.chainTimeSliceNanos();
-		}
-
-		/**
-		 * Whether the step that completes now may be followed in-process: the chain is within its bounds.
-		 */
-		boolean mayContinue() {
-			return this.steps < this.maxSteps && System.nanoTime() - this.deadline < 0;
-		}
-
-		/**
-		 * Whether the step that runs now came from the chain, not from a message.
-		 */
-		boolean inProcess() {
-			return this.steps > 0;
-		}
-
-		void continueWith(@Nullable StepMessage step) {
-			this.next = step;
-		}
-
-		/**
-		 * Takes the next step to run in-process, counting it.
-		 */
-		@Nullable StepMessage next() {
-			StepMessage step = this.next;
-			this.next = null;
-			if (step != null) {
-				this.steps++;
-			}
-			return step;
-		}
-
-	}
-
-	/**
 	 * Runs a claimed step and records its outcome under the claim's epoch: an outcome whose claim has been lost
 	 * meanwhile changes nothing. An outcome the database refuses (while it answers) fails the attempt, so that the
 	 * retry policy bounds how often the step runs; while the database is away the message goes back to the broker.
 	 * @return what happened, for the step's observation
 	 */
 	private StepObservationContext.Outcome runClaimed(WorkflowDefinition workflow, StepInvoker invoker,
-			StepMessage message, int epoch, Chain chain) {
+			StepMessage message, int epoch, StepChain chain) {
 		JobInfo info = new JobInfo(message.jobId(), message.workflow(), message.step(), message.attempt(),
 				message.stepExecutionId());
 		StepCall call = new StepCall(info, message.input(), message.stepContext(), message.userContext());

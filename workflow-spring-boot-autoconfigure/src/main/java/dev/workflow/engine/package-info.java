@@ -26,7 +26,7 @@
  *    |               general path           entities, then JobTransitions
  *    |             on a fast path, exactly one next step in the same pool and the chain within its bounds:
  *    |             the next step is inserted claimed by this worker, with no outbox row, and StepHandler
- *    |             runs it at once on the same thread ("step runs" again: the chain, the fastest path)
+ *    |             runs it at once on the same thread, a StepChain ("step runs" again: the fastest path)
  *    +-- threw     StepFailures, in one transaction: the next attempt after the retry policy's delay, or
  *    |             the job's failure
  *    v
