@@ -140,8 +140,9 @@ public final class WorkflowAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		StepCompletions workflowStepCompletions(EntityManagerFactory entityManagerFactory, DataSource dataSource,
-				PlatformTransactionManager transactionManager) {
-			return new StepCompletions(jdbc(entityManagerFactory, dataSource), ownTransactions(transactionManager));
+				PlatformTransactionManager transactionManager, WorkflowProperties properties) {
+			return new StepCompletions(jdbc(entityManagerFactory, dataSource), ownTransactions(transactionManager),
+					properties.getStore().getCommitGroupSize());
 		}
 
 		@Bean

@@ -141,6 +141,12 @@ public class WorkflowProperties {
 		 */
 		private String schemaHistoryTable = "wf_schema_history";
 
+		/**
+		 * Most step completions that share one transaction and its commit when this instance's consumers complete
+		 * steps at the same moment. A lone completion commits at once; 1 commits every completion alone.
+		 */
+		private int commitGroupSize = 16;
+
 		public boolean isInitializeSchema() {
 			return this.initializeSchema;
 		}
@@ -155,6 +161,14 @@ public class WorkflowProperties {
 
 		public void setSchemaHistoryTable(String schemaHistoryTable) {
 			this.schemaHistoryTable = schemaHistoryTable;
+		}
+
+		public int getCommitGroupSize() {
+			return this.commitGroupSize;
+		}
+
+		public void setCommitGroupSize(int commitGroupSize) {
+			this.commitGroupSize = commitGroupSize;
 		}
 
 	}

@@ -3,6 +3,7 @@ package dev.workflow.store;
 import java.sql.SQLException;
 import java.util.List;
 
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.transaction.TransactionException;
@@ -20,6 +21,9 @@ public final class DataAccessFailures {
 	 */
 	private static final List<String> TRANSIENT_SQL_STATES = List.of("08", "57", "53", "40", "55P03");
 
+	/** SQLSTATEs (and their classes) of a database that cannot be reached: connection exceptions, its shutdown. */
+	private static final List<String> UNREACHABLE_SQL_STATES = List.of("08", "57P01", "57P02", "57P03");
+
 	private DataAccessFailures() {
 	}
 
@@ -31,13 +35,25 @@ public final class DataAccessFailures {
 	 * @return whether it is transient by its type or SQLSTATE
 	 */
 	public static boolean isTransient(RuntimeException ex) {
-		if (ex instanceof TransientDataAccessException || ex instanceof RecoverableDataAccessException
-				|| ex instanceof TransactionException) {
-			return true;
-		}
+		return ex instanceof TransientDataAccessException || ex instanceof RecoverableDataAccessException
+				|| ex instanceof TransactionException || hasSqlState(ex, TRANSIENT_SQL_STATES);
+	}
+
+	/**
+	 * Whether a failure says that the database cannot be reached now, or that a transaction could not begin or end:
+	 * a connection refused or lost, the server shutting down. Whatever runs next on it fails the same way.
+	 * @param ex the failure
+	 * @return whether the database is away, by the failure's type or SQLSTATE
+	 */
+	public static boolean isUnreachable(RuntimeException ex) {
+		return ex instanceof DataAccessResourceFailureException || ex instanceof TransactionException
+				|| hasSqlState(ex, UNREACHABLE_SQL_STATES);
+	}
+
+	private static boolean hasSqlState(RuntimeException ex, List<String> states) {
 		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
 			if (cause instanceof SQLException sql && sql.getSQLState() != null
-					&& TRANSIENT_SQL_STATES.stream().anyMatch(sql.getSQLState()::startsWith)) {
+					&& states.stream().anyMatch(sql.getSQLState()::startsWith)) {
 				return true;
 			}
 		}

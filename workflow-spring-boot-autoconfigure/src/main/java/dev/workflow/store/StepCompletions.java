@@ -22,14 +22,22 @@ import org.springframework.transaction.support.TransactionTemplate;
 public final class StepCompletions {
 
 	/**
+	 * Marks a running step execution completed, if its latest claim is the caller's, without returning anything;
+	 * parameters: output, finished at, id, attempt, claim epoch.
+	 */
+	private static final String COMPLETE_IF_CLAIMED = """
+			update wf_step_execution set status = 'COMPLETED', output = ?::jsonb, finished_at = ?,
+			  lease_expires_at = null, version = version + 1
+			where id = ? and attempt = ? and status = 'RUNNING' and claim_epoch = ?""";
+
+	/** What a statement that completes a step returns: the step's sequence. */
+	private static final String RETURNING_SEQUENCE = " returning sequence";
+
+	/**
 	 * Marks a running step execution completed, if its latest claim is the caller's; parameters: output, finished at,
 	 * id, attempt, claim epoch.
 	 */
-	private static final String COMPLETE_RUNNING = """
-			update wf_step_execution set status = 'COMPLETED', output = ?::jsonb, finished_at = ?,
-			  lease_expires_at = null, version = version + 1
-			where id = ? and attempt = ? and status = 'RUNNING' and claim_epoch = ?
-			returning sequence""";
+	private static final String COMPLETE_RUNNING = COMPLETE_IF_CLAIMED + RETURNING_SEQUENCE;
 
 	/** The condition a statement that completes a step adds to its job's update: the step was completed. */
 	private static final String IF_DONE = " and exists (select 1 from done)";
@@ -71,31 +79,35 @@ public final class StepCompletions {
 	private static final String COMPLETE_AND_CONTINUE = COMPLETE_AND_INSERT_NEXT + COMPLETED_AND_COUNTED;
 
 	/**
-	 * Completes a step and its job, unless the job is a child; parameters: those of {@link #COMPLETE_RUNNING}, of
-	 * {@link JobRows#COUNT_AND_COMPLETE}, then job id.
+	 * Completes a step and its job, unless the job is a child, whose end concerns its parent too: then nothing
+	 * changes; parameters: job id, those of {@link #COMPLETE_RUNNING}, then those of
+	 * {@link JobRows#COUNT_AND_COMPLETE}.
 	 */
-	private static final String COMPLETE_LAST = "with done as (" + COMPLETE_RUNNING + "), job as ("
-			+ JobRows.COUNT_AND_COMPLETE + IF_DONE + " and parent_entry_id is null and status not in "
-			+ Sql.FINAL_STATUSES + """
+	private static final String COMPLETE_LAST = """
+			with parent as (select parent_entry_id is not null as child from wf_job where id = ?),
+			done as (""" + COMPLETE_IF_CLAIMED + " and not (select child from parent)" + RETURNING_SEQUENCE
+			+ "), job as (" + JobRows.COUNT_AND_COMPLETE + IF_DONE + " and status not in " + Sql.FINAL_STATUSES + """
 			 returning id)
-			select (select count(*) from done), (select count(*) from job),
-			  (select parent_entry_id is not null from wf_job where id = ?)""";
+			select (select count(*) from done), (select count(*) from job), (select child from parent)""";
 
 	/** Marks a step execution cancelled, its result discarded; parameter: id. */
 	private static final String CANCEL = "update wf_step_execution set status = 'CANCELLED', output = null where id = ?";
 
 	private final JdbcTemplate jdbc;
 
-	private final TransactionTemplate transactions;
+	private final GroupCommits commits;
 
 	/**
 	 * Creates the completions.
 	 * @param jdbc the statements
-	 * @param transactions the application's transactions, for the completions that take one of their own
+	 * @param transactions the application's transactions, of their own (never a caller's), for the completions that
+	 * take one
+	 * @param commitGroupSize the most completions that share a transaction when they happen at the same moment; 1
+	 * commits each alone
 	 */
-	public StepCompletions(JdbcTemplate jdbc, TransactionTemplate transactions) {
+	public StepCompletions(JdbcTemplate jdbc, TransactionTemplate transactions, int commitGroupSize) {
 		this.jdbc = jdbc;
-		this.transactions = transactions;
+		this.commits = new GroupCommits(transactions, commitGroupSize);
 	}
 
 	/**
@@ -172,7 +184,7 @@ public final class StepCompletions {
 	/**
 	 * Completes a running step execution, counts it on its job and inserts the next step: queued with the outbox row
 	 * that dispatches it, or claimed by the worker that runs it in-process, in one statement and a transaction of its
-	 * own.
+	 * own, which completions on other threads at the same moment may share.
 	 * @param done the step's result
 	 * @param next the next step
 	 * @return what was found
@@ -187,7 +199,7 @@ public final class StepCompletions {
 				queued ? 0 : StepExecutions.FIRST_CLAIM_EPOCH },
 				queued ? new Object[] { outbox.getId(), outbox.getExchange(), outbox.getRoutingKey(),
 						outbox.getPayload(), now } : new Object[0]);
-		return this.transactions.execute((status) -> {
+		return this.commits.execute(next.jobId(), () -> {
 			Completion completion = this.jdbc.queryForObject(queued ? COMPLETE_AND_QUEUE : COMPLETE_AND_CONTINUE,
 					(rows, row) -> (rows.getInt(1) == 0) ? Completion.NOT_RUNNING
 							: (rows.getInt(2) == 0) ? Completion.JOB_ENDED : Completion.DONE,
@@ -200,25 +212,24 @@ public final class StepCompletions {
 	}
 
 	/**
-	 * Completes a running step execution and, with it, its job, in one statement and a transaction of its own, unless
-	 * the job is a child, whose end concerns its parent too.
+	 * Completes a running step execution and, with it, its job, in one statement and a transaction of its own (which
+	 * completions on other threads at the same moment may share), unless the job is a child, whose end concerns its
+	 * parent too: then nothing changes.
 	 * @param done the step's result
 	 * @param jobId the job
 	 * @param jobOutput the job's result as JSON
 	 * @return what was found
 	 */
 	public Completion completeLastStep(StepDone done, UUID jobId, @Nullable String jobOutput) {
-		Object[] values = Sql.values(done.values(), new Object[] { jobOutput, Sql.time(done.now()), jobId, jobId });
-		return this.transactions.execute((status) -> {
+		Object[] values = Sql.values(new Object[] { jobId }, done.values(),
+				new Object[] { jobOutput, Sql.time(done.now()), jobId });
+		return this.commits.execute(jobId, () -> {
 			Completion completion = this.jdbc.queryForObject(COMPLETE_LAST,
-					(rows, row) -> (rows.getInt(1) == 0) ? Completion.NOT_RUNNING
-							: (rows.getInt(2) == 1) ? Completion.DONE
-									: rows.getBoolean(3) ? Completion.HAS_PARENT : Completion.JOB_ENDED,
+					(rows, row) -> rows.getBoolean(3) ? Completion.HAS_PARENT
+							: (rows.getInt(1) == 0) ? Completion.NOT_RUNNING
+									: (rows.getInt(2) == 1) ? Completion.DONE : Completion.JOB_ENDED,
 					values);
-			if (completion == Completion.HAS_PARENT) {
-				status.setRollbackOnly();
-			}
-			else if (completion == Completion.JOB_ENDED) {
+			if (completion == Completion.JOB_ENDED) {
 				cancel(done.claim().id());
 			}
 			return completion;
