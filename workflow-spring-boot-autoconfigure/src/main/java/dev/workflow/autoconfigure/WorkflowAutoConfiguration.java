@@ -25,6 +25,7 @@ import dev.workflow.engine.WorkflowJson;
 import dev.workflow.store.DefinitionVersionRows;
 import dev.workflow.store.EndedJobs;
 import dev.workflow.store.Events;
+import dev.workflow.store.GroupCommits;
 import dev.workflow.store.JobEntity;
 import dev.workflow.store.JobSearch;
 import dev.workflow.store.JobStatistics;
@@ -126,9 +127,9 @@ public final class WorkflowAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		JobRows workflowJobRows(EntityManagerFactory entityManagerFactory, DataSource dataSource,
-				PlatformTransactionManager transactionManager) {
+				PlatformTransactionManager transactionManager, WorkflowProperties properties) {
 			return new JobRows(sharedEntityManager(entityManagerFactory), jdbc(entityManagerFactory, dataSource),
-					new TransactionTemplate(transactionManager));
+					new TransactionTemplate(transactionManager), groupCommits(transactionManager, properties));
 		}
 
 		@Bean
@@ -141,8 +142,8 @@ public final class WorkflowAutoConfiguration {
 		@ConditionalOnMissingBean
 		StepCompletions workflowStepCompletions(EntityManagerFactory entityManagerFactory, DataSource dataSource,
 				PlatformTransactionManager transactionManager, WorkflowProperties properties) {
-			return new StepCompletions(jdbc(entityManagerFactory, dataSource), ownTransactions(transactionManager),
-					properties.getStore().getCommitGroupSize());
+			return new StepCompletions(jdbc(entityManagerFactory, dataSource),
+					groupCommits(transactionManager, properties));
 		}
 
 		@Bean
@@ -199,6 +200,15 @@ public final class WorkflowAutoConfiguration {
 			TransactionTemplate transactions = new TransactionTemplate(transactionManager);
 			transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 			return transactions;
+		}
+
+		/**
+		 * Commits shared by statements of one kind (step completions, job starts) that threads run at the same
+		 * moment; each kind has its own, so that a start never waits for a group of completions to commit.
+		 */
+		private static GroupCommits groupCommits(PlatformTransactionManager transactionManager,
+				WorkflowProperties properties) {
+			return new GroupCommits(ownTransactions(transactionManager), properties.getStore().getCommitGroupSize());
 		}
 
 		private static JdbcTemplate jdbc(EntityManagerFactory entityManagerFactory, DataSource dataSource) {

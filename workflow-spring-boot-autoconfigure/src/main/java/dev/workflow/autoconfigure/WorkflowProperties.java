@@ -142,8 +142,9 @@ public class WorkflowProperties {
 		private String schemaHistoryTable = "wf_schema_history";
 
 		/**
-		 * Most step completions that share one transaction and its commit when this instance's consumers complete
-		 * steps at the same moment. A lone completion commits at once; 1 commits every completion alone.
+		 * Most step completions, and apart from them most job starts outside a transaction, that share one
+		 * transaction and its commit when this instance's threads run them at the same moment. A lone one commits at
+		 * once; 1 commits each alone.
 		 */
 		private int commitGroupSize = 16;
 

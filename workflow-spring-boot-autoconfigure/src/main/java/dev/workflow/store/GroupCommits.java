@@ -30,12 +30,16 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>
  * Units run on the thread that commits the group, in the order of their job (so that two groups lock the rows of
  * their jobs in the same order, and never deadlock on them), in a transaction of their own. A thread that already has
- * a transaction runs its unit alone: it may hold locks a group would wait for.
+ * a transaction runs its unit alone: it may hold locks a group would wait for. A unit of one statement that finds no
+ * group to join runs without a transaction, as the statement would alone.
+ * <p>
+ * Each kind of statement that groups its commits (step completions, job starts) has an instance of its own: a group
+ * commits one unit after another, so mixing kinds would make the quick ones wait for the others.
  * <p>
  * Written here rather than taken from a library: the grouping has to know the store's transactions and which of the
  * database's failures pass ({@link DataAccessFailures}).
  */
-final class GroupCommits {
+public final class GroupCommits {
 
 	private final TransactionTemplate transactions;
 
@@ -54,7 +58,7 @@ final class GroupCommits {
 	 * @param transactions transactions of their own, never a caller's
 	 * @param maxGroup the most units one transaction takes; 1 runs every unit alone
 	 */
-	GroupCommits(TransactionTemplate transactions, int maxGroup) {
+	public GroupCommits(TransactionTemplate transactions, int maxGroup) {
 		if (maxGroup < 1) {
 			throw new IllegalArgumentException("workflow.store.commit-group-size must be 1 or more, not " + maxGroup);
 		}
@@ -74,7 +78,28 @@ final class GroupCommits {
 		if (this.maxGroup == 1 || TransactionSynchronizationManager.isActualTransactionActive()) {
 			return this.transactions.execute((status) -> work.get());
 		}
-		Unit<T> unit = new Unit<>(job, work);
+		return execute(new Unit<>(job, work, false));
+	}
+
+	/**
+	 * Runs one statement, perhaps in a transaction shared with other units handed in at the same moment, and
+	 * returns once it has committed; alone, it runs without a transaction, being atomic by itself. Called on a
+	 * thread that has a transaction, it runs in that transaction.
+	 * @param job the job whose rows the statement changes, which orders the units of a group
+	 * @param statement the unit: one statement, which changes nothing rather than roll back
+	 */
+	void executeStatement(UUID job, Runnable statement) {
+		if (this.maxGroup == 1 || TransactionSynchronizationManager.isActualTransactionActive()) {
+			statement.run();
+			return;
+		}
+		execute(new Unit<>(job, () -> {
+			statement.run();
+			return null;
+		}, true));
+	}
+
+	private <T> T execute(Unit<T> unit) {
 		boolean interrupted = false;
 		try {
 			while (true) {
@@ -162,6 +187,9 @@ final class GroupCommits {
 
 		private final Supplier<T> work;
 
+		/** Whether the unit is one statement, which needs no transaction alone. */
+		private final boolean statement;
+
 		/** Whether the unit is in {@link #waiting} or was taken from it; guarded by the lock. */
 		private boolean queued;
 
@@ -172,9 +200,10 @@ final class GroupCommits {
 
 		private @Nullable Throwable failure;
 
-		Unit(UUID job, Supplier<T> work) {
+		Unit(UUID job, Supplier<T> work, boolean statement) {
 			this.job = job;
 			this.work = work;
+			this.statement = statement;
 		}
 
 		void run() {
@@ -185,7 +214,12 @@ final class GroupCommits {
 			this.value = null;
 			this.failure = null;
 			try {
-				transactions.executeWithoutResult((status) -> run());
+				if (this.statement) {
+					run();
+				}
+				else {
+					transactions.executeWithoutResult((status) -> run());
+				}
 			}
 			catch (RuntimeException | Error ex) {
 				failed(ex);

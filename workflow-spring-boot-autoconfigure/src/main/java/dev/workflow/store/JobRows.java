@@ -58,17 +58,22 @@ public final class JobRows {
 
 	private final TransactionTemplate transactions;
 
+	private final GroupCommits commits;
+
 	/**
 	 * Creates the rows' repository.
 	 * @param entityManager the shared entity manager
 	 * @param jdbc the statements, on the data source of the entity manager's persistence unit
 	 * @param transactions the application's transactions, for the statements that need one
+	 * @param commits the commits that a start shares with others at the same moment
 	 */
-	public JobRows(EntityManager entityManager, JdbcTemplate jdbc, TransactionTemplate transactions) {
+	public JobRows(EntityManager entityManager, JdbcTemplate jdbc, TransactionTemplate transactions,
+			GroupCommits commits) {
 		this.entityManager = entityManager;
 		this.jobs = JpaRepositories.create(entityManager, JobEntityRepository.class);
 		this.jdbc = jdbc;
 		this.transactions = transactions;
+		this.commits = commits;
 	}
 
 	/**
@@ -147,15 +152,18 @@ public final class JobRows {
 
 	/**
 	 * Stores a new job with its first step executions and the outbox rows that dispatch them, in plain SQL: a job
-	 * with one first step in one statement, others in a transaction (the caller's, or else one of their own) with
-	 * one statement per table.
+	 * with one first step in one statement (which, outside a transaction, starts on other threads at the same moment
+	 * may share a commit with), others in a transaction (the caller's, or else one of their own) with one statement
+	 * per table.
 	 * @param start the job and its first steps
 	 */
 	public void insert(NewJob start) {
 		if (start.steps().size() == 1 && start.outbox().size() == 1) {
-			this.jdbc.update("with job as (" + INSERT + "), step as (" + StepExecutions.INSERT + ") "
-					+ OutboxRows.INSERT, Sql.values(values(start.job()), StepExecutions.values(start.steps().get(0)),
-							OutboxRows.values(start.outbox().get(0))));
+			// Starts on other threads at the same moment may share its commit.
+			this.commits.executeStatement(start.job().getId(), () -> this.jdbc.update("with job as (" + INSERT
+					+ "), step as (" + StepExecutions.INSERT + ") " + OutboxRows.INSERT,
+					Sql.values(values(start.job()), StepExecutions.values(start.steps().get(0)),
+							OutboxRows.values(start.outbox().get(0)))));
 			return;
 		}
 		// In the caller's transaction if there is one (a start in a @Transactional method), else in one of its own.

@@ -9,7 +9,6 @@ import dev.workflow.api.StepStatus;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Completes step executions and records what follows on their job, in plain SQL: the hot path, as few statements as
@@ -100,14 +99,12 @@ public final class StepCompletions {
 	/**
 	 * Creates the completions.
 	 * @param jdbc the statements
-	 * @param transactions the application's transactions, of their own (never a caller's), for the completions that
-	 * take one
-	 * @param commitGroupSize the most completions that share a transaction when they happen at the same moment; 1
-	 * commits each alone
+	 * @param commits the transactions of the completions that take one, shared by completions that happen at the
+	 * same moment
 	 */
-	public StepCompletions(JdbcTemplate jdbc, TransactionTemplate transactions, int commitGroupSize) {
+	public StepCompletions(JdbcTemplate jdbc, GroupCommits commits) {
 		this.jdbc = jdbc;
-		this.commits = new GroupCommits(transactions, commitGroupSize);
+		this.commits = commits;
 	}
 
 	/**

@@ -68,9 +68,12 @@ class GroupCommitsIntegrationTests {
 		CountDownLatch release = new CountDownLatch(1);
 		Thread first = blockingFirstUnit(release);
 		List<Thread> followers = new ArrayList<>();
-		for (String name : List.of("b", "c", "d")) {
-			followers.add(start(name, () -> write(name)));
-		}
+		followers.add(start("b", () -> write("b")));
+		followers.add(start("c", () -> write("c")));
+		Thread statement = new Thread(() -> this.commits.executeStatement(UUID.randomUUID(), () -> write("d")),
+				"unit-d");
+		statement.start();
+		followers.add(statement);
 		awaitWaiting(followers);
 		assertThat(rows()).as("nothing commits while the first group is open").isEmpty();
 		release.countDown();
