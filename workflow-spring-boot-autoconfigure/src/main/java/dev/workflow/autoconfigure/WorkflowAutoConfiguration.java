@@ -129,7 +129,8 @@ public final class WorkflowAutoConfiguration {
 		JobRows workflowJobRows(EntityManagerFactory entityManagerFactory, DataSource dataSource,
 				PlatformTransactionManager transactionManager, WorkflowProperties properties) {
 			return new JobRows(sharedEntityManager(entityManagerFactory), jdbc(entityManagerFactory, dataSource),
-					new TransactionTemplate(transactionManager), groupCommits(transactionManager, properties));
+					new TransactionTemplate(transactionManager),
+					groupCommits(entityManagerFactory, dataSource, transactionManager, properties));
 		}
 
 		@Bean
@@ -143,7 +144,7 @@ public final class WorkflowAutoConfiguration {
 		StepCompletions workflowStepCompletions(EntityManagerFactory entityManagerFactory, DataSource dataSource,
 				PlatformTransactionManager transactionManager, WorkflowProperties properties) {
 			return new StepCompletions(jdbc(entityManagerFactory, dataSource),
-					groupCommits(transactionManager, properties));
+					groupCommits(entityManagerFactory, dataSource, transactionManager, properties));
 		}
 
 		@Bean
@@ -206,9 +207,10 @@ public final class WorkflowAutoConfiguration {
 		 * Commits shared by statements of one kind (step completions, job starts) that threads run at the same
 		 * moment; each kind has its own, so that a start never waits for a group of completions to commit.
 		 */
-		private static GroupCommits groupCommits(PlatformTransactionManager transactionManager,
-				WorkflowProperties properties) {
-			return new GroupCommits(ownTransactions(transactionManager), properties.getStore().getCommitGroupSize());
+		private static GroupCommits groupCommits(EntityManagerFactory entityManagerFactory, DataSource dataSource,
+				PlatformTransactionManager transactionManager, WorkflowProperties properties) {
+			return new GroupCommits(ownTransactions(transactionManager), jdbc(entityManagerFactory, dataSource),
+					properties.getStore().getCommitGroupSize());
 		}
 
 		private static JdbcTemplate jdbc(EntityManagerFactory entityManagerFactory, DataSource dataSource) {

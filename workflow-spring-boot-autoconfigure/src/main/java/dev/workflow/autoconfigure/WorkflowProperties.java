@@ -142,9 +142,9 @@ public class WorkflowProperties {
 		private String schemaHistoryTable = "wf_schema_history";
 
 		/**
-		 * Most step completions, and apart from them most job starts outside a transaction, that share one
+		 * Most pipeline step completions, and apart from them most job starts outside a transaction, that share one
 		 * transaction and its commit when this instance's threads run them at the same moment. A lone one commits at
-		 * once; 1 commits each alone.
+		 * once; 1 commits each alone (needed with a data source that depends on the calling thread).
 		 */
 		private int commitGroupSize = 16;
 

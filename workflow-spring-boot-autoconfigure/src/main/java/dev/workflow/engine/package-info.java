@@ -22,7 +22,9 @@
  *    +-- returned  StepCompletion.complete, in one transaction, which chooses the path:
  *    |               completeAndInsertNext  a pipeline's next step    \  the fast paths: plain SQL in a
  *    |               completeLastStep       a pipeline's end           |  transaction of their own, no
- *    |               completeAndReplay      a workflow method's step  /   entity loaded
+ *    |               completeAndReplay      a workflow method's step  /   entity loaded; a pipeline's two
+ *    |                                                                    share commits with completions at
+ *    |                                                                    the same moment (GroupCommits)
  *    |               general path           entities, then JobTransitions
  *    |             on a fast path, exactly one next step in the same pool and the chain within its bounds:
  *    |             the next step is inserted claimed by this worker, with no outbox row, and StepHandler

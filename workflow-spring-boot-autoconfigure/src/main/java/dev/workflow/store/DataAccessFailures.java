@@ -3,9 +3,9 @@ package dev.workflow.store;
 import java.sql.SQLException;
 import java.util.List;
 
-import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.TransactionException;
 
 /**
@@ -46,7 +46,7 @@ public final class DataAccessFailures {
 	 * @return whether the database is away, by the failure's type or SQLSTATE
 	 */
 	public static boolean isUnreachable(RuntimeException ex) {
-		return ex instanceof DataAccessResourceFailureException || ex instanceof TransactionException
+		return ex instanceof CannotGetJdbcConnectionException || ex instanceof TransactionException
 				|| hasSqlState(ex, UNREACHABLE_SQL_STATES);
 	}
 

@@ -55,7 +55,7 @@ class GroupCommitsIntegrationTests {
 		this.jdbc.execute("truncate " + TABLE);
 		TransactionTemplate own = new TransactionTemplate(this.transactionManager);
 		own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-		this.commits = new GroupCommits(own, 16);
+		this.commits = new GroupCommits(own, this.jdbc, 16);
 	}
 
 	@AfterEach
@@ -68,15 +68,16 @@ class GroupCommitsIntegrationTests {
 		CountDownLatch release = new CountDownLatch(1);
 		Thread first = blockingFirstUnit(release);
 		List<Thread> followers = new ArrayList<>();
-		followers.add(start("b", () -> write("b")));
-		followers.add(start("c", () -> write("c")));
-		Thread statement = new Thread(() -> this.commits.executeStatement(UUID.randomUUID(), () -> write("d")),
-				"unit-d");
-		statement.start();
-		followers.add(statement);
-		awaitWaiting(followers);
-		assertThat(rows()).as("nothing commits while the first group is open").isEmpty();
-		release.countDown();
+		try {
+			followers.add(start("b", () -> write("b")));
+			followers.add(start("c", () -> write("c")));
+			followers.add(startStatement("d", () -> write("d")));
+			awaitWaiting(followers);
+			assertThat(rows()).as("nothing commits while the first group is open").isEmpty();
+		}
+		finally {
+			release.countDown();
+		}
 		join(first, followers);
 		assertThat(this.failures).isEmpty();
 		Map<String, Long> rows = rows();
@@ -90,19 +91,66 @@ class GroupCommitsIntegrationTests {
 		CountDownLatch release = new CountDownLatch(1);
 		Thread first = blockingFirstUnit(release);
 		List<Thread> followers = new ArrayList<>();
-		followers.add(start("b", () -> write("b")));
-		followers.add(start("c", () -> {
-			write("c");
-			return this.jdbc.queryForObject("select 1 / 0", Integer.class);
-		}));
-		followers.add(start("d", () -> write("d")));
-		awaitWaiting(followers);
-		release.countDown();
+		try {
+			followers.add(start("b", () -> write("b")));
+			followers.add(start("c", () -> {
+				write("c");
+				return this.jdbc.queryForObject("select 1 / 0", Integer.class);
+			}));
+			followers.add(start("d", () -> write("d")));
+			awaitWaiting(followers);
+		}
+		finally {
+			release.countDown();
+		}
 		join(first, followers);
 		assertThat(this.failures).containsOnlyKeys("c");
 		assertThat(this.failures.get("c")).isInstanceOf(DataAccessException.class).hasMessageContaining("division by zero");
 		assertThat(rows()).as("the failed unit's row is rolled back, the others' are committed")
 			.containsOnlyKeys("a", "b", "d");
+	}
+
+	@Test
+	void whenAUnitOfAGroupWaitsForALockThenTheOthersCommitWithoutItAndItCommitsOnceTheLockIsFree() throws Exception {
+		this.jdbc.update("insert into " + TABLE + " (name, txid) values ('locked', 0)");
+		CountDownLatch locked = new CountDownLatch(1);
+		CountDownLatch unlock = new CountDownLatch(1);
+		Thread holder = new Thread(() -> new TransactionTemplate(this.transactionManager).executeWithoutResult((status) -> {
+			this.jdbc.queryForList("select name from " + TABLE + " where name = 'locked' for update");
+			locked.countDown();
+			try {
+				unlock.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}), "lock-holder");
+		holder.start();
+		CountDownLatch release = new CountDownLatch(1);
+		Thread first = null;
+		List<Thread> followers = new ArrayList<>();
+		try {
+			assertThat(locked.await(30, TimeUnit.SECONDS)).as("the row is locked").isTrue();
+			first = blockingFirstUnit(release);
+			followers.add(start("b", () -> write("b")));
+			followers.add(start("c", () -> this.jdbc
+				.update("update " + TABLE + " set name = 'c', txid = txid_current() where name = 'locked'")));
+			followers.add(start("d", () -> write("d")));
+			awaitWaiting(followers);
+			release.countDown();
+			await().atMost(Duration.ofSeconds(30)).until(() -> rows().keySet().containsAll(List.of("a", "b", "d")));
+			assertThat(rows()).as("the unit that waits for the lock waits alone").containsKey("locked")
+				.doesNotContainKey("c");
+			assertThat(followers.get(1).isAlive()).isTrue();
+		}
+		finally {
+			release.countDown();
+			unlock.countDown();
+		}
+		holder.join(TimeUnit.SECONDS.toMillis(30));
+		join(first, followers);
+		assertThat(this.failures).isEmpty();
+		assertThat(rows()).containsOnlyKeys("a", "b", "c", "d");
 	}
 
 	@Test
@@ -153,6 +201,19 @@ class GroupCommitsIntegrationTests {
 		Thread thread = new Thread(() -> {
 			try {
 				this.commits.execute(UUID.randomUUID(), work);
+			}
+			catch (Throwable ex) {
+				this.failures.put(name, ex);
+			}
+		}, "unit-" + name);
+		thread.start();
+		return thread;
+	}
+
+	private Thread startStatement(String name, Runnable statement) {
+		Thread thread = new Thread(() -> {
+			try {
+				this.commits.executeStatement(UUID.randomUUID(), statement);
 			}
 			catch (Throwable ex) {
 				this.failures.put(name, ex);
