@@ -198,22 +198,18 @@ class GroupCommitsIntegrationTests {
 	}
 
 	private Thread start(String name, Supplier<?> work) {
-		Thread thread = new Thread(() -> {
-			try {
-				this.commits.execute(UUID.randomUUID(), work);
-			}
-			catch (Throwable ex) {
-				this.failures.put(name, ex);
-			}
-		}, "unit-" + name);
-		thread.start();
-		return thread;
+		return thread(name, () -> this.commits.execute(UUID.randomUUID(), work));
 	}
 
 	private Thread startStatement(String name, Runnable statement) {
+		return thread(name, () -> this.commits.executeStatement(UUID.randomUUID(), statement));
+	}
+
+	/** Starts a thread that hands in a unit, and records how the unit failed, if it did. */
+	private Thread thread(String name, Runnable handIn) {
 		Thread thread = new Thread(() -> {
 			try {
-				this.commits.executeStatement(UUID.randomUUID(), statement);
+				handIn.run();
 			}
 			catch (Throwable ex) {
 				this.failures.put(name, ex);
