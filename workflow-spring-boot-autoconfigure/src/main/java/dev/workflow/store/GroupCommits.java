@@ -127,13 +127,14 @@ public final class GroupCommits {
 	private <T> T execute(Unit<T> unit) {
 		// An interrupt must not fail the connection that a group of other threads' units waits for; it is kept.
 		boolean interrupted = Thread.interrupted();
+		boolean queued = false;
 		try {
 			while (true) {
 				List<Unit<?>> group;
 				synchronized (this.lock) {
-					if (!unit.queued) {
+					if (!queued) {
 						this.waiting.add(unit);
-						unit.queued = true;
+						queued = true;
 					}
 					while (this.committing && !unit.done) {
 						try {
@@ -225,9 +226,6 @@ public final class GroupCommits {
 
 		/** Whether the unit is one statement, which needs no transaction alone. */
 		private final boolean statement;
-
-		/** Whether the unit is in {@link #waiting} or was taken from it; guarded by the lock. */
-		private boolean queued;
 
 		/** Whether the unit's group has ended; guarded by the lock. */
 		private boolean done;

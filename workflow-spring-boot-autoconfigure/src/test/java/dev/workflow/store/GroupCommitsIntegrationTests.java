@@ -65,20 +65,9 @@ class GroupCommitsIntegrationTests {
 
 	@Test
 	void whenUnitsArriveWhileAGroupCommitsThenTheyShareTheNextTransactionAndCommitTogether() throws Exception {
-		CountDownLatch release = new CountDownLatch(1);
-		Thread first = blockingFirstUnit(release);
-		List<Thread> followers = new ArrayList<>();
-		try {
-			followers.add(start("b", () -> write("b")));
-			followers.add(start("c", () -> write("c")));
-			followers.add(startStatement("d", () -> write("d")));
-			awaitWaiting(followers);
-			assertThat(rows()).as("nothing commits while the first group is open").isEmpty();
-		}
-		finally {
-			release.countDown();
-		}
-		join(first, followers);
+		handInWhileTheFirstGroupIsOpen(List.of(() -> start("b", () -> write("b")), () -> start("c", () -> write("c")),
+				() -> startStatement("d", () -> write("d"))),
+				() -> assertThat(rows()).as("nothing commits while the first group is open").isEmpty());
 		assertThat(this.failures).isEmpty();
 		Map<String, Long> rows = rows();
 		assertThat(rows).containsOnlyKeys("a", "b", "c", "d");
@@ -88,22 +77,11 @@ class GroupCommitsIntegrationTests {
 
 	@Test
 	void whenOneUnitOfAGroupFailsThenOnlyItFailsWithItsOwnErrorAndTheOthersCommit() throws Exception {
-		CountDownLatch release = new CountDownLatch(1);
-		Thread first = blockingFirstUnit(release);
-		List<Thread> followers = new ArrayList<>();
-		try {
-			followers.add(start("b", () -> write("b")));
-			followers.add(start("c", () -> {
-				write("c");
-				return this.jdbc.queryForObject("select 1 / 0", Integer.class);
-			}));
-			followers.add(start("d", () -> write("d")));
-			awaitWaiting(followers);
-		}
-		finally {
-			release.countDown();
-		}
-		join(first, followers);
+		handInWhileTheFirstGroupIsOpen(List.of(() -> start("b", () -> write("b")), () -> start("c", () -> {
+			write("c");
+			return this.jdbc.queryForObject("select 1 / 0", Integer.class);
+		}), () -> start("d", () -> write("d"))), () -> {
+		});
 		assertThat(this.failures).containsOnlyKeys("c");
 		assertThat(this.failures.get("c")).isInstanceOf(DataAccessException.class).hasMessageContaining("division by zero");
 		assertThat(rows()).as("the failed unit's row is rolled back, the others' are committed")
@@ -171,6 +149,26 @@ class GroupCommitsIntegrationTests {
 			first.join(TimeUnit.SECONDS.toMillis(30));
 		}
 		assertThat(this.failures).isEmpty();
+	}
+
+	/**
+	 * Starts the unit of "a", which holds its group open, then the followers, which wait; checks what holds
+	 * meanwhile, releases the first group and waits for every thread to end.
+	 */
+	private void handInWhileTheFirstGroupIsOpen(List<Supplier<Thread>> followers, Runnable meanwhile)
+			throws InterruptedException {
+		CountDownLatch release = new CountDownLatch(1);
+		Thread first = blockingFirstUnit(release);
+		List<Thread> started = new ArrayList<>();
+		try {
+			followers.forEach((follower) -> started.add(follower.get()));
+			awaitWaiting(started);
+			meanwhile.run();
+		}
+		finally {
+			release.countDown();
+		}
+		join(first, started);
 	}
 
 	/**
