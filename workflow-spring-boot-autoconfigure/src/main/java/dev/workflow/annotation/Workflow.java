@@ -53,4 +53,24 @@ public @interface Workflow {
 	 */
 	String pool() default "";
 
+	/**
+	 * At most how many jobs of the workflow run at once, across every instance: a job started beyond the limit
+	 * waits, {@link dev.workflow.api.JobStatus#WAITING WAITING} in the database and holding no memory, and starts as
+	 * a running job ends, higher {@link dev.workflow.api.StartOptions#priority(int) priority} first, then in start
+	 * order. A job counts from the moment it is let through (QUEUED) until it ends. {@code 0} (the default) means no
+	 * limit; a negative value fails the start of the application.
+	 * @return the limit, or {@code 0} for none
+	 */
+	int concurrency() default 0;
+
+	/**
+	 * At most how many jobs of the workflow with the same
+	 * {@link dev.workflow.api.StartOptions#concurrencyKey(String) concurrency key} run at once, across every
+	 * instance (1, the default, runs them one at a time, in start order); jobs of other keys, and jobs without a key,
+	 * are not held back by it. Applies together with {@link #concurrency()}. A value below 1 fails the start of the
+	 * application.
+	 * @return the limit per key
+	 */
+	int keyConcurrency() default 1;
+
 }

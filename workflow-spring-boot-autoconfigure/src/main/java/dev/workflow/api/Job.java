@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param output the result as plain JSON values (maps, lists, strings, numbers, booleans), once COMPLETED
  * @param error why the job FAILED or was ABORTED or CANCELLED
  * @param idempotencyKey the idempotency key given at start
+ * @param concurrencyKey the concurrency key given at start
+ * @param priority the priority given at start, among jobs that wait for a place
  * @param createdAt when the job was started
  * @param startedAt when its first step started
  * @param finishedAt when it ended
@@ -29,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  */
 public record Job(UUID id, String workflow, JobStatus status, @Nullable String currentStep, int stepsCompleted,
 		int percentComplete, @Nullable Object input, Map<String, Object> userContext, @Nullable Object output,
-		@Nullable JobError error, @Nullable String idempotencyKey, Instant createdAt, @Nullable Instant startedAt,
+		@Nullable JobError error, @Nullable String idempotencyKey, @Nullable String concurrencyKey, int priority,
+		Instant createdAt, @Nullable Instant startedAt,
 		@Nullable Instant finishedAt, @Nullable String definitionVersion) {
 
 }

@@ -5,6 +5,13 @@ package dev.workflow.api;
  */
 public enum JobStatus {
 
+	/**
+	 * Started and waiting for a place under its workflow's concurrency limits ({@code @Workflow(concurrency,
+	 * keyConcurrency)}); also a retried job of such a workflow. It holds no memory anywhere and becomes QUEUED when
+	 * a place frees.
+	 */
+	WAITING,
+
 	/** Started and waiting for its first step to run. */
 	QUEUED,
 
@@ -28,7 +35,7 @@ public enum JobStatus {
 	 * @return {@code true} for COMPLETED, FAILED, ABORTED and CANCELLED
 	 */
 	public boolean isFinal() {
-		return this != QUEUED && this != RUNNING;
+		return this != WAITING && this != QUEUED && this != RUNNING;
 	}
 
 }

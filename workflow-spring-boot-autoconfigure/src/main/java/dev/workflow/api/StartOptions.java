@@ -13,11 +13,38 @@ import org.jspecify.annotations.Nullable;
  * @param stepContext the job's initial step context, of the workflow's context type
  * @param idempotencyKey a key that makes the start idempotent: a second start of the same workflow with the same key
  * returns the job of the first; keys are unique per workflow, so the same key may start one job of each workflow
+ * @param concurrencyKey a key that makes the job wait while {@code @Workflow(keyConcurrency)} jobs of the same
+ * workflow with the same key run (one, by default)
+ * @param priority the job's place among the jobs of its workflow that wait for a place under its concurrency limits,
+ * from {@value #MIN_PRIORITY} to {@value #MAX_PRIORITY}, higher first
  */
 public record StartOptions(@Nullable Object userContext, @Nullable Object stepContext,
-		@Nullable String idempotencyKey) {
+		@Nullable String idempotencyKey, @Nullable String concurrencyKey, int priority) {
 
-	private static final StartOptions DEFAULTS = new StartOptions(null, null, null);
+	/** The lowest priority, that of a job started without one. */
+	public static final int MIN_PRIORITY = 0;
+
+	/** The highest priority. */
+	public static final int MAX_PRIORITY = 100;
+
+	private static final StartOptions DEFAULTS = new StartOptions(null, null, null, null, MIN_PRIORITY);
+
+	/**
+	 * Checks the options.
+	 * @throws IllegalArgumentException if the priority is out of range, or the concurrency key empty or longer than
+	 * 200 characters
+	 */
+	public StartOptions {
+		if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
+			throw new IllegalArgumentException("A job's priority goes from " + MIN_PRIORITY + " to " + MAX_PRIORITY
+					+ " (higher first), not " + priority);
+		}
+		if (concurrencyKey != null && (concurrencyKey.isEmpty() || concurrencyKey.length() > 200
+				|| concurrencyKey.indexOf('\0') >= 0)) {
+			throw new IllegalArgumentException("A concurrency key must have 1 to 200 characters, none of them "
+					+ "U+0000, not '" + concurrencyKey + "'");
+		}
+	}
 
 	/**
 	 * Returns options with nothing set.
@@ -33,7 +60,8 @@ public record StartOptions(@Nullable Object userContext, @Nullable Object stepCo
 	 * @return the copy
 	 */
 	public StartOptions userContext(@Nullable Object userContext) {
-		return new StartOptions(userContext, this.stepContext, this.idempotencyKey);
+		return new StartOptions(userContext, this.stepContext, this.idempotencyKey, this.concurrencyKey,
+				this.priority);
 	}
 
 	/**
@@ -42,7 +70,8 @@ public record StartOptions(@Nullable Object userContext, @Nullable Object stepCo
 	 * @return the copy
 	 */
 	public StartOptions stepContext(@Nullable Object stepContext) {
-		return new StartOptions(this.userContext, stepContext, this.idempotencyKey);
+		return new StartOptions(this.userContext, stepContext, this.idempotencyKey, this.concurrencyKey,
+				this.priority);
 	}
 
 	/**
@@ -53,7 +82,37 @@ public record StartOptions(@Nullable Object userContext, @Nullable Object stepCo
 	 * @return the copy
 	 */
 	public StartOptions idempotencyKey(@Nullable String idempotencyKey) {
-		return new StartOptions(this.userContext, this.stepContext, idempotencyKey);
+		return new StartOptions(this.userContext, this.stepContext, idempotencyKey, this.concurrencyKey,
+				this.priority);
+	}
+
+	/**
+	 * Returns a copy with the given concurrency key: at most {@code @Workflow(keyConcurrency)} jobs of the workflow
+	 * with the same key run at once (one, by default), across every instance, in start order; a job beyond that
+	 * waits ({@link JobStatus#WAITING}) until one of them ends. Jobs of other keys run freely.
+	 * <pre class="code">
+	 * client.start("charge_card", payment, StartOptions.defaults().concurrencyKey("customer-" + customerId));
+	 * </pre>
+	 * @param concurrencyKey the key, 1 to 200 characters, or {@code null} for none
+	 * @return the copy
+	 */
+	public StartOptions concurrencyKey(@Nullable String concurrencyKey) {
+		return new StartOptions(this.userContext, this.stepContext, this.idempotencyKey, concurrencyKey,
+				this.priority);
+	}
+
+	/**
+	 * Returns a copy with the given priority: among the jobs of the workflow that wait for a place under its
+	 * concurrency limits, higher priority goes first. A waiting job gains one level of priority per
+	 * {@code workflow.flow.priority-aging} it waits, so a low one waits behind later higher ones for a bounded time
+	 * only. It has no effect on jobs that do not wait (a workflow without limits, a job without a concurrency key).
+	 * @param priority from {@value #MIN_PRIORITY} (the default) to {@value #MAX_PRIORITY}
+	 * @return the copy
+	 * @throws IllegalArgumentException if the priority is out of range
+	 */
+	public StartOptions priority(int priority) {
+		return new StartOptions(this.userContext, this.stepContext, this.idempotencyKey, this.concurrencyKey,
+				priority);
 	}
 
 }

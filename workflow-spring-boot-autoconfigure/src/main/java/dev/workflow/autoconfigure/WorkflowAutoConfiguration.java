@@ -32,6 +32,7 @@ import dev.workflow.store.JobStatistics;
 import dev.workflow.store.JobRows;
 import dev.workflow.store.OutboxRows;
 import dev.workflow.store.StepCompletions;
+import dev.workflow.store.WaitingJobs;
 import dev.workflow.store.StepExecutions;
 import dev.workflow.store.WorkflowSchemaMigration;
 import dev.workflow.registry.WorkerPools;
@@ -229,6 +230,12 @@ public final class WorkflowAutoConfiguration {
 			return new JobStatistics(jpaDataSource(entityManagerFactory, dataSource));
 		}
 
+		@Bean
+		@ConditionalOnMissingBean
+		WaitingJobs workflowWaitingJobs(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
+			return new WaitingJobs(jpaDataSource(entityManagerFactory, dataSource));
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -316,7 +323,8 @@ public final class WorkflowAutoConfiguration {
 		@ConditionalOnMissingBean
 		WorkflowEngine workflowEngine(ListableBeanFactory beanFactory, JobRows jobs, StepExecutions steps,
 				StepCompletions completions, OutboxRows outbox, Events keptEvents, DefinitionVersionRows definitions,
-				JobStatistics statistics, PlatformTransactionManager transactionManager, StepPublisher publisher,
+				JobStatistics statistics, WaitingJobs waiting, PlatformTransactionManager transactionManager,
+				StepPublisher publisher,
 				WorkflowTopology topology, WorkflowJson json, ApplicationEventPublisher events,
 				ObjectProvider<StepArgumentResolver> resolvers, WorkflowProperties properties,
 				ObjectProvider<ObservationRegistry> observationRegistry, Clock clock) {
@@ -330,9 +338,10 @@ public final class WorkflowAutoConfiguration {
 					scheduler.getBatchSize(), scheduler.getOutboxRelayAfter(), worker.getHistoryCacheJobs(),
 					worker.getClaimTimeout(), worker.getMaxLeaseLapses(), properties.getBroker().getMaxRefusals(),
 					worker.getUnknownWorkTimeout(), worker.getUnknownWorkBackoff(), worker.getUnknownWorkMaxBackoff(),
-					worker.getChainSteps(), worker.getChainTimeSlice(), clock);
+					worker.getChainSteps(), worker.getChainTimeSlice(), properties.getFlow().getPriorityAging(),
+					properties.getFlow().getAdmissionRecheck(), clock);
 			WorkflowEngine.Repositories repositories = new WorkflowEngine.Repositories(jobs, steps, completions, outbox,
-					keptEvents, definitions, statistics);
+					keptEvents, definitions, statistics, waiting);
 			return new WorkflowEngine(beanFactory, repositories, new TransactionTemplate(transactionManager), publisher,
 					topology, json, events, resolvers.orderedStream().toList(), settings, clock,
 					observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));

@@ -55,6 +55,8 @@ public class WorkflowProperties {
 
 	private final Backlog backlog = new Backlog();
 
+	private final Flow flow = new Flow();
+
 	/**
 	 * Settings of worker pools, by pool name ("default" for the default pool). A pool with none takes
 	 * workflow.worker.concurrency and workflow.worker.prefetch.
@@ -95,6 +97,10 @@ public class WorkflowProperties {
 
 	public Scheduler getScheduler() {
 		return this.scheduler;
+	}
+
+	public Flow getFlow() {
+		return this.flow;
 	}
 
 	public Retention getRetention() {
@@ -675,6 +681,44 @@ public class WorkflowProperties {
 
 		public void setOutboxRelayAfter(Duration outboxRelayAfter) {
 			this.outboxRelayAfter = outboxRelayAfter;
+		}
+
+	}
+
+	/**
+	 * Flow control: the jobs that wait for a place under their workflow's concurrency limits
+	 * ({@code @Workflow(concurrency, keyConcurrency)}, a start's concurrency key) and their priorities.
+	 */
+	public static class Flow {
+
+		/**
+		 * How long a job waits for a place to gain one level of priority over the jobs that wait with it, so that a
+		 * job of low priority waits behind later jobs of higher priority for at most the difference of their
+		 * priorities times this.
+		 */
+		private Duration priorityAging = Duration.ofSeconds(10);
+
+		/**
+		 * How often each instance looks for waiting jobs that could go but were not woken up (a crash between a
+		 * job's end and the admission it asks for, a database that could not be reached). Jobs are normally let
+		 * through within milliseconds of a place freeing.
+		 */
+		private Duration admissionRecheck = Duration.ofSeconds(5);
+
+		public Duration getPriorityAging() {
+			return this.priorityAging;
+		}
+
+		public void setPriorityAging(Duration priorityAging) {
+			this.priorityAging = priorityAging;
+		}
+
+		public Duration getAdmissionRecheck() {
+			return this.admissionRecheck;
+		}
+
+		public void setAdmissionRecheck(Duration admissionRecheck) {
+			this.admissionRecheck = admissionRecheck;
 		}
 
 	}

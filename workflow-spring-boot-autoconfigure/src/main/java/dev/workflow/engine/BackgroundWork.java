@@ -66,6 +66,9 @@ public class BackgroundWork implements SmartLifecycle {
 						guarded("dispatch steps with expired leases", this.engine::dispatchExpiredLeases);
 						guarded("relay the outbox", this.engine::relayOutbox);
 					});
+			schedule(started, "workflow-admission-recheck-",
+					Math.max(1, this.engine.settings().admissionRecheck().toMillis()), "look for waiting jobs",
+					this.engine::recheckAdmissions);
 			Retention expiry = this.retention;
 			if (expiry != null) {
 				schedule(started, "workflow-retention-", Math.max(1, expiry.interval().toMillis()),

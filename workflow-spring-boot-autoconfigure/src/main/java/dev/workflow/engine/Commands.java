@@ -94,7 +94,8 @@ final class Commands {
 			}
 			if (job.getStatus().isFinal()) {
 				throw new JobNotCancellableException("Job " + jobId + " of workflow '" + job.getWorkflowName()
-						+ "' has already ended " + job.getStatus() + "; only QUEUED and RUNNING jobs can be cancelled");
+						+ "' has already ended " + job.getStatus() + "; only WAITING, QUEUED and RUNNING jobs can be "
+						+ "cancelled");
 			}
 			Instant now = this.clock.instant();
 			this.transitions.cancel(job, "Cancelled by a client", now);
@@ -122,19 +123,15 @@ final class Commands {
 				throw new JobNotRetryableException(
 						about + " is " + job.getStatus() + "; only FAILED jobs can be retried");
 			}
-			if (this.bindings.registry().find(job.getWorkflowName()) == null) {
+			WorkflowDefinition workflow = this.bindings.registry().find(job.getWorkflowName());
+			if (workflow == null) {
 				throw new JobNotRetryableException(about + " cannot be retried here: the workflow is not registered "
 						+ "in this application");
 			}
 			// The failed step, and the parallel steps the failure cancelled: each gets a new attempt.
-			List<StepExecutionEntity> again = this.history.latestAttempts(jobId).stream()
-				.filter((entry) -> entry.getStatus() == StepStatus.FAILED || entry.getStatus() == StepStatus.TIMED_OUT
-						|| entry.getStatus() == StepStatus.CANCELLED)
-				.toList();
-			StepExecutionEntity failed = again.stream()
-				.filter((entry) -> entry.getStatus() != StepStatus.CANCELLED)
-				.reduce((first, second) -> second)
-				.orElse(null);
+			JobTransitions.RetryPlan plan = JobTransitions.RetryPlan.of(this.history.latestAttempts(jobId));
+			StepExecutionEntity failed = plan.failed();
+			List<StepExecutionEntity> again = plan.again();
 			if (failed == null) {
 				throw new JobNotRetryableException(about + " did not fail in a step; only a failed step can be retried");
 			}
@@ -149,21 +146,15 @@ final class Commands {
 							+ "; only steps can run again");
 				}
 			}
-			Instant now = this.clock.instant();
-			OutboxMessages.JobContexts contexts = this.outbox.contexts(job);
-			List<OutboundMessage> outbound = new ArrayList<>(again.size());
-			for (StepExecutionEntity entry : again) {
-				StepExecutionEntity attempt = new StepExecutionEntity(UUID.randomUUID(), jobId, entry.getSequence(),
-						entry.getStepName(), entry.getAttempt() + 1, entry.getInput(), now);
-				attempt.setPool(entry.getPool());
-				attempt.setLeaseExpiresAt(this.settings.claimDeadline(now));
-				this.steps.persist(attempt);
-				outbound.add(this.outbox.redispatch(job, contexts, attempt, this.json.parse(attempt.getInput()), now));
+			List<OutboundMessage> outbound;
+			if (Admissions.waits(workflow, job.getConcurrencyKey())) {
+				// Its place is taken again when it is let through, like a start's.
+				this.transitions.waitToRetry(job);
+				outbound = List.of();
 			}
-			job.setStatus(JobStatus.RUNNING);
-			job.setFinishedAt(null);
-			job.setError(null, null, null);
-			job.setCurrentStep(failed.getStepName());
+			else {
+				outbound = this.transitions.retry(job, plan, this.clock.instant());
+			}
 			logger.info(about + " retried from step '" + failed.getStepName() + "' (attempt " + (failed.getAttempt() + 1)
 					+ ((again.size() > 1) ? ", with " + (again.size() - 1) + " more step(s) it had cancelled" : "")
 					+ ")");

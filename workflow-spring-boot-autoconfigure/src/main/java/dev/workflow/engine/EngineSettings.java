@@ -28,6 +28,9 @@ import java.util.List;
  * @param unknownWorkMaxBackoff the longest wait between two hand-backs of a step
  * @param chainSteps most steps of one job a worker runs in-process after the one whose message it received
  * @param chainTimeSlice longest time a worker runs the steps of one job in-process
+ * @param priorityAging how long a job waits for a place under its workflow's concurrency limits to gain one level of
+ * priority
+ * @param admissionRecheck how often an instance looks for waiting jobs that a lost wake-up left waiting
  * @param clock the clock the engine reads the time from, the one it is given; the configured waits are checked
  * against it
  */
@@ -35,7 +38,8 @@ public record EngineSettings(String workerId, int maxAttempts, Duration initialD
 		Duration maxDelay, double jitter, List<Class<? extends Throwable>> nonRetryable, Duration stepTimeout,
 		Duration leaseDuration, int batchSize, Duration outboxRelayAfter, int historyCacheJobs, Duration claimTimeout,
 		int maxLeaseLapses, int maxRefusals, Duration unknownWorkTimeout, Duration unknownWorkBackoff,
-		Duration unknownWorkMaxBackoff, int chainSteps, Duration chainTimeSlice, Clock clock) {
+		Duration unknownWorkMaxBackoff, int chainSteps, Duration chainTimeSlice, Duration priorityAging,
+		Duration admissionRecheck, Clock clock) {
 
 	private static final Duration LONGEST_TIME_SLICE = Duration.ofDays(365);
 
@@ -69,6 +73,13 @@ public record EngineSettings(String workerId, int maxAttempts, Duration initialD
 		if (chainTimeSlice.isNegative()) {
 			throw new IllegalArgumentException(
 					"workflow.worker.chain-time-slice must not be negative, not " + chainTimeSlice);
+		}
+		if (priorityAging.isNegative() || priorityAging.isZero()) {
+			throw new IllegalArgumentException("workflow.flow.priority-aging must be positive, not " + priorityAging);
+		}
+		if (admissionRecheck.isNegative() || admissionRecheck.isZero()) {
+			throw new IllegalArgumentException(
+					"workflow.flow.admission-recheck must be positive, not " + admissionRecheck);
 		}
 		if (claimTimeout.isNegative() || claimTimeout.isZero()) {
 			throw new IllegalArgumentException("workflow.worker.claim-timeout must be positive, not " + claimTimeout);

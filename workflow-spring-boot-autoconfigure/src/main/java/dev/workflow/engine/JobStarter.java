@@ -107,6 +107,7 @@ final class JobStarter {
 		JsonNode stepContext = stepContext(this.json, workflow, options.stepContext(),
 				() -> "step context given to start jobs");
 		WorkflowDecider decider = this.bindings.decider(workflow);
+		boolean waits = Admissions.waits(workflow, options.concurrencyKey());
 		List<JsonNode> inputNodes = new ArrayList<>(inputs.size());
 		List<Decision> decisions = new ArrayList<>(inputs.size());
 		for (int i = 0; i < inputs.size(); i++) {
@@ -115,9 +116,23 @@ final class JobStarter {
 					() -> "input " + index + " of workflow '" + workflowName + "'");
 			decider.validateInput(workflow, inputNode);
 			inputNodes.add(inputNode);
-			decisions.add(this.transitions.startDecision(workflow, inputNode, stepContext));
+			if (!waits) {
+				decisions.add(this.transitions.startDecision(workflow, inputNode, stepContext));
+			}
 		}
 		List<UUID> ids = new ArrayList<>(inputs.size());
+		if (waits) {
+			this.transactions.executeWithoutResult((status) -> {
+				Instant now = this.clock.instant();
+				for (JsonNode inputNode : inputNodes) {
+					UUID jobId = UUID.randomUUID();
+					ids.add(jobId);
+					this.transitions.createWaiting(workflow, waitingJob(workflow, jobId, inputNode, userContext,
+							stepContext, null, options, trace, now));
+				}
+			});
+			return ids;
+		}
 		List<OutboundMessage> outbound = this.transactions.execute((status) -> {
 			Instant now = this.clock.instant();
 			String traceContext = this.json.writeTrace(trace);
@@ -180,6 +195,21 @@ final class JobStarter {
 		}
 		this.bindings.decider(workflow).validateInput(workflow, inputNode);
 		UUID jobId = UUID.randomUUID();
+		if (Admissions.waits(workflow, options.concurrencyKey())) {
+			try {
+				this.transactions.executeWithoutResult((status) -> this.transitions.createWaiting(workflow,
+						waitingJob(workflow, jobId, inputNode, userContext, stepContext, key, options, trace,
+								this.clock.instant())));
+			}
+			catch (DataIntegrityViolationException ex) {
+				UUID existing = (key != null) ? existingJob(workflowName, key) : null;
+				if (existing != null) {
+					return new Started(existing, false);
+				}
+				throw ex;
+			}
+			return new Started(jobId, true);
+		}
 		Decision decision = this.transitions.startDecision(workflow, inputNode, stepContext);
 		List<OutboundMessage> outbound;
 		try {
@@ -225,7 +255,7 @@ final class JobStarter {
 				this.json.writeTrace(trace));
 		job.setPercentComplete(decision.percentComplete());
 		OutboxMessages.JobContexts contexts = new OutboxMessages.JobContexts(stepContext, userContext, trace,
-				workflow.fingerprint());
+				workflow.fingerprint(), null);
 		List<StepExecutionEntity> steps = new ArrayList<>(decision.dispatches().size());
 		List<OutboxEntity> rows = new ArrayList<>(decision.dispatches().size());
 		for (Decision.Dispatch dispatch : decision.dispatches()) {
@@ -238,6 +268,20 @@ final class JobStarter {
 			job.setCurrentStep(dispatch.step());
 		}
 		return new JobRows.NewJob(job, steps, rows);
+	}
+
+	/**
+	 * Builds a new job that waits for a place under its workflow's concurrency limits: its first steps are decided
+	 * when it is let through.
+	 */
+	private JobEntity waitingJob(WorkflowDefinition workflow, UUID jobId, @Nullable JsonNode inputNode, JsonNode userContext,
+			@Nullable JsonNode stepContext, @Nullable String key, StartOptions options,
+			@Nullable Map<String, String> trace, Instant now) {
+		JobEntity job = this.transitions.newJob(workflow, jobId, inputNode, userContext, stepContext, key, now,
+				this.json.writeTrace(trace));
+		job.setConcurrencyKey(options.concurrencyKey());
+		job.setPriority(options.priority());
+		return job;
 	}
 
 	private @Nullable UUID existingJob(String workflowName, String key) {

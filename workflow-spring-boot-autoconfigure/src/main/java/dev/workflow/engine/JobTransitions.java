@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import dev.workflow.api.JobError;
 import dev.workflow.api.JobFailedException;
@@ -29,8 +30,9 @@ import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * The changes of a job's state that the other parts of the engine share, each in the caller's transaction: a new
- * job, what a {@link WorkflowDecider decision} dispatches, a job's end (and its parent going on), a cancellation with
- * its children, and the end of one step execution.
+ * job (or one that waits for a place), a waiting job let through, what a {@link WorkflowDecider decision} dispatches,
+ * a job's end (and its parent going on), a cancellation with its children, a retry, and the end of one step
+ * execution.
  */
 final class JobTransitions {
 
@@ -54,8 +56,16 @@ final class JobTransitions {
 
 	private final EngineEvents events;
 
+	private final Consumer<String> admissionRequests;
+
+	/**
+	 * Creates the transitions.
+	 * @param admissionRequests asks for an admission of a workflow's waiting jobs (see {@link Admissions#request}),
+	 * after a job that waits for a place is stored and after a job that holds one ends
+	 */
 	JobTransitions(JobRows jobs, StepExecutions steps, Events keptEvents, WorkflowJson json, StepBindings bindings,
-			EngineSettings settings, OutboxMessages outbox, HistoryCache history, EngineEvents events) {
+			EngineSettings settings, OutboxMessages outbox, HistoryCache history, EngineEvents events,
+			Consumer<String> admissionRequests) {
 		this.jobs = jobs;
 		this.steps = steps;
 		this.keptEvents = keptEvents;
@@ -65,6 +75,7 @@ final class JobTransitions {
 		this.outbox = outbox;
 		this.history = history;
 		this.events = events;
+		this.admissionRequests = admissionRequests;
 	}
 
 	/**
@@ -113,10 +124,121 @@ final class JobTransitions {
 			Decision decision, Instant now, @Nullable String traceContext) {
 		JobEntity job = newJob(workflow, jobId, inputNode, userContext, stepContext, key, now, traceContext);
 		job.setParentEntryId(parentEntryId);
+		if (Admissions.waits(workflow, null)) {
+			createWaiting(workflow, job);
+			return List.of();
+		}
 		this.jobs.persist(job);
 		List<OutboundMessage> messages = apply(workflow, job, decision, 0, now);
 		this.events.afterCommit(new WorkflowEvent.JobStarted(jobId, workflow.name()));
 		return messages;
+	}
+
+	/**
+	 * Stores a new job that waits for a place under its workflow's concurrency limits, in the caller's transaction:
+	 * its first steps are decided when it is let through ({@link #admit}), which is asked for after commit.
+	 * @param workflow the workflow
+	 * @param job the job, not yet stored
+	 */
+	void createWaiting(WorkflowDefinition workflow, JobEntity job) {
+		job.setStatus(JobStatus.WAITING);
+		this.jobs.persist(job);
+		this.events.afterCommit(new WorkflowEvent.JobStarted(job.getId(), workflow.name()));
+		EngineEvents.afterCommit(() -> this.admissionRequests.accept(workflow.name()));
+	}
+
+	/**
+	 * Lets a locked waiting job go, its place taken: a new job starts (QUEUED, its first steps decided and
+	 * dispatched), a retried one runs its failed steps again. A start decision that throws (an orchestrated
+	 * workflow's code that fails before its first step) fails the job.
+	 * @param workflow the workflow
+	 * @param job the job, WAITING
+	 * @param now the time
+	 * @return the messages to publish after commit
+	 */
+	List<OutboundMessage> admit(WorkflowDefinition workflow, JobEntity job, Instant now) {
+		List<StepExecutionEntity> history = this.history.latestAttempts(job.getId());
+		if (!history.isEmpty()) {
+			return retry(job, RetryPlan.of(history), now);
+		}
+		job.setStatus(JobStatus.QUEUED);
+		Decision decision;
+		try {
+			decision = startDecision(workflow, this.json.parse(job.getInput()), this.json.parse(job.getStepContext()));
+		}
+		catch (RuntimeException ex) {
+			return end(job, new Decision.End(JobStatus.FAILED, null, JobErrors.of(ex)), now);
+		}
+		return apply(workflow, job, decision, 0, now);
+	}
+
+	/**
+	 * The entries of a failed job that a retry runs again: the failed step, and the parallel steps its failure
+	 * cancelled.
+	 *
+	 * @param again the entries to run again, in sequence
+	 * @param failed the failed one, {@code null} if the job did not fail in a step
+	 */
+	record RetryPlan(List<StepExecutionEntity> again, @Nullable StepExecutionEntity failed) {
+
+		/**
+		 * Returns what a retry runs again of a job's history.
+		 * @param latest the latest attempt of each entry of the job's history
+		 * @return the plan
+		 */
+		static RetryPlan of(List<StepExecutionEntity> latest) {
+			List<StepExecutionEntity> again = latest.stream()
+				.filter((entry) -> entry.getStatus() == StepStatus.FAILED || entry.getStatus() == StepStatus.TIMED_OUT
+						|| entry.getStatus() == StepStatus.CANCELLED)
+				.toList();
+			StepExecutionEntity failed = again.stream()
+				.filter((entry) -> entry.getStatus() != StepStatus.CANCELLED)
+				.reduce((first, second) -> second)
+				.orElse(null);
+			return new RetryPlan(again, failed);
+		}
+
+	}
+
+	/**
+	 * Makes a locked failed job wait for a place again before its retry runs: a job of a workflow with concurrency
+	 * limits. Its retry ({@link #retry}) runs when it is let through ({@link #admit}), which is asked for after
+	 * commit.
+	 * @param job the job, FAILED
+	 */
+	void waitToRetry(JobEntity job) {
+		job.setStatus(JobStatus.WAITING);
+		job.setFinishedAt(null);
+		job.setError(null, null, null);
+		EngineEvents.afterCommit(() -> this.admissionRequests.accept(job.getWorkflowName()));
+	}
+
+	/**
+	 * Runs a locked failed job again from its failed steps: a new attempt of each, with the same input, and the job
+	 * RUNNING again.
+	 * @param job the job
+	 * @param plan what runs again; its failed step is not {@code null}
+	 * @param now the time
+	 * @return the messages to publish after commit
+	 */
+	List<OutboundMessage> retry(JobEntity job, RetryPlan plan, Instant now) {
+		OutboxMessages.JobContexts contexts = this.outbox.contexts(job);
+		List<OutboundMessage> outbound = new ArrayList<>(plan.again().size());
+		for (StepExecutionEntity entry : plan.again()) {
+			StepExecutionEntity attempt = new StepExecutionEntity(UUID.randomUUID(), job.getId(), entry.getSequence(),
+					entry.getStepName(), entry.getAttempt() + 1, entry.getInput(), now);
+			attempt.setPool(entry.getPool());
+			attempt.setLeaseExpiresAt(this.settings.claimDeadline(now));
+			this.steps.persist(attempt);
+			outbound.add(this.outbox.redispatch(job, contexts, attempt, this.json.parse(attempt.getInput()), now));
+		}
+		job.setStatus(JobStatus.RUNNING);
+		job.setFinishedAt(null);
+		job.setError(null, null, null);
+		if (plan.failed() != null) {
+			job.setCurrentStep(plan.failed().getStepName());
+		}
+		return outbound;
 	}
 
 	/**
@@ -211,6 +333,7 @@ final class JobTransitions {
 		if (end.status() != JobStatus.COMPLETED) {
 			cancelChildren(job, now);
 		}
+		freePlaceAfterCommit(job);
 		return resumeParent(job, end.status(), end.output(), end.error(), now);
 	}
 
@@ -283,6 +406,24 @@ final class JobTransitions {
 		this.steps.cancelPending(job.getId(), now, Replay.CHILD_ENTRY);
 		this.events.afterCommit(new WorkflowEvent.JobCancelled(job.getId(), job.getWorkflowName()));
 		cancelChildren(job, now);
+		freePlaceAfterCommit(job);
+	}
+
+	private void freePlaceAfterCommit(JobEntity job) {
+		freePlaceAfterCommit(job.getWorkflowName(), job.getConcurrencyKey());
+	}
+
+	/**
+	 * Asks, after commit (or at once outside a transaction), for an admission of the waiting jobs of an ended job's
+	 * workflow, if the job held a place: its workflow has a limit in all, or the job a concurrency key.
+	 * @param workflowName the ended job's workflow
+	 * @param concurrencyKey the ended job's concurrency key
+	 */
+	void freePlaceAfterCommit(String workflowName, @Nullable String concurrencyKey) {
+		WorkflowDefinition workflow = this.bindings.registry().find(workflowName);
+		if (concurrencyKey != null || (workflow != null && workflow.limits().limited())) {
+			EngineEvents.afterCommit(() -> this.admissionRequests.accept(workflowName));
+		}
 	}
 
 	/**

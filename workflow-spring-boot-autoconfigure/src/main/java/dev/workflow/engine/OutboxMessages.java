@@ -52,9 +52,10 @@ final class OutboxMessages {
 	 * @param userContext the job's user context
 	 * @param trace the trace context of the job's start
 	 * @param definitionVersion the version of the job's pipeline definition
+	 * @param concurrencyKey the job's concurrency key
 	 */
 	record JobContexts(@Nullable JsonNode stepContext, @Nullable JsonNode userContext,
-			@Nullable Map<String, String> trace, @Nullable String definitionVersion) {
+			@Nullable Map<String, String> trace, @Nullable String definitionVersion, @Nullable String concurrencyKey) {
 	}
 
 	/**
@@ -64,7 +65,7 @@ final class OutboxMessages {
 	 */
 	JobContexts contexts(JobEntity job) {
 		return new JobContexts(this.json.parse(job.getStepContext()), this.json.parse(job.getUserContext()),
-				this.json.readTrace(job.getTraceContext()), job.getDefinitionVersion());
+				this.json.readTrace(job.getTraceContext()), job.getDefinitionVersion(), job.getConcurrencyKey());
 	}
 
 	/**
@@ -128,7 +129,7 @@ final class OutboxMessages {
 			@Nullable JsonNode input) {
 		return new StepMessage(execution.getJobId(), execution.getId(), workflow, execution.getStepName(),
 				execution.getAttempt(), input, contexts.stepContext(), contexts.userContext(), contexts.trace(),
-				contexts.definitionVersion());
+				contexts.definitionVersion(), contexts.concurrencyKey());
 	}
 
 	/**

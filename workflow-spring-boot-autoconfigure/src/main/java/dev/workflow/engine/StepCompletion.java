@@ -252,7 +252,7 @@ final class StepCompletion {
 		Instant now = this.clock.instant();
 		StepMessage nextMessage = new StepMessage(message.jobId(), UUID.randomUUID(), message.workflow(), next.step(),
 				1, next.input(), message.stepContext(), message.userContext(), message.trace(),
-				message.definitionVersion());
+				message.definitionVersion(), message.concurrencyKey());
 		String nextPool = this.bindings.pool(message.workflow(), next.step());
 		boolean continues = mayContinue && continuesHere(workflow, message.step(), next.step());
 		OutboxEntity row = continues ? null : this.outbox.row(nextMessage, nextPool, now);
@@ -319,7 +319,8 @@ final class StepCompletion {
 			}
 			OutboxMessages.JobContexts contexts = decision.dispatches().isEmpty() ? null
 					: new OutboxMessages.JobContexts(this.json.parse(job.stepContext()),
-							this.json.parse(job.userContext()), this.json.readTrace(job.traceContext()), null);
+							this.json.parse(job.userContext()), this.json.readTrace(job.traceContext()), null,
+							message.concurrencyKey());
 			boolean continues = mayContinue && decision.dispatches().size() == 1
 					&& continuesHere(workflow, message.step(), decision.dispatches().get(0).step());
 			List<StepExecutionEntity> steps = new ArrayList<>(decision.dispatches().size());
@@ -362,6 +363,7 @@ final class StepCompletion {
 		if (jobCompleted) {
 			this.history.forget(message.jobId());
 			this.events.publish(new WorkflowEvent.JobCompleted(message.jobId(), message.workflow()));
+			this.transitions.freePlaceAfterCommit(message.workflow(), message.concurrencyKey());
 		}
 	}
 

@@ -20,6 +20,7 @@ import dev.workflow.store.JobStatistics;
 import dev.workflow.store.OutboxRows;
 import dev.workflow.store.StepCompletions;
 import dev.workflow.store.StepExecutions;
+import dev.workflow.store.WaitingJobs;
 import dev.workflow.transport.StepMessageHandler;
 import dev.workflow.transport.StepPublisher;
 import dev.workflow.transport.WorkflowTopology;
@@ -82,6 +83,8 @@ public class WorkflowEngine implements StepMessageHandler {
 
 	private final DueWork dueWork;
 
+	private final Admissions admissions;
+
 	/**
 	 * The repositories of the engine's tables.
 	 *
@@ -92,9 +95,10 @@ public class WorkflowEngine implements StepMessageHandler {
 	 * @param events the rows of kept events
 	 * @param definitions the rows of definition versions
 	 * @param statistics the statistics of jobs and step executions
+	 * @param waiting the jobs that wait for a place under their workflow's concurrency limits
 	 */
 	public record Repositories(JobRows jobs, StepExecutions steps, StepCompletions completions, OutboxRows outbox,
-			Events events, DefinitionVersionRows definitions, JobStatistics statistics) {
+			Events events, DefinitionVersionRows definitions, JobStatistics statistics, WaitingJobs waiting) {
 	}
 
 	/**
@@ -128,8 +132,11 @@ public class WorkflowEngine implements StepMessageHandler {
 		EngineEvents engineEvents = new EngineEvents(events, observations);
 		this.outbox = new OutboxMessages(store.outbox(), json, topology, this.bindings, publisher);
 		HistoryCache history = new HistoryCache(store.steps(), settings);
+		// Admissions need the transitions, which ask for admissions: the request reads the field when it is made.
 		JobTransitions transitions = new JobTransitions(store.jobs(), store.steps(), store.events(), json,
-				this.bindings, settings, this.outbox, history, engineEvents);
+				this.bindings, settings, this.outbox, history, engineEvents, this::requestAdmission);
+		this.admissions = new Admissions(this.bindings, store.jobs(), store.waiting(), transactions, settings, clock,
+				transitions, this.outbox);
 		this.starter = new JobStarter(this.bindings, store.jobs(), transactions, json, settings, clock, observations,
 				transitions, this.outbox, engineEvents);
 		StepFailures failures = new StepFailures(this.bindings, store.jobs(), store.steps(), transactions, json, clock,
@@ -143,6 +150,10 @@ public class WorkflowEngine implements StepMessageHandler {
 				settings, clock, transitions, this.outbox, history, engineEvents);
 		this.dueWork = new DueWork(this.bindings, store.jobs(), store.steps(), store.outbox(), transactions, json,
 				settings, clock, publisher, this.running, transitions, failures, this.outbox);
+	}
+
+	private void requestAdmission(String workflowName) {
+		this.admissions.request(workflowName);
 	}
 
 	/**
@@ -281,6 +292,14 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	/**
+	 * Asks for an admission of the waiting jobs of every workflow that has some, in case a wake-up was lost (a crash
+	 * between a job's end and the admission it calls for, a database that could not be reached).
+	 */
+	public void recheckAdmissions() {
+		this.admissions.recheck();
+	}
+
+	/**
 	 * Extends the leases of the steps this instance is running.
 	 */
 	public void renewLeases() {
@@ -316,6 +335,7 @@ public class WorkflowEngine implements StepMessageHandler {
 			logger.warn(busy + " step message(s) still being handled at shutdown; their steps run again elsewhere "
 					+ "once their leases lapse");
 		}
+		this.admissions.stop();
 		this.outbox.stop();
 	}
 

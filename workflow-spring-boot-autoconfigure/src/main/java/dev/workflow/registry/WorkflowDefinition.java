@@ -34,12 +34,17 @@ public final class WorkflowDefinition {
 	private final @Nullable Method workflowMethod;
 
 	private final String pool;
+
+	private final FlowLimits limits;
+
 	private final @Nullable String fingerprint;
 
 	WorkflowDefinition(String name, String beanName, Class<?> beanClass, @Nullable Class<?> contextType,
-			List<StepDefinition> steps, @Nullable Object bean, @Nullable Method workflowMethod, String pool) {
+			List<StepDefinition> steps, @Nullable Object bean, @Nullable Method workflowMethod, String pool,
+			FlowLimits limits) {
 		this.name = name;
 		this.pool = pool;
+		this.limits = limits;
 		this.beanName = beanName;
 		this.beanClass = beanClass;
 		this.contextType = contextType;
@@ -110,6 +115,14 @@ public final class WorkflowDefinition {
 	 */
 	public String pool() {
 		return this.pool;
+	}
+
+	/**
+	 * Returns how many of the workflow's jobs may run at once.
+	 * @return the limits
+	 */
+	public FlowLimits limits() {
+		return this.limits;
 	}
 
 	/**

@@ -261,6 +261,8 @@ public class WorkflowRegistry {
 		}
 		String name = StringUtils.hasText(workflow.name()) ? workflow.name() : beanName;
 		String pool = WorkerPools.pool(workflow.pool(), "workflow '" + name + "' (" + userClass.getName() + ")");
+		FlowLimits limits = FlowLimits.of(workflow.concurrency(), workflow.keyConcurrency(),
+				"workflow '" + name + "' (" + userClass.getName() + ")");
 		Class<?> contextType = (workflow.context() == void.class || workflow.context() == Void.class) ? null
 				: workflow.context();
 		if (contextType != null) {
@@ -300,7 +302,8 @@ public class WorkflowRegistry {
 			}
 			Method invocable = AopUtils.selectInvocableMethod(entry, bean.getClass());
 			ReflectionUtils.makeAccessible(invocable);
-			return new WorkflowDefinition(name, beanName, userClass, contextType, List.of(), bean, invocable, pool);
+			return new WorkflowDefinition(name, beanName, userClass, contextType, List.of(), bean, invocable, pool,
+					limits);
 		}
 		if (annotated.isEmpty()) {
 			throw new WorkflowDefinitionException("Workflow '" + name + "' (" + userClass.getName()
@@ -355,7 +358,7 @@ public class WorkflowRegistry {
 				}
 			}
 		}
-		return new WorkflowDefinition(name, beanName, userClass, contextType, steps, bean, null, pool);
+		return new WorkflowDefinition(name, beanName, userClass, contextType, steps, bean, null, pool, limits);
 	}
 
 	private static void validateContextType(String workflow, Class<?> userClass, Class<?> contextType,

@@ -76,6 +76,12 @@ public class JobEntity {
 	@Column(name = "idempotency_key")
 	private @Nullable String idempotencyKey;
 
+	@Column(name = "concurrency_key", updatable = false)
+	private @Nullable String concurrencyKey;
+
+	@Column(nullable = false, updatable = false)
+	private int priority;
+
 	@Column(name = "created_at", nullable = false)
 	private Instant createdAt;
 
@@ -223,6 +229,30 @@ public class JobEntity {
 		this.errorType = type;
 		this.errorMessage = message;
 		this.errorStack = stack;
+	}
+
+	/**
+	 * Returns the key under which the job counts against its workflow's {@code keyConcurrency}.
+	 * @return the key, or {@code null} for none
+	 */
+	public @Nullable String getConcurrencyKey() {
+		return this.concurrencyKey;
+	}
+
+	public void setConcurrencyKey(@Nullable String concurrencyKey) {
+		this.concurrencyKey = concurrencyKey;
+	}
+
+	/**
+	 * Returns the job's priority among the jobs of its workflow that wait for a place.
+	 * @return the priority
+	 */
+	public int getPriority() {
+		return this.priority;
+	}
+
+	public void setPriority(int priority) {
+		this.priority = priority;
 	}
 
 	public @Nullable String getIdempotencyKey() {

@@ -24,10 +24,13 @@ import tools.jackson.databind.JsonNode;
  * the job has none
  * @param definitionVersion the version of the pipeline definition the job started under, left out for a workflow
  * method and for jobs started before versions were recorded
+ * @param concurrencyKey the job's concurrency key, left out when it has none: a job with one frees a place for the
+ * waiting jobs of its key when it ends
  */
 public record StepMessage(UUID jobId, UUID stepExecutionId, String workflow, String step, int attempt,
 		@Nullable JsonNode input, @Nullable JsonNode stepContext, @Nullable JsonNode userContext,
 		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Map<String, String> trace,
-		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String definitionVersion) {
+		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String definitionVersion,
+		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String concurrencyKey) {
 
 }

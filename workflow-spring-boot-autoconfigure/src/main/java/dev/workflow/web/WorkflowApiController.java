@@ -45,12 +45,13 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 public class WorkflowApiController {
 
 	private static final Set<String> START_FIELDS = Set.of("workflow", "input", "userContext", "stepContext",
-			"idempotencyKey");
+			"concurrencyKey", "priority", "idempotencyKey");
 
 	/** Most jobs one batch request starts: one transaction, whose rows and messages the instance holds meanwhile. */
 	static final int MAX_BATCH = 10_000;
 
-	private static final Set<String> START_ALL_FIELDS = Set.of("workflow", "inputs", "userContext", "stepContext");
+	private static final Set<String> START_ALL_FIELDS = Set.of("workflow", "inputs", "userContext", "stepContext",
+			"concurrencyKey", "priority");
 
 	private final WorkflowClient client;
 
@@ -103,7 +104,7 @@ public class WorkflowApiController {
 	/**
 	 * Starts a job.
 	 * @param body {@code workflow}, and optionally {@code input}, {@code userContext}, {@code stepContext},
-	 * {@code idempotencyKey}
+	 * {@code concurrencyKey}, {@code priority}, {@code idempotencyKey}
 	 * @return 201 with the job and its location; 200 with the job an earlier start with the same idempotency key
 	 * started
 	 */
@@ -137,7 +138,7 @@ public class WorkflowApiController {
 	 * Starts one job per input, all with the same options, in one transaction: all of them or, if any input is
 	 * refused, none.
 	 * @param body {@code workflow} and {@code inputs} (an array), and optionally {@code userContext},
-	 * {@code stepContext}
+	 * {@code stepContext}, {@code concurrencyKey}, {@code priority}
 	 * @return 201 with the jobs' ids, in the order of the inputs; 400 for more than {@value #MAX_BATCH} inputs
 	 */
 	@PostMapping("/jobs/batch")
@@ -178,7 +179,7 @@ public class WorkflowApiController {
 		request.propertyNames().forEach((name) -> {
 			if (!fields.contains(name)) {
 				errors.add(new InvalidParameter(name, "is not a field of this start request; use workflow, "
-						+ "userContext, stepContext, " + others));
+						+ "userContext, stepContext, concurrencyKey, priority, " + others));
 			}
 		});
 		JsonNode workflow = request.get("workflow");
@@ -193,10 +194,27 @@ public class WorkflowApiController {
 		if (key != null && !key.isNull() && (!key.isString() || key.asString().isBlank() || key.asString().length() > 200)) {
 			errors.add(new InvalidParameter("idempotencyKey", "must be a string of 1 to 200 characters"));
 		}
+		JsonNode concurrencyKey = request.get("concurrencyKey");
+		if (concurrencyKey != null && !concurrencyKey.isNull() && (!concurrencyKey.isString()
+				|| concurrencyKey.asString().isEmpty() || concurrencyKey.asString().length() > 200)) {
+			errors.add(new InvalidParameter("concurrencyKey", "must be a string of 1 to 200 characters"));
+		}
+		JsonNode priority = request.get("priority");
+		if (priority != null && !priority.isNull() && (!priority.isIntegralNumber()
+				|| priority.asLong() < StartOptions.MIN_PRIORITY || priority.asLong() > StartOptions.MAX_PRIORITY)) {
+			errors.add(new InvalidParameter("priority", "must be a whole number from " + StartOptions.MIN_PRIORITY
+					+ " to " + StartOptions.MAX_PRIORITY + " (higher first), not " + priority));
+		}
 		if (!errors.isEmpty()) {
 			throw new ApiValidationException(errors);
 		}
 		StartOptions options = StartOptions.defaults();
+		if (concurrencyKey != null && !concurrencyKey.isNull()) {
+			options = options.concurrencyKey(concurrencyKey.asString());
+		}
+		if (priority != null && !priority.isNull()) {
+			options = options.priority(priority.asInt());
+		}
 		if (userContext != null && !userContext.isNull()) {
 			options = options.userContext(this.json.convertValue(userContext, Map.class));
 		}

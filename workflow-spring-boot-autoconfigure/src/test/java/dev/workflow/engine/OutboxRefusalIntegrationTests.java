@@ -114,7 +114,7 @@ class OutboxRefusalIntegrationTests {
 		jdbc.update("insert into wf_step_execution (id, job_id, sequence, step_name, attempt, status, input, "
 				+ "created_at) values (?, ?, 0, 'flaky', 1, 'QUEUED', '\"ok\"', now())", executionId, jobId);
 		StepMessage message = new StepMessage(jobId, executionId, "flaky", "flaky", 1,
-				JsonNodeFactory.instance.stringNode("ok"), null, JsonNodeFactory.instance.objectNode(), null, null);
+				JsonNodeFactory.instance.stringNode("ok"), null, JsonNodeFactory.instance.objectNode(), null, null, null);
 		jdbc.update("insert into wf_outbox (id, exchange, routing_key, payload, created_at) "
 				+ "values (?, ?, ?, ?, now() - interval '1 minute')", UUID.randomUUID(), exchange,
 				context.getBean(WorkflowTopology.class).stepRoutingKey(),

@@ -85,7 +85,7 @@ class WorkflowJsonUnitTests {
 	void aStepMessageOverTheLimitIsRefusedNamingItsStepJobAndParts() {
 		UUID jobId = UUID.randomUUID();
 		JsonNode half = JsonNodeFactory.instance.stringNode("x".repeat(600));
-		StepMessage message = new StepMessage(jobId, UUID.randomUUID(), "w", "s", 2, half, null, half, null, null);
+		StepMessage message = new StepMessage(jobId, UUID.randomUUID(), "w", "s", 2, half, null, half, null, null, null);
 
 		assertThatExceptionOfType(WorkflowPayloadTooLargeException.class)
 			.isThrownBy(() -> this.json.encode(message))

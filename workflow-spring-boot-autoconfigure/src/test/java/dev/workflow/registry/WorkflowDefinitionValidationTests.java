@@ -49,6 +49,18 @@ class WorkflowDefinitionValidationTests {
 	}
 
 	@Test
+	void negativeConcurrency() {
+		assertStartFails(config(new NegativeConcurrency()), "@Workflow(concurrency = -1) of workflow "
+				+ "'negative_concurrency' (" + NegativeConcurrency.class.getName() + ") is negative");
+	}
+
+	@Test
+	void keyConcurrencyBelowOne() {
+		assertStartFails(config(new NoKeyConcurrency()), "@Workflow(keyConcurrency = 0) of workflow "
+				+ "'no_key_concurrency' (" + NoKeyConcurrency.class.getName() + ") must be 1 or more");
+	}
+
+	@Test
 	void workflowWithoutSteps() {
 		assertStartFails(config(new NoSteps()),
 				"Workflow 'no_steps' (" + NoSteps.class.getName() + ") has no @Step methods");
@@ -318,6 +330,26 @@ class WorkflowDefinitionValidationTests {
 	static class NoSteps {
 
 		public int notAStep(int input) {
+			return input;
+		}
+
+	}
+
+	@Workflow(name = "negative_concurrency", concurrency = -1)
+	static class NegativeConcurrency {
+
+		@Step(order = 1)
+		public int only(int input) {
+			return input;
+		}
+
+	}
+
+	@Workflow(name = "no_key_concurrency", keyConcurrency = 0)
+	static class NoKeyConcurrency {
+
+		@Step(order = 1)
+		public int only(int input) {
 			return input;
 		}
 

@@ -54,6 +54,7 @@ class JobStatisticsIntegrationTests {
 		insertJobs("bulk", "CANCELLED", 2, NOW.minus(2, ChronoUnit.DAYS), true);
 		insertJobs("bulk", "RUNNING", 4, NOW.minus(1, ChronoUnit.HOURS), false);
 		insertJobs("bulk", "QUEUED", 3, NOW.minus(1, ChronoUnit.MINUTES), false);
+		insertJobs("bulk", "WAITING", 5, NOW.minus(1, ChronoUnit.MINUTES), false);
 		// "recent": jobs that ended in known minutes of the last hour, and one before it.
 		insertEnded("recent", "COMPLETED", NOW.minus(2, ChronoUnit.MINUTES), 3);
 		insertEnded("recent", "FAILED", NOW.minus(2, ChronoUnit.MINUTES), 1);
@@ -76,10 +77,12 @@ class JobStatisticsIntegrationTests {
 			.toList();
 
 		assertThat(counts).extracting(JobStatistics.WorkflowCounts::workflow).containsExactly("bulk", "recent");
-		assertThat(counts.get(0).counts()).isEqualTo(Map.of(JobStatus.QUEUED, 3L, JobStatus.RUNNING, 4L,
+		assertThat(counts.get(0).counts()).isEqualTo(Map.of(JobStatus.WAITING, 5L, JobStatus.QUEUED, 3L,
+				JobStatus.RUNNING, 4L,
 				JobStatus.COMPLETED, JobStatistics.COUNT_LIMIT, JobStatus.FAILED, 7L, JobStatus.ABORTED, 0L,
 				JobStatus.CANCELLED, 2L));
-		assertThat(counts.get(1).counts()).isEqualTo(Map.of(JobStatus.QUEUED, 0L, JobStatus.RUNNING, 0L,
+		assertThat(counts.get(1).counts()).isEqualTo(Map.of(JobStatus.WAITING, 0L, JobStatus.QUEUED, 0L,
+				JobStatus.RUNNING, 0L,
 				JobStatus.COMPLETED, 10L, JobStatus.FAILED, 1L, JobStatus.ABORTED, 1L, JobStatus.CANCELLED, 0L));
 	}
 

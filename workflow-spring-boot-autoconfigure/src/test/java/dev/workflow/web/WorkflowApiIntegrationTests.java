@@ -132,6 +132,14 @@ class WorkflowApiIntegrationTests {
 		JsonNode keyed = problem(post("/jobs/batch", """
 				{"workflow": "five_steps", "inputs": [1], "idempotencyKey": "k"}"""), 400);
 		assertThat(keyed.get("errors").get(0).get("parameter").asString()).isEqualTo("idempotencyKey");
+		JsonNode badFlow = problem(post("/jobs", """
+				{"workflow": "one_per_key", "input": "x", "concurrencyKey": "", "priority": 101}"""), 400);
+		assertThat(badFlow.get("detail").asString()).contains("concurrencyKey: must be a string of 1 to 200 characters")
+			.contains("priority: must be a whole number from 0 to 100 (higher first), not 101");
+		JsonNode keyedStart = json.readTree(post("/jobs", """
+				{"workflow": "one_per_key", "input": "x", "concurrencyKey": "customer-42", "priority": 7}""").body());
+		assertThat(keyedStart.get("concurrencyKey").asString()).isEqualTo("customer-42");
+		assertThat(keyedStart.get("priority").asInt()).isEqualTo(7);
 	}
 
 	@Test
@@ -235,7 +243,7 @@ class WorkflowApiIntegrationTests {
 		List<String> parameters = new ArrayList<>();
 		badList.get("errors").forEach((error) -> parameters.add(error.get("parameter").asString()));
 		assertThat(parameters).containsExactlyInAnyOrder("status", "size", "page", "createdAfter", "sort");
-		assertThat(badList.get("detail").asString()).contains("'DONE' is not one of [QUEUED, RUNNING, COMPLETED");
+		assertThat(badList.get("detail").asString()).contains("'DONE' is not one of [WAITING, QUEUED, RUNNING, COMPLETED");
 
 		assertThat(problem(post("/jobs", """
 				{"workflow": "no_such_workflow"}"""), 400).get("type").asString())

@@ -47,7 +47,9 @@ public final class BenchmarkMain {
 					if (!Systems.create(name).scenarios().contains(scenario)) {
 						continue;
 					}
-					List<Load> loads = new ArrayList<>(List.of(Load.FULL, Load.RATE));
+					// The scenarios with limits are measured against (b) at full load only.
+					List<Load> loads = new ArrayList<>((scenario == Scenario.LIMITED || scenario == Scenario.PER_KEY)
+							? List.of(Load.FULL) : List.of(Load.FULL, Load.RATE));
 					if (name.equals("ours") && scenario == Scenario.PIPELINE) {
 						loads.add(Load.SUSTAINED);
 					}

@@ -129,6 +129,8 @@ final class Report {
 		ratioTarget(out, results, Scenario.ONE_STEP,
 				new Other("dbos", "DBOS", "jobs/s", Result::jobsPerSecond), 1, 1);
 		ratioTarget(out, results, Scenario.FAN_OUT, other("floor"), 0.7, 0.7);
+		selfRatio(out, results, Scenario.LIMITED);
+		selfRatio(out, results, Scenario.PER_KEY);
 		List<Result> rate = complete(results, "ours", Scenario.PIPELINE, Load.RATE);
 		limitTarget(out, "(b) at " + settings.rate() + " jobs/s, step→step p50 ≤ 1 ms",
 				values(rate, Result::stepGapP50Ms), 1, Report::ms);
@@ -209,6 +211,25 @@ final class Report {
 			}
 		}
 		return new ArrayList<>(largest.values());
+	}
+
+	/**
+	 * Ours' steps per second on a scenario with concurrency limits divided by ours on (b), the same pipelines without
+	 * limits, per round: what the limits cost.
+	 */
+	private static void selfRatio(StringBuilder out, List<Result> results, Scenario limited) {
+		List<Double> ratios = new ArrayList<>();
+		for (Result ours : complete(results, "ours", limited, Load.FULL)) {
+			for (Result free : complete(results, "ours", Scenario.PIPELINE, Load.FULL)) {
+				if (free.round() == ours.round() && free.stepsPerSecond() > 0) {
+					ratios.add(ours.stepsPerSecond() / free.stepsPerSecond());
+				}
+			}
+		}
+		if (!ratios.isEmpty()) {
+			out.append("- (").append(limited.letter()).append(") ").append(limited.title())
+				.append(", steps/s against (b) without limits: ").append(cell(ratios, Report::ratio)).append("\n");
+		}
 	}
 
 	/** Ours' figure divided by the other's, for every round in which both ran to completion at full load. */

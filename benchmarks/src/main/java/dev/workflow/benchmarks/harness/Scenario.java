@@ -15,7 +15,16 @@ public enum Scenario {
 	ORCHESTRATED("c", "ten-step orchestrated workflows", 2_000, 10),
 
 	/** (d) jobs that each run fifty steps in parallel. */
-	FAN_OUT("d", "fan-out of 50 parallel steps", 100, 50);
+	FAN_OUT("d", "fan-out of 50 parallel steps", 100, 50),
+
+	/** (e) the pipelines of (b), at most eight jobs at once ({@code @Workflow(concurrency = 8)}). */
+	LIMITED("e", "ten-step pipelines, at most 8 at once", 2_000, 10),
+
+	/** (f) the pipelines of (b), one job at a time per concurrency key, over 100 keys. */
+	PER_KEY("f", "ten-step pipelines, one at a time per key of 100", 2_000, 10);
+
+	/** How many concurrency keys the jobs of (f) share. */
+	public static final int KEYS = 100;
 
 	private final String letter;
 
@@ -62,7 +71,7 @@ public enum Scenario {
 				return scenario;
 			}
 		}
-		throw new IllegalArgumentException("Unknown scenario '" + letterOrName + "': use a, b, c or d");
+		throw new IllegalArgumentException("Unknown scenario '" + letterOrName + "': use a to f");
 	}
 
 }

@@ -13,7 +13,7 @@ import dev.workflow.benchmarks.harness.Recorder;
 import org.springframework.stereotype.Component;
 
 /**
- * The workflows of the four scenarios. Steps do no work of their own: what is measured is the engine.
+ * The workflows of the scenarios. Steps do no work of their own: what is measured is the engine.
  */
 final class BenchWorkflows {
 
@@ -98,6 +98,20 @@ final class BenchWorkflows {
 		public String s10(String key) {
 			return last(key);
 		}
+
+	}
+
+	/** (e) the pipeline of (b), at most eight jobs at once. */
+	@Component
+	@Workflow(name = "bench_limited", concurrency = 8)
+	static class Limited extends Pipeline {
+
+	}
+
+	/** (f) the pipeline of (b), one job at a time per concurrency key. */
+	@Component
+	@Workflow(name = "bench_per_key")
+	static class PerKey extends Pipeline {
 
 	}
 

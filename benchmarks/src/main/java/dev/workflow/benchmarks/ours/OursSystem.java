@@ -15,6 +15,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
 
+import dev.workflow.api.StartOptions;
 import dev.workflow.api.WorkflowClient;
 import dev.workflow.benchmarks.harness.BenchSystem;
 import dev.workflow.benchmarks.harness.BrokerCounters;
@@ -54,13 +55,15 @@ public class OursSystem implements BenchSystem {
 
 	private static final Map<Scenario, String> WORKFLOWS = Map.of(Scenario.ONE_STEP, "bench_one_step",
 			Scenario.PIPELINE, "bench_pipeline", Scenario.ORCHESTRATED, "bench_orchestrated", Scenario.FAN_OUT,
-			"bench_fan_out");
+			"bench_fan_out", Scenario.LIMITED, "bench_limited", Scenario.PER_KEY, "bench_per_key");
 
 	private ConfigurableApplicationContext context;
 
 	private WorkflowClient client;
 
 	private String workflow;
+
+	private boolean keyed;
 
 	@Override
 	public String name() {
@@ -76,6 +79,7 @@ public class OursSystem implements BenchSystem {
 	public void open(Scenario scenario, Servers servers) throws Exception {
 		clean(servers);
 		this.workflow = WORKFLOWS.get(scenario);
+		this.keyed = scenario == Scenario.PER_KEY;
 		List<String> arguments = new ArrayList<>(List.of("--spring.datasource.url=" + servers.countingJdbcUrl(),
 				"--spring.datasource.driver-class-name=" + CountingDriver.class.getName(),
 				"--spring.datasource.username=" + servers.dbUser(),
@@ -105,6 +109,11 @@ public class OursSystem implements BenchSystem {
 
 	@Override
 	public void submit(String key) {
+		if (this.keyed) {
+			this.client.start(this.workflow, key, StartOptions.defaults()
+				.concurrencyKey("key-" + Math.floorMod(key.hashCode(), Scenario.KEYS)));
+			return;
+		}
 		this.client.start(this.workflow, key);
 	}
 
@@ -157,7 +166,8 @@ public class OursSystem implements BenchSystem {
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	@Import({ BenchWorkflows.OneStep.class, BenchWorkflows.Pipeline.class, BenchWorkflows.Steps.class,
-			BenchWorkflows.Orchestrated.class, BenchWorkflows.FanOut.class })
+			BenchWorkflows.Orchestrated.class, BenchWorkflows.FanOut.class, BenchWorkflows.Limited.class,
+			BenchWorkflows.PerKey.class })
 	static class Application {
 
 		/** Counts the messages the engine publishes and consumes. */

@@ -7,8 +7,8 @@
 (function () {
 	'use strict';
 
-	const JOB_STATUSES = ['QUEUED', 'RUNNING', 'COMPLETED', 'FAILED', 'ABORTED', 'CANCELLED'];
-	const CANCELLABLE = ['QUEUED', 'RUNNING'];
+	const JOB_STATUSES = ['WAITING', 'QUEUED', 'RUNNING', 'COMPLETED', 'FAILED', 'ABORTED', 'CANCELLED'];
+	const CANCELLABLE = ['WAITING', 'QUEUED', 'RUNNING'];
 	/** Step executions that have not ended: their bars reach up to now. */
 	const WAITING = ['SCHEDULED', 'QUEUED', 'RUNNING'];
 	const PAGE_SIZE = 20;
@@ -560,6 +560,8 @@
 			field('Finished', time(job.finishedAt, true), 'field-finished'),
 			field('Duration', jobDuration(job), 'field-duration'),
 			field('Idempotency key', job.idempotencyKey || '—', 'field-idempotency-key'),
+			field('Concurrency key', job.concurrencyKey || '—', 'field-concurrency-key'),
+			field('Priority', String(job.priority), 'field-priority'),
 			field('Definition version', job.definitionVersion || '—', 'field-definition-version'));
 
 		const error = $('job-error');

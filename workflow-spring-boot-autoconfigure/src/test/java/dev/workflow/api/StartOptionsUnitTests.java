@@ -1,0 +1,39 @@
+package dev.workflow.api;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class StartOptionsUnitTests {
+
+	@Test
+	void whenPriorityIsOutOfRangeThenTheOptionsRefuseItNamingTheRange() {
+		assertThatIllegalArgumentException().isThrownBy(() -> StartOptions.defaults().priority(101))
+			.withMessage("A job's priority goes from 0 to 100 (higher first), not 101");
+		assertThatIllegalArgumentException().isThrownBy(() -> StartOptions.defaults().priority(-1))
+			.withMessageContaining("not -1");
+	}
+
+	@Test
+	void whenConcurrencyKeyIsEmptyOrTooLongThenTheOptionsRefuseIt() {
+		assertThatIllegalArgumentException().isThrownBy(() -> StartOptions.defaults().concurrencyKey(""))
+			.withMessageContaining("A concurrency key must have 1 to 200 characters");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> StartOptions.defaults().concurrencyKey("k".repeat(201)));
+	}
+
+	@Test
+	void whenOptionsAreCopiedThenEachKeepsTheOthers() {
+		StartOptions options = StartOptions.defaults()
+			.concurrencyKey("customer-42")
+			.priority(7)
+			.idempotencyKey("order-1")
+			.userContext(java.util.Map.of("a", 1));
+		assertThat(options.concurrencyKey()).isEqualTo("customer-42");
+		assertThat(options.priority()).isEqualTo(7);
+		assertThat(options.idempotencyKey()).isEqualTo("order-1");
+		assertThat(options.stepContext(null).priority()).isEqualTo(7);
+	}
+
+}

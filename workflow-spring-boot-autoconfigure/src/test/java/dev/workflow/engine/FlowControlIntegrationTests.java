@@ -1,0 +1,209 @@
+package dev.workflow.engine;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+
+import dev.workflow.api.JobStatus;
+import dev.workflow.api.StartOptions;
+import dev.workflow.api.WorkflowClient;
+import dev.workflow.test.TestApplication;
+import dev.workflow.test.workflows.FlowControlWorkflows;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Concurrency limits on two instances that share the database and the queue: in all, per key, priorities among
+ * waiting jobs, and a waiting job whose wake-up was lost.
+ */
+class FlowControlIntegrationTests {
+
+	private static ConfigurableApplicationContext first;
+
+	private static ConfigurableApplicationContext second;
+
+	private static WorkflowClient client;
+
+	private static JdbcTemplate jdbc;
+
+	@BeforeAll
+	static void startTwoInstances() {
+		first = instance("flow-a");
+		second = instance("flow-b");
+		client = first.getBean(WorkflowClient.class);
+		jdbc = first.getBean(JdbcTemplate.class);
+	}
+
+	@AfterAll
+	static void stopInstances() {
+		if (second != null) {
+			second.close();
+		}
+		if (first != null) {
+			first.close();
+		}
+	}
+
+	@Test
+	void whenThreeHundredJobsPassALimitOfThreeThenNeverMoreThanThreeRunAtOnce() {
+		String batch = UUID.randomUUID().toString();
+		WorkflowClient other = second.getBean(WorkflowClient.class);
+		List<UUID> jobs = new ArrayList<>();
+		for (int i = 0; i < 300; i++) {
+			// Both instances start jobs, and both run them.
+			jobs.add(((i % 2 == 0) ? client : other).start("three_at_a_time", "job-" + i,
+					StartOptions.defaults().userContext(Map.of("batch", batch))).id());
+		}
+		assertThat(client.get(jobs.get(299)).orElseThrow().status()).isIn(JobStatus.WAITING, JobStatus.QUEUED,
+				JobStatus.RUNNING, JobStatus.COMPLETED);
+		awaitCompleted(batch, 300);
+		assertThat(mostAtOnce(batch, false)).isEqualTo(3);
+		assertThat(jdbc.queryForList("select distinct s.worker_id from wf_step_execution s join wf_job j on "
+				+ "j.id = s.job_id where j.user_context @> cast(? as jsonb)", String.class, batchContext(batch)))
+			.containsExactlyInAnyOrder("flow-a", "flow-b");
+	}
+
+	@Test
+	void whenFiveHundredJobsShareTenKeysThenOneRunsAtATimePerKeyInStartOrder() {
+		String batch = UUID.randomUUID().toString();
+		for (int i = 0; i < 500; i++) {
+			client.start("one_per_key", "job-" + i, StartOptions.defaults()
+				.userContext(Map.of("batch", batch))
+				.concurrencyKey(batch + "-key-" + (i % 10)));
+		}
+		awaitCompleted(batch, 500);
+		assertThat(mostAtOnce(batch, true)).isEqualTo(1);
+		// Per key, the jobs started running in the order they were started.
+		List<Map<String, Object>> outOfOrder = jdbc.queryForList("""
+				select a.id from wf_job a join wf_job b on a.concurrency_key = b.concurrency_key
+				  and a.created_at < b.created_at and a.started_at > b.started_at
+				where a.user_context @> cast(? as jsonb) and b.user_context @> cast(? as jsonb)""",
+				batchContext(batch), batchContext(batch));
+		assertThat(outOfOrder).isEmpty();
+		// Keys ran side by side: more than one job ran at some moment.
+		assertThat(mostAtOnce(batch, false)).isGreaterThan(1);
+	}
+
+	@Test
+	void whenJobsWaitThenHigherPriorityStartsFirst() {
+		String batch = UUID.randomUUID().toString();
+		FlowControlWorkflows.gate = new CountDownLatch(1);
+		try {
+			UUID held = client.start("held_one_at_a_time", "hold",
+					StartOptions.defaults().userContext(Map.of("batch", batch))).id();
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> client.get(held).orElseThrow().status() == JobStatus.RUNNING);
+			List<UUID> low = new ArrayList<>();
+			List<UUID> high = new ArrayList<>();
+			for (int i = 0; i < 10; i++) {
+				low.add(client.start("held_one_at_a_time", "low-" + i,
+						StartOptions.defaults().userContext(Map.of("batch", batch))).id());
+			}
+			for (int i = 0; i < 10; i++) {
+				high.add(client.start("held_one_at_a_time", "high-" + i,
+						StartOptions.defaults().userContext(Map.of("batch", batch)).priority(50)).id());
+			}
+			assertThat(client.get(low.get(0)).orElseThrow().status()).isEqualTo(JobStatus.WAITING);
+			FlowControlWorkflows.gate.countDown();
+			awaitCompleted(batch, 21);
+			Long lastHigh = jdbc.queryForObject("select max(started_at) from wf_job where id = any(?)",
+					(rows, row) -> rows.getTimestamp(1).getTime(), (Object) high.toArray(UUID[]::new));
+			Long firstLow = jdbc.queryForObject("select min(started_at) from wf_job where id = any(?)",
+					(rows, row) -> rows.getTimestamp(1).getTime(), (Object) low.toArray(UUID[]::new));
+			assertThat(lastHigh).isLessThanOrEqualTo(firstLow);
+			List<String> lowOrder = jdbc.queryForList("select input #>> '{}' from wf_job where id = any(?) "
+					+ "order by started_at", String.class, (Object) low.toArray(UUID[]::new));
+			assertThat(lowOrder).containsExactly("low-0", "low-1", "low-2", "low-3", "low-4", "low-5", "low-6",
+					"low-7", "low-8", "low-9");
+		}
+		finally {
+			FlowControlWorkflows.gate.countDown();
+		}
+	}
+
+	@Test
+	void whenALimitedJobIsRetriedOrCancelledWhileThePlaceIsTakenThenItWaitsOrEndsWithoutRunning() {
+		String batch = UUID.randomUUID().toString();
+		StartOptions options = StartOptions.defaults().userContext(Map.of("batch", batch));
+		UUID failing = client.start("held_one_at_a_time", "fail-once-" + batch, options).id();
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> client.get(failing).orElseThrow().status() == JobStatus.FAILED);
+		FlowControlWorkflows.gate = new CountDownLatch(1);
+		try {
+			UUID held = client.start("held_one_at_a_time", "hold", options).id();
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> client.get(held).orElseThrow().status() == JobStatus.RUNNING);
+			UUID cancelled = client.start("held_one_at_a_time", "never", options).id();
+			assertThat(client.get(cancelled).orElseThrow().status()).isEqualTo(JobStatus.WAITING);
+			client.cancel(cancelled);
+			assertThat(client.get(cancelled).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
+
+			client.retry(failing);
+			// The place is taken: the retry waits for it.
+			assertThat(client.get(failing).orElseThrow().status()).isEqualTo(JobStatus.WAITING);
+			FlowControlWorkflows.gate.countDown();
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> client.get(failing).orElseThrow().status() == JobStatus.COMPLETED);
+			assertThat(client.history(failing)).extracting((execution) -> execution.attempt()).containsExactly(1, 2);
+			assertThat(client.history(cancelled)).isEmpty();
+			assertThat(client.get(held).orElseThrow().status()).isEqualTo(JobStatus.COMPLETED);
+		}
+		finally {
+			FlowControlWorkflows.gate.countDown();
+		}
+	}
+
+	@Test
+	void whenAWaitingJobMissedItsWakeUpThenTheRecheckLetsItThrough() {
+		String batch = UUID.randomUUID().toString();
+		UUID id = UUID.randomUUID();
+		// As a crash between a job's store and its wake-up leaves it: WAITING, with nothing to let it through.
+		jdbc.update("insert into wf_job (id, workflow_name, status, input, user_context, step_count, created_at) "
+				+ "values (?, 'three_at_a_time', 'WAITING', '\"lost\"', cast(? as jsonb), 2, now())", id,
+				batchContext(batch));
+		awaitCompleted(batch, 1);
+		assertThat(client.get(id).orElseThrow().output()).isEqualTo("lost");
+	}
+
+	private static void awaitCompleted(String batch, int jobs) {
+		await().atMost(Duration.ofMinutes(2))
+			.pollInterval(Duration.ofMillis(200))
+			.until(() -> jdbc.queryForObject("select count(*) from wf_job where status = 'COMPLETED' and "
+					+ "user_context @> cast(? as jsonb)", Integer.class, batchContext(batch)) == jobs);
+	}
+
+	/**
+	 * The most jobs of a batch that ran at one moment, from their start and end times: per key, or in all.
+	 */
+	private static int mostAtOnce(String batch, boolean perKey) {
+		return jdbc.queryForObject("""
+				select max((select count(*) from wf_job k where k.user_context @> cast(? as jsonb)
+				  and k.started_at <= j.started_at and k.finished_at > j.started_at""" + (perKey
+				? " and k.concurrency_key = j.concurrency_key" : "") + """
+				)) from wf_job j where j.user_context @> cast(? as jsonb)""", Integer.class, batchContext(batch),
+				batchContext(batch));
+	}
+
+	private static String batchContext(String batch) {
+		return "{\"batch\": \"" + batch + "\"}";
+	}
+
+	private static ConfigurableApplicationContext instance(String id) {
+		return new SpringApplicationBuilder(TestApplication.class).run("--workflow.worker.id=" + id,
+				"--workflow.worker.concurrency=2", "--workflow.flow.admission-recheck=1s",
+				"--workflow.broker.exchange=wf-test-flow", "--workflow.broker.step-queue=wf-test-flow.steps",
+				"--workflow.broker.parking-queue=wf-test-flow.parked");
+	}
+
+}

@@ -1,0 +1,100 @@
+package dev.workflow.test.workflows;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import dev.workflow.annotation.Step;
+import dev.workflow.annotation.Workflow;
+import dev.workflow.api.NonRetryableStepException;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Workflows with concurrency limits: in all, per concurrency key, and one that runs one job at a time and can be held,
+ * for priorities.
+ */
+@Configuration(proxyBeanMethods = false)
+public class FlowControlWorkflows {
+
+	/** Holds the steps of {@link HeldOneAtATime} whose input is {@code "hold"} until opened. */
+	public static volatile CountDownLatch gate = new CountDownLatch(0);
+
+	private static final Set<String> failedOnce = ConcurrentHashMap.newKeySet();
+
+	@Bean
+	ThreeAtATime threeAtATime() {
+		return new ThreeAtATime();
+	}
+
+	@Bean
+	OnePerKey onePerKey() {
+		return new OnePerKey();
+	}
+
+	@Bean
+	HeldOneAtATime heldOneAtATime() {
+		return new HeldOneAtATime();
+	}
+
+	/** At most three jobs at once, each two steps of a few milliseconds' work. */
+	@Workflow(name = "three_at_a_time", concurrency = 3)
+	public static class ThreeAtATime {
+
+		@Step(order = 1)
+		public String first(String input) {
+			return work(input);
+		}
+
+		@Step(order = 2)
+		public String second(String input) {
+			return work(input);
+		}
+
+	}
+
+	/** No limit in all; one job at a time per concurrency key (the default). */
+	@Workflow(name = "one_per_key")
+	public static class OnePerKey {
+
+		@Step(order = 1)
+		public String first(String input) {
+			return work(input);
+		}
+
+		@Step(order = 2)
+		public String second(String input) {
+			return work(input);
+		}
+
+	}
+
+	/**
+	 * One job at a time; a job whose input is {@code "hold"} waits for {@link #gate}, and one whose input starts with
+	 * {@code "fail-once"} fails for good on its first attempt.
+	 */
+	@Workflow(name = "held_one_at_a_time", concurrency = 1)
+	public static class HeldOneAtATime {
+
+		@Step(order = 1)
+		public String only(String input) throws InterruptedException {
+			if (input.equals("hold")) {
+				gate.await(1, TimeUnit.MINUTES);
+			}
+			if (input.startsWith("fail-once") && failedOnce.add(input)) {
+				throw new NonRetryableStepException("First attempt of " + input);
+			}
+			return input;
+		}
+
+	}
+
+	private static String work(String input) {
+		LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(3));
+		return input;
+	}
+
+}
