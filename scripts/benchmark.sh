@@ -4,7 +4,7 @@
 # Uses the servers given in the environment (SPRING_DATASOURCE_URL, SPRING_RABBITMQ_HOST...); without them it starts
 # local PostgreSQL and RabbitMQ with scripts/servers.sh and stops them at the end.
 # Options (all --name=value): --quick (a smoke run of minutes), --systems=ours,floor,floor-db,jobrunr,dbos,db-scheduler,
-# --scenarios=a,b,c,d, --loads=full,rate,sustained, --rounds, --scale, --warmup, --submitters, --rate, --rate-seconds,
+# --scenarios=a,b,c,d,e,f, --loads=full,rate,sustained, --rounds, --scale, --warmup, --submitters, --rate, --rate-seconds,
 # --sustain-seconds, --in-flight, --timeout, --jvm, --out.
 # Results: benchmarks/target/benchmark/results.md and results.json.
 set -euo pipefail

@@ -73,4 +73,14 @@ public @interface Workflow {
 	 */
 	int keyConcurrency() default 1;
 
+	/**
+	 * How long a job of the workflow may take from its start to its end, a duration such as {@code "30m"} or
+	 * {@code "PT30M"}: past it the job ends {@link dev.workflow.api.JobStatus#TIMED_OUT TIMED_OUT}, whatever it is
+	 * doing; the result of a step still running is discarded, and its children end with it. A start may give its own
+	 * ({@link dev.workflow.api.StartOptions#timeout}). Empty (the default) means no deadline; a value that does not
+	 * parse or is not positive fails the start of the application.
+	 * @return the timeout, or {@code ""} for none
+	 */
+	String timeout() default "";
+
 }

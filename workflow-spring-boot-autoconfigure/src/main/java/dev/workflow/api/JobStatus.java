@@ -28,11 +28,17 @@ public enum JobStatus {
 	ABORTED,
 
 	/** Ended by a client's request. */
-	CANCELLED;
+	CANCELLED,
+
+	/**
+	 * Ended because it ran past its deadline ({@code @Workflow(timeout)}, {@link StartOptions#timeout}): the result of
+	 * a step still running is discarded, and its children end with it.
+	 */
+	TIMED_OUT;
 
 	/**
 	 * Whether a job in this status has ended and will never change again.
-	 * @return {@code true} for COMPLETED, FAILED, ABORTED and CANCELLED
+	 * @return {@code true} for COMPLETED, FAILED, ABORTED, CANCELLED and TIMED_OUT
 	 */
 	public boolean isFinal() {
 		return this != WAITING && this != QUEUED && this != RUNNING;

@@ -1,5 +1,7 @@
 package dev.workflow.api;
 
+import java.time.Duration;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,9 +19,11 @@ import org.jspecify.annotations.Nullable;
  * workflow with the same key run (one, by default)
  * @param priority the job's place among the jobs of its workflow that wait for a place under its concurrency limits,
  * from {@value #MIN_PRIORITY} to {@value #MAX_PRIORITY}, higher first
+ * @param timeout how long the job may take from its start to its end, in place of its workflow's
+ * {@code @Workflow(timeout)}; {@code null} keeps the workflow's
  */
 public record StartOptions(@Nullable Object userContext, @Nullable Object stepContext,
-		@Nullable String idempotencyKey, @Nullable String concurrencyKey, int priority) {
+		@Nullable String idempotencyKey, @Nullable String concurrencyKey, int priority, @Nullable Duration timeout) {
 
 	/** The lowest priority, that of a job started without one. */
 	public static final int MIN_PRIORITY = 0;
@@ -27,14 +31,17 @@ public record StartOptions(@Nullable Object userContext, @Nullable Object stepCo
 	/** The highest priority. */
 	public static final int MAX_PRIORITY = 100;
 
-	private static final StartOptions DEFAULTS = new StartOptions(null, null, null, null, MIN_PRIORITY);
+	private static final StartOptions DEFAULTS = new StartOptions(null, null, null, null, MIN_PRIORITY, null);
 
 	/**
 	 * Checks the options.
-	 * @throws IllegalArgumentException if the priority is out of range, or the concurrency key empty or longer than
-	 * 200 characters
+	 * @throws IllegalArgumentException if the priority is out of range, the concurrency key empty or longer than 200
+	 * characters, or the timeout not positive
 	 */
 	public StartOptions {
+		if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+			throw new IllegalArgumentException("A job's timeout must be positive, not " + timeout);
+		}
 		if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
 			throw new IllegalArgumentException("A job's priority goes from " + MIN_PRIORITY + " to " + MAX_PRIORITY
 					+ " (higher first), not " + priority);
@@ -61,7 +68,7 @@ public record StartOptions(@Nullable Object userContext, @Nullable Object stepCo
 	 */
 	public StartOptions userContext(@Nullable Object userContext) {
 		return new StartOptions(userContext, this.stepContext, this.idempotencyKey, this.concurrencyKey,
-				this.priority);
+				this.priority, this.timeout);
 	}
 
 	/**
@@ -71,7 +78,7 @@ public record StartOptions(@Nullable Object userContext, @Nullable Object stepCo
 	 */
 	public StartOptions stepContext(@Nullable Object stepContext) {
 		return new StartOptions(this.userContext, stepContext, this.idempotencyKey, this.concurrencyKey,
-				this.priority);
+				this.priority, this.timeout);
 	}
 
 	/**
@@ -83,7 +90,7 @@ public record StartOptions(@Nullable Object userContext, @Nullable Object stepCo
 	 */
 	public StartOptions idempotencyKey(@Nullable String idempotencyKey) {
 		return new StartOptions(this.userContext, this.stepContext, idempotencyKey, this.concurrencyKey,
-				this.priority);
+				this.priority, this.timeout);
 	}
 
 	/**
@@ -98,7 +105,7 @@ public record StartOptions(@Nullable Object userContext, @Nullable Object stepCo
 	 */
 	public StartOptions concurrencyKey(@Nullable String concurrencyKey) {
 		return new StartOptions(this.userContext, this.stepContext, this.idempotencyKey, concurrencyKey,
-				this.priority);
+				this.priority, this.timeout);
 	}
 
 	/**
@@ -112,7 +119,20 @@ public record StartOptions(@Nullable Object userContext, @Nullable Object stepCo
 	 */
 	public StartOptions priority(int priority) {
 		return new StartOptions(this.userContext, this.stepContext, this.idempotencyKey, this.concurrencyKey,
-				priority);
+				priority, this.timeout);
+	}
+
+	/**
+	 * Returns a copy with the given timeout: past it, counted from this start, the job ends
+	 * {@link JobStatus#TIMED_OUT TIMED_OUT} whatever it is doing (the result of a step still running is discarded,
+	 * and its children end with it). It takes the place of the workflow's {@code @Workflow(timeout)}.
+	 * @param timeout a positive duration, or {@code null} for the workflow's
+	 * @return the copy
+	 * @throws IllegalArgumentException if the timeout is not positive
+	 */
+	public StartOptions timeout(@Nullable Duration timeout) {
+		return new StartOptions(this.userContext, this.stepContext, this.idempotencyKey, this.concurrencyKey,
+				this.priority, timeout);
 	}
 
 }

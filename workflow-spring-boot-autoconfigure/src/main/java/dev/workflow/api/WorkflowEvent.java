@@ -102,6 +102,14 @@ public sealed interface WorkflowEvent {
 	}
 
 	/**
+	 * A job ran past its deadline and ended TIMED_OUT.
+	 * @param jobId the job
+	 * @param workflow its workflow
+	 */
+	record JobTimedOut(UUID jobId, String workflow) implements WorkflowEvent {
+	}
+
+	/**
 	 * A client retried a failed job from its failed step.
 	 * @param jobId the job
 	 * @param workflow its workflow

@@ -65,6 +65,7 @@ public class BackgroundWork implements SmartLifecycle {
 						guarded("dispatch due retries", this.engine::dispatchDueRetries);
 						guarded("dispatch steps with expired leases", this.engine::dispatchExpiredLeases);
 						guarded("relay the outbox", this.engine::relayOutbox);
+						guarded("end jobs past their deadline", this.engine::timeOutJobs);
 					});
 			schedule(started, "workflow-admission-recheck-",
 					Math.max(1, this.engine.settings().admissionRecheck().toMillis()), "look for waiting jobs",

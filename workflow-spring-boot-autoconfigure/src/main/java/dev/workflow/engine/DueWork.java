@@ -84,6 +84,29 @@ final class DueWork {
 	}
 
 	/**
+	 * Ends the jobs past their deadline TIMED_OUT, a batch in one transaction, skipping jobs another transaction
+	 * holds (they are taken at a later turn).
+	 * @return how many ended
+	 */
+	int timeOutJobs() {
+		int[] ended = new int[1];
+		List<OutboundMessage> outbound = this.transactions.execute((status) -> {
+			Instant now = this.clock.instant();
+			List<OutboundMessage> messages = new ArrayList<>();
+			for (UUID id : this.jobs.claimPastDeadline(now, this.settings.batchSize())) {
+				JobEntity job = this.jobs.lock(id);
+				if (job != null && !job.getStatus().isFinal()) {
+					messages.addAll(this.transitions.timeOut(job, now));
+					ended[0]++;
+				}
+			}
+			return messages;
+		});
+		this.outbox.publish(outbound);
+		return ended[0];
+	}
+
+	/**
 	 * Moves retries whose time has come to the broker.
 	 * @return how many were dispatched
 	 */

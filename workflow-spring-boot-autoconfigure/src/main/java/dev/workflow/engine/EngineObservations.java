@@ -138,6 +138,9 @@ final class EngineObservations {
 		if (event instanceof WorkflowEvent.JobCancelled ended) {
 			return new JobEndObservationContext(ended.jobId(), ended.workflow(), JobStatus.CANCELLED);
 		}
+		if (event instanceof WorkflowEvent.JobTimedOut ended) {
+			return new JobEndObservationContext(ended.jobId(), ended.workflow(), JobStatus.TIMED_OUT);
+		}
 		return null;
 	}
 

@@ -1,6 +1,7 @@
 package dev.workflow.engine;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -144,11 +145,11 @@ final class JobStarter {
 				Decision decision = decisions.get(i);
 				if (goesStraightToWorkers(decision)) {
 					plain.add(newJob(workflow, jobId, inputNodes.get(i), userContext, stepContext, null, decision,
-							trace, now));
+							trace, now, options.timeout()));
 				}
 				else {
 					messages.addAll(this.transitions.createJob(workflow, jobId, inputNodes.get(i), userContext,
-							stepContext, null, null, decision, now, traceContext));
+							stepContext, null, null, decision, now, traceContext, options.timeout()));
 				}
 			}
 			this.jobs.insertAll(plain);
@@ -214,10 +215,11 @@ final class JobStarter {
 		List<OutboundMessage> outbound;
 		try {
 			outbound = goesStraightToWorkers(decision)
-							? insertNewJob(workflow, jobId, inputNode, userContext, stepContext, key, decision, trace)
+							? insertNewJob(workflow, jobId, inputNode, userContext, stepContext, key, decision, trace,
+									options.timeout())
 							: this.transactions.execute((status) -> this.transitions.createJob(workflow, jobId,
 									inputNode, userContext, stepContext, key, null, decision, this.clock.instant(),
-									this.json.writeTrace(trace)));
+									this.json.writeTrace(trace), options.timeout()));
 		}
 		catch (DataIntegrityViolationException ex) {
 			UUID existing = (key != null) ? existingJob(workflowName, key) : null;
@@ -236,9 +238,9 @@ final class JobStarter {
 	 */
 	private List<OutboundMessage> insertNewJob(WorkflowDefinition workflow, UUID jobId, @Nullable JsonNode inputNode,
 			JsonNode userContext, @Nullable JsonNode stepContext, @Nullable String key, Decision decision,
-			@Nullable Map<String, String> trace) {
+			@Nullable Map<String, String> trace, @Nullable Duration timeout) {
 		JobRows.NewJob start = newJob(workflow, jobId, inputNode, userContext, stepContext, key, decision, trace,
-				this.clock.instant());
+				this.clock.instant(), timeout);
 		this.jobs.insert(start);
 		this.events.afterCommit(new WorkflowEvent.JobStarted(jobId, workflow.name()));
 		return start.outbox().stream().map(OutboxMessages::outbound).toList();
@@ -250,9 +252,9 @@ final class JobStarter {
 	 */
 	private JobRows.NewJob newJob(WorkflowDefinition workflow, UUID jobId, @Nullable JsonNode inputNode,
 			JsonNode userContext, @Nullable JsonNode stepContext, @Nullable String key, Decision decision,
-			@Nullable Map<String, String> trace, Instant now) {
+			@Nullable Map<String, String> trace, Instant now, @Nullable Duration timeout) {
 		JobEntity job = this.transitions.newJob(workflow, jobId, inputNode, userContext, stepContext, key, now,
-				this.json.writeTrace(trace));
+				this.json.writeTrace(trace), timeout);
 		job.setPercentComplete(decision.percentComplete());
 		OutboxMessages.JobContexts contexts = new OutboxMessages.JobContexts(stepContext, userContext, trace,
 				workflow.fingerprint(), null);
@@ -278,7 +280,7 @@ final class JobStarter {
 			@Nullable JsonNode stepContext, @Nullable String key, StartOptions options,
 			@Nullable Map<String, String> trace, Instant now) {
 		JobEntity job = this.transitions.newJob(workflow, jobId, inputNode, userContext, stepContext, key, now,
-				this.json.writeTrace(trace));
+				this.json.writeTrace(trace), options.timeout());
 		job.setConcurrencyKey(options.concurrencyKey());
 		job.setPriority(options.priority());
 		return job;

@@ -1,5 +1,6 @@
 package dev.workflow.engine;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.function.Consumer;
 import dev.workflow.api.JobError;
 import dev.workflow.api.JobFailedException;
 import dev.workflow.api.JobStatus;
+import dev.workflow.api.JobTimeoutException;
 import dev.workflow.api.StepStatus;
 import dev.workflow.api.UnknownWorkflowException;
 import dev.workflow.api.WorkflowEvent;
@@ -99,11 +101,17 @@ final class JobTransitions {
 	 * @param key its idempotency key
 	 * @param now the time
 	 * @param traceContext the trace context of its start
+	 * @param timeout the start's timeout, {@code null} for the workflow's
 	 * @return the job
 	 */
 	JobEntity newJob(WorkflowDefinition workflow, UUID jobId, @Nullable JsonNode inputNode, JsonNode userContext,
-			@Nullable JsonNode stepContext, @Nullable String key, Instant now, @Nullable String traceContext) {
+			@Nullable JsonNode stepContext, @Nullable String key, Instant now, @Nullable String traceContext,
+			@Nullable Duration timeout) {
 		JobEntity job = new JobEntity(jobId, workflow.name(), JobStatus.QUEUED, now);
+		Duration deadline = (timeout != null) ? timeout : workflow.limits().timeout();
+		if (deadline != null) {
+			job.setDeadlineAt(now.plus(deadline));
+		}
 		job.setTraceContext(traceContext);
 		job.setInput(this.json.write(inputNode));
 		job.setUserContext(this.json.write(userContext));
@@ -117,12 +125,13 @@ final class JobTransitions {
 	/**
 	 * Stores a new job (a child, for a parent entry) and what its workflow decides at the start, in the caller's
 	 * transaction.
+	 * @param timeout the start's timeout, {@code null} for the workflow's
 	 * @return the messages to publish after commit
 	 */
 	List<OutboundMessage> createJob(WorkflowDefinition workflow, UUID jobId, @Nullable JsonNode inputNode,
 			JsonNode userContext, @Nullable JsonNode stepContext, @Nullable String key, @Nullable UUID parentEntryId,
-			Decision decision, Instant now, @Nullable String traceContext) {
-		JobEntity job = newJob(workflow, jobId, inputNode, userContext, stepContext, key, now, traceContext);
+			Decision decision, Instant now, @Nullable String traceContext, @Nullable Duration timeout) {
+		JobEntity job = newJob(workflow, jobId, inputNode, userContext, stepContext, key, now, traceContext, timeout);
 		job.setParentEntryId(parentEntryId);
 		if (Admissions.waits(workflow, null)) {
 			createWaiting(workflow, job);
@@ -286,7 +295,7 @@ final class JobTransitions {
 				// A child continues its parent's trace.
 				outbound.addAll(createJob(childWorkflow, UUID.randomUUID(), childInput,
 						this.json.parse(job.getUserContext()), null, null, execution.getId(),
-						startDecision(childWorkflow, childInput, null), now, job.getTraceContext()));
+						startDecision(childWorkflow, childInput, null), now, job.getTraceContext(), null));
 			}
 			else if (dispatch instanceof Decision.RunStep) {
 				execution.setLeaseExpiresAt(this.settings.claimDeadline(now));
@@ -400,11 +409,37 @@ final class JobTransitions {
 	 * @param now the time
 	 */
 	void cancel(JobEntity job, String reason, Instant now) {
-		job.setStatus(JobStatus.CANCELLED);
-		job.setFinishedAt(now);
-		job.setError("cancelled", reason, null);
-		this.steps.cancelPending(job.getId(), now, Replay.CHILD_ENTRY);
+		endEarly(job, JobStatus.CANCELLED, new JobError("cancelled", reason, null), now);
 		this.events.afterCommit(new WorkflowEvent.JobCancelled(job.getId(), job.getWorkflowName()));
+	}
+
+	/**
+	 * Ends a locked job that ran past its deadline TIMED_OUT, with its pending steps and its children (the result of
+	 * a step still running is discarded when it comes), and lets its parent go on: the one home of that transition.
+	 * @param job the job, not ended
+	 * @param now the time
+	 * @return the messages the parent's next steps need
+	 */
+	List<OutboundMessage> timeOut(JobEntity job, Instant now) {
+		JobError error = new JobError(JobTimeoutException.class.getName(), "Job " + job.getId() + " of workflow '"
+				+ job.getWorkflowName() + "' ran past its deadline " + job.getDeadlineAt() + " (started "
+				+ job.getCreatedAt() + ")", null);
+		endEarly(job, JobStatus.TIMED_OUT, error, now);
+		this.events.afterCommit(new WorkflowEvent.JobTimedOut(job.getId(), job.getWorkflowName()));
+		logger.info(error.message() + "; it ended TIMED_OUT");
+		return resumeParent(job, JobStatus.TIMED_OUT, null, error, now);
+	}
+
+	/**
+	 * Ends a locked job that has not ended before its workflow does: its steps not yet running never run, and its
+	 * children end with it.
+	 */
+	private void endEarly(JobEntity job, JobStatus status, JobError error, Instant now) {
+		this.history.forgetAfterCommit(job.getId());
+		job.setStatus(status);
+		job.setFinishedAt(now);
+		job.setError(error.type(), error.message(), error.stackTrace());
+		this.steps.cancelPending(job.getId(), now, Replay.CHILD_ENTRY);
 		cancelChildren(job, now);
 		freePlaceAfterCommit(job);
 	}

@@ -263,6 +263,15 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	/**
+	 * Ends the jobs past their deadline ({@code @Workflow(timeout)}, a start's timeout) TIMED_OUT, with their
+	 * children. Any instance may call it; each job is claimed by one.
+	 * @return how many ended
+	 */
+	public int timeOutJobs() {
+		return this.dueWork.timeOutJobs();
+	}
+
+	/**
 	 * Moves retries whose time has come to the broker. Any instance may call it; each retry is claimed by one.
 	 * @return how many were dispatched
 	 */

@@ -1,27 +1,34 @@
 package dev.workflow.registry;
 
+import java.time.Duration;
+
 import dev.workflow.api.WorkflowDefinitionException;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.convert.DurationStyle;
 
 /**
- * How many jobs of a workflow may run at once: in all, and per concurrency key.
+ * How many jobs of a workflow may run at once, in all and per concurrency key, and how long each may take.
  *
  * @param concurrency at most how many jobs of the workflow run at once, {@code 0} for no limit
  * @param keyConcurrency at most how many jobs with the same concurrency key run at once
+ * @param timeout how long a job may take from its start to its end, {@code null} for no deadline
  */
-public record FlowLimits(int concurrency, int keyConcurrency) {
+public record FlowLimits(int concurrency, int keyConcurrency, @Nullable Duration timeout) {
 
-	/** No limit in all, one job at a time per key. */
-	public static final FlowLimits NONE = new FlowLimits(0, 1);
+	/** No limit in all, one job at a time per key, no deadline. */
+	public static final FlowLimits NONE = new FlowLimits(0, 1, null);
 
 	/**
 	 * Checks the limits of a workflow.
 	 * @param concurrency the limit in all, {@code 0} for none
 	 * @param keyConcurrency the limit per key
+	 * @param timeout the timeout as {@code @Workflow(timeout)} gives it, {@code ""} for none
 	 * @param where the workflow, for the error
 	 * @return the limits
-	 * @throws WorkflowDefinitionException if a limit is out of range
+	 * @throws WorkflowDefinitionException if a limit is out of range, or the timeout does not parse or is not positive
 	 */
-	static FlowLimits of(int concurrency, int keyConcurrency, String where) {
+	static FlowLimits of(int concurrency, int keyConcurrency, String timeout, String where) {
 		if (concurrency < 0) {
 			throw new WorkflowDefinitionException("@Workflow(concurrency = " + concurrency + ") of " + where
 					+ " is negative: give at most how many of its jobs run at once (1 or more), or 0 for no limit");
@@ -30,7 +37,21 @@ public record FlowLimits(int concurrency, int keyConcurrency) {
 			throw new WorkflowDefinitionException("@Workflow(keyConcurrency = " + keyConcurrency + ") of " + where
 					+ " must be 1 or more: at most how many of its jobs with the same concurrency key run at once");
 		}
-		return new FlowLimits(concurrency, keyConcurrency);
+		Duration deadline = null;
+		if (!timeout.isBlank()) {
+			try {
+				deadline = DurationStyle.detectAndParse(timeout.trim());
+			}
+			catch (IllegalArgumentException ex) {
+				throw new WorkflowDefinitionException("@Workflow(timeout = \"" + timeout + "\") of " + where
+						+ " is not a duration: give one such as \"30m\" or \"PT30M\"", ex);
+			}
+			if (deadline.isNegative() || deadline.isZero()) {
+				throw new WorkflowDefinitionException("@Workflow(timeout = \"" + timeout + "\") of " + where
+						+ " must be positive: how long a job may take from its start to its end");
+			}
+		}
+		return new FlowLimits(concurrency, keyConcurrency, deadline);
 	}
 
 	/**

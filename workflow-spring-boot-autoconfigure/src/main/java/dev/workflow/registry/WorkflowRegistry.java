@@ -261,7 +261,7 @@ public class WorkflowRegistry {
 		}
 		String name = StringUtils.hasText(workflow.name()) ? workflow.name() : beanName;
 		String pool = WorkerPools.pool(workflow.pool(), "workflow '" + name + "' (" + userClass.getName() + ")");
-		FlowLimits limits = FlowLimits.of(workflow.concurrency(), workflow.keyConcurrency(),
+		FlowLimits limits = FlowLimits.of(workflow.concurrency(), workflow.keyConcurrency(), workflow.timeout(),
 				"workflow '" + name + "' (" + userClass.getName() + ")");
 		Class<?> contextType = (workflow.context() == void.class || workflow.context() == Void.class) ? null
 				: workflow.context();

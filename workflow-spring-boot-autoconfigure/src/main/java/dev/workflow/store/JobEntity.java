@@ -82,6 +82,9 @@ public class JobEntity {
 	@Column(nullable = false, updatable = false)
 	private int priority;
 
+	@Column(name = "deadline_at", updatable = false)
+	private @Nullable Instant deadlineAt;
+
 	@Column(name = "created_at", nullable = false)
 	private Instant createdAt;
 
@@ -253,6 +256,18 @@ public class JobEntity {
 
 	public void setPriority(int priority) {
 		this.priority = priority;
+	}
+
+	/**
+	 * Returns when the job times out if it has not ended.
+	 * @return the deadline, or {@code null} for none
+	 */
+	public @Nullable Instant getDeadlineAt() {
+		return this.deadlineAt;
+	}
+
+	public void setDeadlineAt(@Nullable Instant deadlineAt) {
+		this.deadlineAt = deadlineAt;
 	}
 
 	public @Nullable String getIdempotencyKey() {

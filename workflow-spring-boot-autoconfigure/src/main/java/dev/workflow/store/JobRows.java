@@ -24,8 +24,8 @@ public final class JobRows {
 	/** Inserts a job; parameters: those of {@link #values}. */
 	static final String INSERT = """
 			insert into wf_job (id, workflow_name, status, input, user_context, step_context, current_step, step_count,
-			  percent_complete, idempotency_key, created_at, trace_context, definition_version, version)
-			values (?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb, ?, 0)""";
+			  percent_complete, idempotency_key, created_at, trace_context, definition_version, deadline_at, version)
+			values (?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, 0)""";
 
 	/**
 	 * Counts a completed step on its job; parameters: progress, current step (or null to keep it), job id. A statement
@@ -44,6 +44,14 @@ public final class JobRows {
 			update wf_job set steps_completed = steps_completed + 1, percent_complete = 100, status = 'COMPLETED',
 			  output = ?::jsonb, finished_at = ?, version = version + 1
 			where id = ?""";
+
+	/**
+	 * Claims jobs past their deadline that have not ended, the earliest first, skipping those another transaction
+	 * holds; parameters: now, most jobs.
+	 */
+	private static final String CLAIM_PAST_DEADLINE = """
+			select id from wf_job where deadline_at <= ? and finished_at is null
+			order by deadline_at limit ? for update skip locked""";
 
 	/** Reads what a replay needs of a job and locks its row; parameter: job id. */
 	private static final String LOCK_FOR_REPLAY = """
@@ -216,6 +224,17 @@ public final class JobRows {
 	}
 
 	/**
+	 * Claims jobs past their deadline that have not ended, in the caller's transaction, their rows locked until it
+	 * ends; jobs another transaction holds are left for a later claim.
+	 * @param now the time
+	 * @param limit most jobs
+	 * @return the jobs' ids, the earliest deadline first
+	 */
+	public List<UUID> claimPastDeadline(Instant now, int limit) {
+		return this.jdbc.queryForList(CLAIM_PAST_DEADLINE, UUID.class, Sql.time(now), limit);
+	}
+
+	/**
 	 * Counts a completed step on its job, in plain SQL.
 	 * @param id the job
 	 * @param percentComplete the job's progress
@@ -244,7 +263,7 @@ public final class JobRows {
 		return new Object[] { job.getId(), job.getWorkflowName(), job.getStatus().name(), job.getInput(),
 				job.getUserContext(), job.getStepContext(), job.getCurrentStep(), job.getStepCount(),
 				job.getPercentComplete(), job.getIdempotencyKey(), Sql.time(job.getCreatedAt()), job.getTraceContext(),
-				job.getDefinitionVersion() };
+				job.getDefinitionVersion(), (job.getDeadlineAt() != null) ? Sql.time(job.getDeadlineAt()) : null };
 	}
 
 }

@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
 final class Sql {
 
 	/** The statuses of a job that has ended, as a list of SQL literals. */
-	static final String FINAL_STATUSES = "('COMPLETED', 'FAILED', 'ABORTED', 'CANCELLED')";
+	static final String FINAL_STATUSES = "('COMPLETED', 'FAILED', 'ABORTED', 'CANCELLED', 'TIMED_OUT')";
 
 	private Sql() {
 	}

@@ -24,16 +24,24 @@ class StartOptionsUnitTests {
 	}
 
 	@Test
+	void whenTimeoutIsNotPositiveThenTheOptionsRefuseIt() {
+		assertThatIllegalArgumentException().isThrownBy(() -> StartOptions.defaults().timeout(java.time.Duration.ZERO))
+			.withMessage("A job's timeout must be positive, not PT0S");
+	}
+
+	@Test
 	void whenOptionsAreCopiedThenEachKeepsTheOthers() {
 		StartOptions options = StartOptions.defaults()
 			.concurrencyKey("customer-42")
 			.priority(7)
 			.idempotencyKey("order-1")
+			.timeout(java.time.Duration.ofMinutes(3))
 			.userContext(java.util.Map.of("a", 1));
 		assertThat(options.concurrencyKey()).isEqualTo("customer-42");
 		assertThat(options.priority()).isEqualTo(7);
 		assertThat(options.idempotencyKey()).isEqualTo("order-1");
 		assertThat(options.stepContext(null).priority()).isEqualTo(7);
+		assertThat(options.priority(8).timeout()).isEqualTo(java.time.Duration.ofMinutes(3));
 	}
 
 }

@@ -61,6 +61,18 @@ class WorkflowDefinitionValidationTests {
 	}
 
 	@Test
+	void timeoutThatIsNotADuration() {
+		assertStartFails(config(new UnparsableTimeout()), "@Workflow(timeout = \"soon\") of workflow "
+				+ "'unparsable_timeout' (" + UnparsableTimeout.class.getName() + ") is not a duration");
+	}
+
+	@Test
+	void timeoutThatIsNotPositive() {
+		assertStartFails(config(new ZeroTimeout()), "@Workflow(timeout = \"0s\") of workflow 'zero_timeout' ("
+				+ ZeroTimeout.class.getName() + ") must be positive");
+	}
+
+	@Test
 	void workflowWithoutSteps() {
 		assertStartFails(config(new NoSteps()),
 				"Workflow 'no_steps' (" + NoSteps.class.getName() + ") has no @Step methods");
@@ -347,6 +359,26 @@ class WorkflowDefinitionValidationTests {
 
 	@Workflow(name = "no_key_concurrency", keyConcurrency = 0)
 	static class NoKeyConcurrency {
+
+		@Step(order = 1)
+		public int only(int input) {
+			return input;
+		}
+
+	}
+
+	@Workflow(name = "unparsable_timeout", timeout = "soon")
+	static class UnparsableTimeout {
+
+		@Step(order = 1)
+		public int only(int input) {
+			return input;
+		}
+
+	}
+
+	@Workflow(name = "zero_timeout", timeout = "0s")
+	static class ZeroTimeout {
 
 		@Step(order = 1)
 		public int only(int input) {

@@ -80,10 +80,11 @@ class JobStatisticsIntegrationTests {
 		assertThat(counts.get(0).counts()).isEqualTo(Map.of(JobStatus.WAITING, 5L, JobStatus.QUEUED, 3L,
 				JobStatus.RUNNING, 4L,
 				JobStatus.COMPLETED, JobStatistics.COUNT_LIMIT, JobStatus.FAILED, 7L, JobStatus.ABORTED, 0L,
-				JobStatus.CANCELLED, 2L));
+				JobStatus.CANCELLED, 2L, JobStatus.TIMED_OUT, 0L));
 		assertThat(counts.get(1).counts()).isEqualTo(Map.of(JobStatus.WAITING, 0L, JobStatus.QUEUED, 0L,
 				JobStatus.RUNNING, 0L,
-				JobStatus.COMPLETED, 10L, JobStatus.FAILED, 1L, JobStatus.ABORTED, 1L, JobStatus.CANCELLED, 0L));
+				JobStatus.COMPLETED, 10L, JobStatus.FAILED, 1L, JobStatus.ABORTED, 1L, JobStatus.CANCELLED, 0L,
+				JobStatus.TIMED_OUT, 0L));
 	}
 
 	@Test

@@ -7,7 +7,7 @@
 (function () {
 	'use strict';
 
-	const JOB_STATUSES = ['WAITING', 'QUEUED', 'RUNNING', 'COMPLETED', 'FAILED', 'ABORTED', 'CANCELLED'];
+	const JOB_STATUSES = ['WAITING', 'QUEUED', 'RUNNING', 'COMPLETED', 'FAILED', 'ABORTED', 'CANCELLED', 'TIMED_OUT'];
 	const CANCELLABLE = ['WAITING', 'QUEUED', 'RUNNING'];
 	/** Step executions that have not ended: their bars reach up to now. */
 	const WAITING = ['SCHEDULED', 'QUEUED', 'RUNNING'];
