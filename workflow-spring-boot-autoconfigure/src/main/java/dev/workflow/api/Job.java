@@ -25,6 +25,7 @@ import org.jspecify.annotations.Nullable;
  * @param createdAt when the job was started
  * @param startedAt when its first step started
  * @param finishedAt when it ended
+ * @param deadlineAt when it times out if it has not ended, {@code null} for no deadline
  * @param definitionVersion the version of the pipeline definition the job started under (see
  * {@code WorkflowDefinition#fingerprint()}), or {@code null} for a workflow method or a job started before versions
  * were recorded
@@ -33,6 +34,6 @@ public record Job(UUID id, String workflow, JobStatus status, @Nullable String c
 		int percentComplete, @Nullable Object input, Map<String, Object> userContext, @Nullable Object output,
 		@Nullable JobError error, @Nullable String idempotencyKey, @Nullable String concurrencyKey, int priority,
 		Instant createdAt, @Nullable Instant startedAt,
-		@Nullable Instant finishedAt, @Nullable String definitionVersion) {
+		@Nullable Instant finishedAt, @Nullable Instant deadlineAt, @Nullable String definitionVersion) {
 
 }

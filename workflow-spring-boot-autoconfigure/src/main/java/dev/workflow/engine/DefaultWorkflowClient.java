@@ -221,7 +221,8 @@ public class DefaultWorkflowClient implements WorkflowClient {
 		return new Job(entity.getId(), entity.getWorkflowName(), entity.getStatus(), entity.getCurrentStep(),
 				entity.getStepsCompleted(), entity.getPercentComplete(), json.read(entity.getInput(), Object.class),
 				userContext, json.read(entity.getOutput(), Object.class), error, entity.getIdempotencyKey(),
-				entity.getConcurrencyKey(), entity.getPriority(), entity.getCreatedAt(), entity.getStartedAt(), entity.getFinishedAt(), entity.getDefinitionVersion());
+				entity.getConcurrencyKey(), entity.getPriority(), entity.getCreatedAt(), entity.getStartedAt(), entity.getFinishedAt(), entity.getDeadlineAt(),
+				entity.getDefinitionVersion());
 	}
 
 	private final class Handle<R> implements JobHandle<R> {

@@ -47,7 +47,8 @@ class DeadlineIntegrationTests {
 			Job timedOut = this.client.get(parent).orElseThrow();
 			assertThat(timedOut.error().type()).isEqualTo("dev.workflow.api.JobTimeoutException");
 			assertThat(timedOut.error().message()).contains("ran past its deadline");
-			assertThat(timedOut.finishedAt()).isAfterOrEqualTo(timedOut.createdAt().plusSeconds(2));
+			assertThat(timedOut.deadlineAt()).isEqualTo(timedOut.createdAt().plusSeconds(2));
+			assertThat(timedOut.finishedAt()).isAfterOrEqualTo(timedOut.deadlineAt());
 			assertThat(this.client.get(child).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
 
 			// The child's step, still running when its job ended, finishes: its result is discarded.

@@ -558,6 +558,7 @@
 			field('Created', time(job.createdAt, true), 'field-created'),
 			field('Started', time(job.startedAt, true), 'field-started'),
 			field('Finished', time(job.finishedAt, true), 'field-finished'),
+			field('Deadline', time(job.deadlineAt, true), 'field-deadline'),
 			field('Duration', jobDuration(job), 'field-duration'),
 			field('Idempotency key', job.idempotencyKey || '—', 'field-idempotency-key'),
 			field('Concurrency key', job.concurrencyKey || '—', 'field-concurrency-key'),
