@@ -103,10 +103,12 @@ public interface WorkflowClient {
 	 * Retries a job that FAILED from the step that failed: that step runs again as a new attempt with the same input,
 	 * the job is RUNNING again and goes on as if the step had not failed. Attempts go on counting, so a step whose
 	 * retry policy's attempts are spent gets exactly one more. A child job's retry does not revive a parent that
-	 * failed with it.
+	 * failed with it. A job of a workflow with concurrency limits (or with a concurrency key) waits for a place
+	 * again (WAITING) before it runs.
 	 * @param jobId the job's id
 	 * @throws JobNotFoundException if there is no such job
-	 * @throws JobNotRetryableException if the job is not FAILED, or did not fail in a step of its own
+	 * @throws JobNotRetryableException if the job is not FAILED, or did not fail in a step of its own, or, for a job
+	 * that waits for a place, a parallel step of its failed run has not ended yet
 	 */
 	void retry(UUID jobId);
 

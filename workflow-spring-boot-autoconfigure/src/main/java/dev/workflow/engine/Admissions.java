@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import dev.workflow.api.JobStatus;
 import dev.workflow.registry.FlowLimits;
@@ -22,13 +23,14 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.dao.DataAccessException;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Lets jobs that wait for a place under their workflow's concurrency limits go (WAITING to QUEUED), when a place
  * frees: after a job of the workflow starts, ends or is retried, and, for a wake-up that a crash or an unreachable
- * database lost, every {@code workflow.flow.recheck-interval}.
+ * database lost, every {@code workflow.flow.admission-recheck}.
  * <p>
  * Wake-ups are handed to one thread of this instance, which coalesces them by workflow: however many jobs of a
  * workflow end at the same moment, one admission looks at its waiting jobs. An admission is one transaction that
@@ -38,6 +40,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 final class Admissions {
 
 	private static final Log logger = LogFactory.getLog(Admissions.class);
+
+	private static final int STOP_WAIT_SECONDS = 5;
 
 	private final StepBindings bindings;
 
@@ -57,8 +61,7 @@ final class Admissions {
 
 	private final Set<String> requested = ConcurrentHashMap.newKeySet();
 
-	private final ExecutorService executor = Executors
-		.newSingleThreadExecutor(new CustomizableThreadFactory("workflow-admission-"));
+	private @Nullable ExecutorService executor;
 
 	Admissions(StepBindings bindings, JobRows jobs, WaitingJobs waiting, TransactionTemplate transactions,
 			EngineSettings settings, Clock clock, JobTransitions transitions, OutboxMessages outbox) {
@@ -91,13 +94,27 @@ final class Admissions {
 	void request(String workflowName) {
 		if (this.requested.add(workflowName)) {
 			try {
-				this.executor.execute(this::admitRequested);
+				executor().execute(this::admitRequested);
 			}
 			catch (RejectedExecutionException ex) {
 				// Stopping: another instance, or this one's next start, lets the jobs through.
 				this.requested.remove(workflowName);
 			}
 		}
+	}
+
+	/**
+	 * The admission thread, started by the first request after this instance (re)starts.
+	 */
+	private synchronized ExecutorService executor() {
+		ExecutorService current = this.executor;
+		if (current == null) {
+			CustomizableThreadFactory threads = new CustomizableThreadFactory("workflow-admission-");
+			threads.setDaemon(true);
+			current = Executors.newSingleThreadExecutor(threads);
+			this.executor = current;
+		}
+		return current;
 	}
 
 	/**
@@ -137,30 +154,101 @@ final class Admissions {
 	int admit(WorkflowDefinition workflow) {
 		FlowLimits limits = workflow.limits();
 		int[] admitted = new int[1];
-		List<OutboundMessage> outbound = this.transactions.execute((status) -> {
-			this.waiting.lock(workflow.name());
-			Instant now = this.clock.instant();
-			List<UUID> ids = this.waiting.admissible(workflow.name(), limits.concurrency(), limits.keyConcurrency(),
-					this.settings.priorityAging(), this.settings.batchSize(), now);
-			admitted[0] = ids.size();
-			List<OutboundMessage> messages = new ArrayList<>();
-			for (UUID id : ids) {
-				JobEntity job = this.jobs.lock(id);
-				if (job != null && job.getStatus() == JobStatus.WAITING) {
-					messages.addAll(this.transitions.admit(workflow, job, now));
+		List<OutboundMessage> outbound;
+		try {
+			outbound = this.transactions.execute((status) -> {
+				this.waiting.lock(workflow.name());
+				Instant now = this.clock.instant();
+				List<UUID> ids = this.waiting.admissible(workflow.name(), limits.concurrency(),
+						limits.keyConcurrency(), this.settings.priorityAging(), this.settings.batchSize(), now);
+				admitted[0] = ids.size();
+				List<OutboundMessage> messages = new ArrayList<>();
+				for (UUID id : ids) {
+					JobEntity job = this.jobs.lock(id);
+					if (job != null && job.getStatus() == JobStatus.WAITING) {
+						messages.addAll(admitOrThrow(workflow, job, now));
+					}
 				}
-			}
-			return messages;
-		});
+				return messages;
+			});
+		}
+		catch (UnadmittableJobException ex) {
+			// The whole batch rolled back: the job fails on its own, and the next admission lets the others go.
+			failUnadmittable(workflow, ex.jobId, ex.getCause());
+			return this.settings.batchSize();
+		}
 		this.outbox.publish(outbound);
 		return admitted[0];
 	}
 
+	private List<OutboundMessage> admitOrThrow(WorkflowDefinition workflow, JobEntity job, Instant now) {
+		try {
+			return this.transitions.admit(workflow, job, now);
+		}
+		catch (DataAccessException ex) {
+			// The database, not the job: the next admission (or recheck) tries again.
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			// The job's own first steps (a message too large to send, a child that cannot start): it can never go.
+			throw new UnadmittableJobException(job.getId(), ex);
+		}
+	}
+
+	private void failUnadmittable(WorkflowDefinition workflow, UUID jobId, RuntimeException cause) {
+		logger.warn("Job " + jobId + " of workflow '" + workflow.name() + "' cannot be let through: its first steps "
+				+ "could not be dispatched; it fails", cause);
+		this.outbox.publish(this.transactions.execute((status) -> {
+			JobEntity job = this.jobs.lock(jobId);
+			if (job == null || job.getStatus() != JobStatus.WAITING) {
+				return List.of();
+			}
+			return this.transitions.end(job, new Decision.End(JobStatus.FAILED, null, JobErrors.of(cause)),
+					this.clock.instant());
+		}));
+	}
+
 	/**
-	 * Stops the admission thread: what it has not done, another instance (or this one's next start) does.
+	 * Stops the admission thread, and waits a little for an admission under way: what it has not done, another
+	 * instance (or this one's next start) does.
 	 */
 	void stop() {
-		this.executor.shutdownNow();
+		ExecutorService running;
+		synchronized (this) {
+			running = this.executor;
+			this.executor = null;
+		}
+		if (running == null) {
+			return;
+		}
+		running.shutdownNow();
+		try {
+			if (!running.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+				logger.warn("An admission of waiting jobs was still under way at shutdown; it rolls back");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * A waiting job whose first steps could not be dispatched when it was let through, for a reason of its own.
+	 */
+	private static final class UnadmittableJobException extends RuntimeException {
+
+		private final UUID jobId;
+
+		UnadmittableJobException(UUID jobId, RuntimeException cause) {
+			super(cause);
+			this.jobId = jobId;
+		}
+
+		@Override
+		public synchronized RuntimeException getCause() {
+			return (RuntimeException) super.getCause();
+		}
+
 	}
 
 }

@@ -109,8 +109,9 @@ final class Commands {
 	 * steps its failure cancelled, and the job RUNNING again.
 	 * @param jobId the job
 	 * @throws JobNotFoundException if there is no such job
-	 * @throws JobNotRetryableException if the job is not FAILED, did not fail in a step, or an entry that did not
-	 * complete is not a step (a child workflow, a sleep, an event wait)
+	 * @throws JobNotRetryableException if the job is not FAILED, did not fail in a step, an entry that did not
+	 * complete is not a step (a child workflow, a sleep, an event wait), or, for a job of a workflow with concurrency
+	 * limits (or with a concurrency key), a step of its failed run has not ended yet
 	 */
 	void retry(UUID jobId) {
 		this.outbox.publish(this.transactions.execute((status) -> {
@@ -129,7 +130,8 @@ final class Commands {
 						+ "in this application");
 			}
 			// The failed step, and the parallel steps the failure cancelled: each gets a new attempt.
-			JobTransitions.RetryPlan plan = JobTransitions.RetryPlan.of(this.history.latestAttempts(jobId));
+			List<StepExecutionEntity> latest = this.history.latestAttempts(jobId);
+			JobTransitions.RetryPlan plan = JobTransitions.RetryPlan.of(latest);
 			StepExecutionEntity failed = plan.failed();
 			List<StepExecutionEntity> again = plan.again();
 			if (failed == null) {
@@ -146,8 +148,21 @@ final class Commands {
 							+ "; only steps can run again");
 				}
 			}
+			boolean waits = Admissions.waits(workflow, job.getConcurrencyKey());
+			List<String> unfinished = latest.stream()
+				.filter((entry) -> entry.getStatus() == StepStatus.SCHEDULED || entry.getStatus() == StepStatus.QUEUED
+						|| entry.getStatus() == StepStatus.RUNNING)
+				.map(StepExecutionEntity::getStepName)
+				.toList();
+			if (waits && !unfinished.isEmpty()) {
+				// A job that waits for a place runs nothing until it is let through: what its failed run left
+				// running would go on (and decide) for a job that has not got its place.
+				throw new JobNotRetryableException(about + " cannot be retried yet: its workflow has concurrency "
+						+ "limits, and step(s) " + unfinished + " of its failed run have not ended; retry it once "
+						+ "they have (their results are discarded)");
+			}
 			List<OutboundMessage> outbound;
-			if (Admissions.waits(workflow, job.getConcurrencyKey())) {
+			if (waits) {
 				// Its place is taken again when it is let through, like a start's.
 				this.transitions.waitToRetry(job);
 				outbound = List.of();

@@ -7,11 +7,18 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 
+import dev.workflow.api.JobFailedException;
+import dev.workflow.api.JobHandle;
+import dev.workflow.api.JobNotRetryableException;
 import dev.workflow.api.JobStatus;
 import dev.workflow.api.StartOptions;
+import dev.workflow.api.StepExecution;
+import dev.workflow.api.StepStatus;
 import dev.workflow.api.WorkflowClient;
 import dev.workflow.test.TestApplication;
+import dev.workflow.test.workflows.CounterSteps;
 import dev.workflow.test.workflows.FlowControlWorkflows;
+import dev.workflow.test.workflows.RepairableWorkflow;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,6 +28,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -165,6 +174,61 @@ class FlowControlIntegrationTests {
 	}
 
 	@Test
+	void whenALimitedJobFailedWithAParallelStepStillRunningThenItsRetryWaitsUntilThatStepHasEnded() {
+		String failing = UUID.randomUUID().toString();
+		String holding = UUID.randomUUID().toString();
+		JobHandle<Object> job = client.start("repairable_parallel_limited", failing);
+		assertThatExceptionOfType(JobFailedException.class).isThrownBy(() -> job.await(Duration.ofSeconds(30)));
+		// Another job takes the place, and holds it at its gate.
+		RepairableWorkflow.repair(holding);
+		JobHandle<Object> other = client.start("repairable_parallel_limited", holding);
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> client.get(other.id()).orElseThrow().status() == JobStatus.RUNNING);
+		RepairableWorkflow.repair(failing);
+
+		// The failed job's gate still runs: a retry now would leave it running for a job without a place.
+		assertThatExceptionOfType(JobNotRetryableException.class).isThrownBy(() -> client.retry(job.id()))
+			.withMessageContaining("[gate]")
+			.withMessageContaining("have not ended");
+		CounterSteps.open(failing);
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(client.history(job.id()))
+				.extracting(StepExecution::step, StepExecution::status)
+				.containsExactly(tuple("fragile", StepStatus.FAILED), tuple("gate", StepStatus.CANCELLED)));
+		client.retry(job.id());
+		assertThat(client.get(job.id()).orElseThrow().status()).isEqualTo(JobStatus.WAITING);
+
+		CounterSteps.open(holding);
+		assertThat(other.await(Duration.ofSeconds(30))).isEqualTo(List.of("repaired " + holding, "passed " + holding));
+		assertThat(job.await(Duration.ofSeconds(30))).isEqualTo(List.of("repaired " + failing, "passed " + failing));
+		assertThat(client.history(job.id()))
+			.extracting(StepExecution::step, StepExecution::attempt, StepExecution::status)
+			.containsExactly(tuple("fragile", 1, StepStatus.FAILED), tuple("fragile", 2, StepStatus.COMPLETED),
+					tuple("gate", 1, StepStatus.CANCELLED), tuple("gate", 2, StepStatus.COMPLETED));
+	}
+
+	@Test
+	void whenAWaitingJobsFirstStepCannotBeSentThenItFailsAndTheJobBehindItGoes() {
+		String batch = UUID.randomUUID().toString();
+		UUID poison = UUID.randomUUID();
+		// Its input and user context each fit workflow.max-payload-size (8 MB); the message of its first step, which
+		// carries both, does not. It waits first in line for the one place.
+		String half = "x".repeat(5_000_000);
+		jdbc.update("insert into wf_job (id, workflow_name, status, input, user_context, step_count, created_at) "
+				+ "values (?, 'held_one_at_a_time', 'WAITING', to_jsonb(?::text), jsonb_build_object('batch', ?::text, "
+				+ "'notes', ?::text), 1, now() - interval '1 minute')", poison, half, batch, half);
+		UUID behind = client.start("held_one_at_a_time", "behind",
+				StartOptions.defaults().userContext(Map.of("batch", batch))).id();
+		awaitCompleted(batch, 1);
+		assertThat(client.get(behind).orElseThrow().output()).isEqualTo("behind");
+		assertThat(jdbc.queryForMap("select status, error_message from wf_job where id = ?", poison))
+			.satisfies((row) -> {
+				assertThat(row.get("status")).isEqualTo("FAILED");
+				assertThat((String) row.get("error_message")).contains("workflow.max-payload-size");
+			});
+	}
+
+	@Test
 	void whenAWaitingJobMissedItsWakeUpThenTheRecheckLetsItThrough() {
 		String batch = UUID.randomUUID().toString();
 		UUID id = UUID.randomUUID();
@@ -172,6 +236,8 @@ class FlowControlIntegrationTests {
 		jdbc.update("insert into wf_job (id, workflow_name, status, input, user_context, step_count, created_at) "
 				+ "values (?, 'three_at_a_time', 'WAITING', '\"lost\"', cast(? as jsonb), 2, now())", id,
 				batchContext(batch));
+		// The recheck is an hour away on these instances, so wake-ups are what every other test relies on: run it now.
+		second.getBean(WorkflowEngine.class).recheckAdmissions();
 		awaitCompleted(batch, 1);
 		assertThat(client.get(id).orElseThrow().output()).isEqualTo("lost");
 	}
@@ -201,7 +267,7 @@ class FlowControlIntegrationTests {
 
 	private static ConfigurableApplicationContext instance(String id) {
 		return new SpringApplicationBuilder(TestApplication.class).run("--workflow.worker.id=" + id,
-				"--workflow.worker.concurrency=2", "--workflow.flow.admission-recheck=1s",
+				"--workflow.worker.concurrency=2", "--workflow.flow.admission-recheck=1h",
 				"--workflow.broker.exchange=wf-test-flow", "--workflow.broker.step-queue=wf-test-flow.steps",
 				"--workflow.broker.parking-queue=wf-test-flow.parked");
 	}

@@ -80,6 +80,19 @@ public class RepairableWorkflow {
 	}
 
 	/**
+	 * {@link InParallel} one job at a time.
+	 */
+	@Component
+	@Workflow(name = "repairable_parallel_limited", concurrency = 1)
+	public static class LimitedInParallel extends InParallel {
+
+		LimitedInParallel(CounterSteps counter, Parts parts) {
+			super(counter, parts);
+		}
+
+	}
+
+	/**
 	 * The step that fails until repaired.
 	 */
 	@Component
