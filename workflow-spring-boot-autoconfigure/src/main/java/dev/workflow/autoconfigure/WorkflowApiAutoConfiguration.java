@@ -1,8 +1,10 @@
 package dev.workflow.autoconfigure;
 
 import dev.workflow.api.WorkflowClient;
+import dev.workflow.api.WorkflowSchedules;
 import dev.workflow.web.WorkflowApiController;
 import dev.workflow.web.WorkflowApiExceptionHandler;
+import dev.workflow.web.WorkflowScheduleApiController;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -42,6 +44,12 @@ public final class WorkflowApiAutoConfiguration {
 		checkPath("workflow.api.base-path", properties.getApi().getBasePath());
 		checkSecured(properties, beanFactory);
 		return new WorkflowApiController(client);
+	}
+
+	@Bean
+	@ConditionalOnBean(WorkflowSchedules.class)
+	WorkflowScheduleApiController workflowScheduleApiController(WorkflowSchedules schedules, WorkflowClient client) {
+		return new WorkflowScheduleApiController(schedules, client);
 	}
 
 	@Bean

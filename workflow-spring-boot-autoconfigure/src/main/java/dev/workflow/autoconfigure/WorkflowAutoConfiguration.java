@@ -15,8 +15,10 @@ import javax.sql.DataSource;
 
 import dev.workflow.api.StepArgumentResolver;
 import dev.workflow.api.WorkflowClient;
+import dev.workflow.api.WorkflowSchedules;
 import dev.workflow.engine.BackgroundWork;
 import dev.workflow.engine.DefaultWorkflowClient;
+import dev.workflow.engine.DefaultWorkflowSchedules;
 import dev.workflow.engine.EngineSettings;
 import dev.workflow.engine.Retention;
 import dev.workflow.engine.StepCallProxies;
@@ -32,6 +34,7 @@ import dev.workflow.store.JobStatistics;
 import dev.workflow.store.JobRows;
 import dev.workflow.store.OutboxRows;
 import dev.workflow.store.StepCompletions;
+import dev.workflow.store.ScheduleRows;
 import dev.workflow.store.WaitingJobs;
 import dev.workflow.store.StepExecutions;
 import dev.workflow.store.WorkflowSchemaMigration;
@@ -232,6 +235,12 @@ public final class WorkflowAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
+		ScheduleRows workflowScheduleRows(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
+			return new ScheduleRows(jpaDataSource(entityManagerFactory, dataSource));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
 		WaitingJobs workflowWaitingJobs(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
 			return new WaitingJobs(jpaDataSource(entityManagerFactory, dataSource));
 		}
@@ -349,9 +358,19 @@ public final class WorkflowAutoConfiguration {
 
 		@Bean
 		BackgroundWork workflowBackgroundWork(WorkflowEngine engine, WorkflowProperties properties,
-				ObjectProvider<Retention> retention) {
+				ObjectProvider<Retention> retention, ObjectProvider<DefaultWorkflowSchedules> schedules) {
 			return new BackgroundWork(engine, properties.getScheduler().getPollInterval(),
-					properties.getScheduler().isEnabled(), retention.getIfAvailable());
+					properties.getScheduler().isEnabled(), retention.getIfAvailable(), schedules.getIfAvailable());
+		}
+
+		/**
+		 * The schedules of {@code @WorkflowSchedule} and those saved at run time; the background work fires them.
+		 */
+		@Bean
+		@ConditionalOnMissingBean(WorkflowSchedules.class)
+		DefaultWorkflowSchedules workflowSchedules(WorkflowEngine engine, ScheduleRows rows,
+				WorkflowProperties properties) {
+			return new DefaultWorkflowSchedules(engine, rows, properties.getFlow().getMisfireThreshold());
 		}
 
 		/**
@@ -375,8 +394,12 @@ public final class WorkflowAutoConfiguration {
 		}
 
 		@Bean
-		SmartInitializingSingleton workflowEngineInitializer(WorkflowEngine engine) {
-			return engine::initialize;
+		SmartInitializingSingleton workflowEngineInitializer(WorkflowEngine engine,
+				ObjectProvider<DefaultWorkflowSchedules> schedules) {
+			return () -> {
+				engine.initialize();
+				schedules.ifAvailable(DefaultWorkflowSchedules::storeDeclared);
+			};
 		}
 
 		@Bean

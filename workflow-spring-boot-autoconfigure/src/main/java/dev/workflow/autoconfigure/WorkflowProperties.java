@@ -687,7 +687,8 @@ public class WorkflowProperties {
 
 	/**
 	 * Flow control: the jobs that wait for a place under their workflow's concurrency limits
-	 * ({@code @Workflow(concurrency, keyConcurrency)}, a start's concurrency key) and their priorities.
+	 * ({@code @Workflow(concurrency, keyConcurrency)}, a start's concurrency key) and their priorities, and schedules
+	 * ({@code @WorkflowSchedule}).
 	 */
 	public static class Flow {
 
@@ -704,6 +705,21 @@ public class WorkflowProperties {
 		 * through within milliseconds of a place freeing.
 		 */
 		private Duration admissionRecheck = Duration.ofSeconds(5);
+
+		/**
+		 * How late a schedule's fire may be (behind its fire time when an instance comes to it) and still start its
+		 * job; fires later than this were missed (every instance stopped, the database unreachable) and follow the
+		 * schedule's missed-fires policy.
+		 */
+		private Duration misfireThreshold = Duration.ofMinutes(1);
+
+		public Duration getMisfireThreshold() {
+			return this.misfireThreshold;
+		}
+
+		public void setMisfireThreshold(Duration misfireThreshold) {
+			this.misfireThreshold = misfireThreshold;
+		}
 
 		public Duration getPriorityAging() {
 			return this.priorityAging;

@@ -32,6 +32,8 @@ public class BackgroundWork implements SmartLifecycle {
 
 	private final @Nullable Retention retention;
 
+	private final @Nullable DefaultWorkflowSchedules schedules;
+
 	private volatile List<ScheduledExecutorService> executors = List.of();
 
 	/**
@@ -40,13 +42,15 @@ public class BackgroundWork implements SmartLifecycle {
 	 * @param pollInterval how often due work is looked for
 	 * @param dueWork whether this instance takes part in due work and retention (lease renewal always runs)
 	 * @param retention deletes jobs that ended long ago, or {@code null} to keep them
+	 * @param schedules fires due schedules, or {@code null} for none
 	 */
-	public BackgroundWork(WorkflowEngine engine, Duration pollInterval, boolean dueWork,
-			@Nullable Retention retention) {
+	public BackgroundWork(WorkflowEngine engine, Duration pollInterval, boolean dueWork, @Nullable Retention retention,
+			@Nullable DefaultWorkflowSchedules schedules) {
 		this.engine = engine;
 		this.pollInterval = pollInterval;
 		this.dueWork = dueWork;
 		this.retention = retention;
+		this.schedules = schedules;
 	}
 
 	/**
@@ -70,6 +74,12 @@ public class BackgroundWork implements SmartLifecycle {
 			schedule(started, "workflow-admission-recheck-",
 					Math.max(1, this.engine.settings().admissionRecheck().toMillis()), "look for waiting jobs",
 					this.engine::recheckAdmissions);
+			DefaultWorkflowSchedules fired = this.schedules;
+			if (fired != null) {
+				// A thread of its own, so that fires are on time however long a round of due work takes.
+				schedule(started, "workflow-schedules-", Math.max(1, this.pollInterval.toMillis()),
+						"fire due schedules", fired::fireDue);
+			}
 			Retention expiry = this.retention;
 			if (expiry != null) {
 				schedule(started, "workflow-retention-", Math.max(1, expiry.interval().toMillis()),

@@ -12,6 +12,7 @@ import dev.workflow.api.JobNotRetryableException;
 import dev.workflow.api.StartOptions;
 import dev.workflow.api.StepArgumentResolver;
 import dev.workflow.api.WorkflowException;
+import dev.workflow.registry.WorkflowDefinition;
 import dev.workflow.registry.WorkflowRegistry;
 import dev.workflow.store.DefinitionVersionRows;
 import dev.workflow.store.Events;
@@ -28,6 +29,7 @@ import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -208,6 +210,18 @@ public class WorkflowEngine implements StepMessageHandler {
 	 */
 	Started start(String workflowName, @Nullable Object input, StartOptions options) {
 		return this.starter.start(workflowName, input, options);
+	}
+
+	/**
+	 * Checks an input as a start of a workflow's job would.
+	 * @param workflowName the workflow
+	 * @param input the input
+	 * @throws dev.workflow.api.UnknownWorkflowException if the workflow is not registered
+	 * @throws dev.workflow.api.WorkflowSerializationException if the workflow cannot read it
+	 */
+	void validateInput(String workflowName, @Nullable JsonNode input) {
+		WorkflowDefinition workflow = this.bindings.registry().require(workflowName);
+		this.bindings.decider(workflow).validateInput(workflow, input);
 	}
 
 	/**

@@ -37,12 +37,15 @@ public final class WorkflowDefinition {
 
 	private final FlowLimits limits;
 
+	private final List<ScheduleDefinition> schedules;
+
 	private final @Nullable String fingerprint;
 
 	WorkflowDefinition(String name, String beanName, Class<?> beanClass, @Nullable Class<?> contextType,
 			List<StepDefinition> steps, @Nullable Object bean, @Nullable Method workflowMethod, String pool,
-			FlowLimits limits) {
+			FlowLimits limits, List<ScheduleDefinition> schedules) {
 		this.name = name;
+		this.schedules = List.copyOf(schedules);
 		this.pool = pool;
 		this.limits = limits;
 		this.beanName = beanName;
@@ -123,6 +126,14 @@ public final class WorkflowDefinition {
 	 */
 	public FlowLimits limits() {
 		return this.limits;
+	}
+
+	/**
+	 * Returns the schedules declared on the workflow with {@code @WorkflowSchedule}.
+	 * @return the schedules, in declaration order
+	 */
+	public List<ScheduleDefinition> schedules() {
+		return this.schedules;
 	}
 
 	/**

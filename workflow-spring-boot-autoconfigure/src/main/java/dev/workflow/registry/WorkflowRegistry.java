@@ -74,6 +74,17 @@ public class WorkflowRegistry {
 						+ "'). Give one of them another @Workflow(name = ...).");
 			}
 		}
+		Map<String, String> scheduleNames = new HashMap<>();
+		for (WorkflowDefinition definition : workflows.values()) {
+			for (ScheduleDefinition schedule : definition.schedules()) {
+				String other = scheduleNames.putIfAbsent(schedule.name(), definition.name());
+				if (other != null) {
+					throw new WorkflowDefinitionException("Duplicate schedule name '" + schedule.name()
+							+ "': declared with @WorkflowSchedule on workflows '" + other + "' and '" + definition.name()
+							+ "'. Give one of them another @WorkflowSchedule(name = ...).");
+				}
+			}
+		}
 		if (logger.isInfoEnabled() && !workflows.isEmpty()) {
 			logger.info("Workflows: " + workflows.values().stream()
 				.map((w) -> w.name() + " " + w.steps().stream().map(StepDefinition::name).toList())
@@ -263,6 +274,7 @@ public class WorkflowRegistry {
 		String pool = WorkerPools.pool(workflow.pool(), "workflow '" + name + "' (" + userClass.getName() + ")");
 		FlowLimits limits = FlowLimits.of(workflow.concurrency(), workflow.keyConcurrency(), workflow.timeout(),
 				"workflow '" + name + "' (" + userClass.getName() + ")");
+		List<ScheduleDefinition> schedules = ScheduleDefinition.declaredOn(name, userClass);
 		Class<?> contextType = (workflow.context() == void.class || workflow.context() == Void.class) ? null
 				: workflow.context();
 		if (contextType != null) {
@@ -303,7 +315,7 @@ public class WorkflowRegistry {
 			Method invocable = AopUtils.selectInvocableMethod(entry, bean.getClass());
 			ReflectionUtils.makeAccessible(invocable);
 			return new WorkflowDefinition(name, beanName, userClass, contextType, List.of(), bean, invocable, pool,
-					limits);
+					limits, schedules);
 		}
 		if (annotated.isEmpty()) {
 			throw new WorkflowDefinitionException("Workflow '" + name + "' (" + userClass.getName()
@@ -358,7 +370,8 @@ public class WorkflowRegistry {
 				}
 			}
 		}
-		return new WorkflowDefinition(name, beanName, userClass, contextType, steps, bean, null, pool, limits);
+		return new WorkflowDefinition(name, beanName, userClass, contextType, steps, bean, null, pool, limits,
+				schedules);
 	}
 
 	private static void validateContextType(String workflow, Class<?> userClass, Class<?> contextType,

@@ -14,13 +14,10 @@ import dev.workflow.api.StepExecution;
 import dev.workflow.api.WorkflowClient;
 import dev.workflow.web.ApiValidationException.InvalidParameter;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.util.MultiValueMap;
@@ -55,7 +52,7 @@ public class WorkflowApiController {
 
 	private final WorkflowClient client;
 
-	private final JsonMapper json;
+	private final ApiJson json = new ApiJson();
 
 	/**
 	 * Creates the API.
@@ -63,7 +60,6 @@ public class WorkflowApiController {
 	 */
 	public WorkflowApiController(WorkflowClient client) {
 		this.client = client;
-		this.json = JsonMapper.builder().build();
 	}
 
 	/**
@@ -82,7 +78,7 @@ public class WorkflowApiController {
 	 */
 	@GetMapping("/jobs")
 	public ResponseEntity<String> jobs(@RequestParam MultiValueMap<String, String> parameters) {
-		JobListRequest request = JobListRequest.of(parameters, this.json);
+		JobListRequest request = JobListRequest.of(parameters, this.json.mapper());
 		List<Job> found = this.client.find(request.query());
 		boolean hasNext = found.size() > request.size();
 		return ok(new JobPage(hasNext ? found.subList(0, request.size()) : found, request.page(), request.size(),
@@ -112,7 +108,7 @@ public class WorkflowApiController {
 	public ResponseEntity<String> start(@RequestBody(required = false) @Nullable String body,
 			@RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) @Nullable String contentType)
 			throws HttpMediaTypeNotSupportedException {
-		requireJson(contentType);
+		ApiJson.requireJson(contentType);
 		JsonNode request = body(body);
 		StartRequest start = startRequest(request, START_FIELDS, "input or idempotencyKey");
 		JsonNode key = request.get("idempotencyKey");
@@ -145,7 +141,7 @@ public class WorkflowApiController {
 	public ResponseEntity<String> startAll(@RequestBody(required = false) @Nullable String body,
 			@RequestHeader(name = HttpHeaders.CONTENT_TYPE, required = false) @Nullable String contentType)
 			throws HttpMediaTypeNotSupportedException {
-		requireJson(contentType);
+		ApiJson.requireJson(contentType);
 		JsonNode request = body(body);
 		JsonNode given = request.get("inputs");
 		if (request.isObject() && (given == null || !given.isArray())) {
@@ -216,7 +212,7 @@ public class WorkflowApiController {
 			options = options.priority(priority.asInt());
 		}
 		if (userContext != null && !userContext.isNull()) {
-			options = options.userContext(this.json.convertValue(userContext, Map.class));
+			options = options.userContext(this.json.mapper().convertValue(userContext, Map.class));
 		}
 		JsonNode stepContext = request.get("stepContext");
 		if (stepContext != null && !stepContext.isNull()) {
@@ -279,7 +275,7 @@ public class WorkflowApiController {
 			throws HttpMediaTypeNotSupportedException {
 		UUID jobId = jobId(id);
 		if (body != null && !body.isBlank()) {
-			requireJson(contentType);
+			ApiJson.requireJson(contentType);
 		}
 		if (name.isBlank() || name.length() > 200) {
 			throw new ApiValidationException("name", "must have 1 to 200 characters");
@@ -302,41 +298,16 @@ public class WorkflowApiController {
 		}
 	}
 
-	/**
-	 * Checks the body is declared JSON here, rather than in the mapping, so that a wrong type is answered with this
-	 * API's problem details.
-	 */
-	private static void requireJson(@Nullable String contentType) throws HttpMediaTypeNotSupportedException {
-		MediaType type;
-		try {
-			type = (contentType != null) ? MediaType.parseMediaType(contentType) : null;
-		}
-		catch (InvalidMediaTypeException ex) {
-			type = null;
-		}
-		if (type == null || !MediaType.APPLICATION_JSON.isCompatibleWith(type)) {
-			throw new HttpMediaTypeNotSupportedException(type, List.of(MediaType.APPLICATION_JSON));
-		}
-	}
-
 	private JsonNode body(@Nullable String body) {
-		if (body == null || body.isBlank()) {
-			throw new ApiValidationException("body", "is missing");
-		}
-		try {
-			return this.json.readTree(body);
-		}
-		catch (JacksonException ex) {
-			throw new ApiValidationException("body", "is not JSON: " + ex.getOriginalMessage());
-		}
+		return this.json.body(body);
 	}
 
 	private ResponseEntity<String> ok(Object value) {
-		return ResponseEntity.ok(write(value));
+		return this.json.ok(value);
 	}
 
 	private String write(Object value) {
-		return this.json.writeValueAsString(value);
+		return this.json.write(value);
 	}
 
 	/**

@@ -7,6 +7,8 @@ import dev.workflow.api.JobEndedException;
 import dev.workflow.api.JobNotCancellableException;
 import dev.workflow.api.JobNotFoundException;
 import dev.workflow.api.JobNotRetryableException;
+import dev.workflow.api.ScheduleDeclaredException;
+import dev.workflow.api.ScheduleNotFoundException;
 import dev.workflow.api.UnknownWorkflowException;
 import dev.workflow.api.WorkflowException;
 import dev.workflow.api.WorkflowPayloadTooLargeException;
@@ -34,7 +36,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
  * that names it, such as {@code urn:dev.workflow:problem:job-not-found}. Spring MVC's own errors (a wrong method, a
  * wrong content type) are problem details too.
  */
-@RestControllerAdvice(assignableTypes = WorkflowApiController.class)
+@RestControllerAdvice(assignableTypes = { WorkflowApiController.class, WorkflowScheduleApiController.class })
 public class WorkflowApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	private static final Log logger = LogFactory.getLog(WorkflowApiExceptionHandler.class);
@@ -61,6 +63,12 @@ public class WorkflowApiExceptionHandler extends ResponseEntityExceptionHandler 
 	private static Kind kind(WorkflowException ex) {
 		if (ex instanceof JobNotFoundException) {
 			return new Kind(HttpStatus.NOT_FOUND, "job-not-found", "Job not found");
+		}
+		if (ex instanceof ScheduleNotFoundException) {
+			return new Kind(HttpStatus.NOT_FOUND, "schedule-not-found", "Schedule not found");
+		}
+		if (ex instanceof ScheduleDeclaredException) {
+			return new Kind(HttpStatus.CONFLICT, "schedule-declared", "Schedule declared in code");
 		}
 		if (ex instanceof UnknownWorkflowException) {
 			return new Kind(HttpStatus.BAD_REQUEST, "unknown-workflow", "Unknown workflow");

@@ -215,6 +215,7 @@ class WorkflowAutoConfigurationTests {
 		assertThat(properties.getScheduler().getBatchSize()).isEqualTo(500);
 		assertThat(properties.getScheduler().getOutboxRelayAfter()).isEqualTo(Duration.ofSeconds(5));
 		assertThat(properties.getFlow().getPriorityAging()).isEqualTo(Duration.ofSeconds(10));
+		assertThat(properties.getFlow().getMisfireThreshold()).isEqualTo(Duration.ofMinutes(1));
 		assertThat(properties.getFlow().getAdmissionRecheck()).isEqualTo(Duration.ofSeconds(5));
 		assertThat(properties.getApi().isEnabled()).isFalse();
 		assertThat(properties.getApi().isAllowUnauthenticated()).isFalse();

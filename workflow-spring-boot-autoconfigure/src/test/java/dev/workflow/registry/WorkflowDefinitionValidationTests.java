@@ -6,6 +6,7 @@ import dev.workflow.annotation.Step;
 import dev.workflow.annotation.StepContext;
 import dev.workflow.annotation.Workflow;
 import dev.workflow.annotation.WorkflowMethod;
+import dev.workflow.annotation.WorkflowSchedule;
 import dev.workflow.api.WorkflowDefinitionException;
 import dev.workflow.test.TestServers;
 import org.junit.jupiter.api.Test;
@@ -70,6 +71,36 @@ class WorkflowDefinitionValidationTests {
 	void timeoutThatIsNotPositive() {
 		assertStartFails(config(new ZeroTimeout()), "@Workflow(timeout = \"0s\") of workflow 'zero_timeout' ("
 				+ ZeroTimeout.class.getName() + ") must be positive");
+	}
+
+	@Test
+	void scheduleWhoseCronDoesNotParse() {
+		assertStartFails(config(new BadCron()), "@WorkflowSchedule of workflow 'bad_cron' (" + BadCron.class.getName()
+				+ ") has cron = \"every day\", which is not a cron expression");
+	}
+
+	@Test
+	void scheduleWhoseZoneIsNotAZone() {
+		assertStartFails(config(new BadZone()), "@WorkflowSchedule of workflow 'bad_zone' (" + BadZone.class.getName()
+				+ ") has zone = \"Mars/Olympus\", which is not a time zone");
+	}
+
+	@Test
+	void twoSchedulesWithOneName() {
+		assertStartFails(config(new TwoSchedulesOneName()), "@WorkflowSchedule of workflow 'two_schedules' ("
+				+ TwoSchedulesOneName.class.getName() + ") declares two schedules named 'two_schedules'");
+	}
+
+	@Test
+	void scheduleWhoseInputIsNotJson() {
+		assertStartFails(config(new InputNotJson()), "@WorkflowSchedule(name = \"input_not_json\") of workflow "
+				+ "'input_not_json' has input {scope: all, which is not JSON");
+	}
+
+	@Test
+	void scheduleWhoseInputTheWorkflowCannotRead() {
+		assertStartFails(config(new InputNotReadable()), "@WorkflowSchedule(name = \"input_not_readable\") of "
+				+ "workflow 'input_not_readable' has input \"many\", which the workflow cannot read");
 	}
 
 	@Test
@@ -382,6 +413,62 @@ class WorkflowDefinitionValidationTests {
 
 		@Step(order = 1)
 		public int only(int input) {
+			return input;
+		}
+
+	}
+
+	@Workflow(name = "bad_cron")
+	@WorkflowSchedule(cron = "every day")
+	static class BadCron {
+
+		@Step(order = 1)
+		public int only(int input) {
+			return input;
+		}
+
+	}
+
+	@Workflow(name = "bad_zone")
+	@WorkflowSchedule(cron = "@daily", zone = "Mars/Olympus")
+	static class BadZone {
+
+		@Step(order = 1)
+		public int only(int input) {
+			return input;
+		}
+
+	}
+
+	@Workflow(name = "two_schedules")
+	@WorkflowSchedule(cron = "@daily")
+	@WorkflowSchedule(cron = "@hourly")
+	static class TwoSchedulesOneName {
+
+		@Step(order = 1)
+		public int only(int input) {
+			return input;
+		}
+
+	}
+
+	@Workflow(name = "input_not_json")
+	@WorkflowSchedule(cron = "@daily", input = "{scope: all")
+	static class InputNotJson {
+
+		@Step(order = 1)
+		public int only(int input) {
+			return input;
+		}
+
+	}
+
+	@Workflow(name = "input_not_readable")
+	@WorkflowSchedule(cron = "@daily", input = "\"many\"")
+	static class InputNotReadable {
+
+		@WorkflowMethod
+		public int run(int input) {
 			return input;
 		}
 

@@ -283,6 +283,70 @@ class WorkflowApiIntegrationTests {
 		return problem;
 	}
 
+	@Test
+	void whenAScheduleIsSavedPausedTriggeredAndDeletedOverHttpThenEachAnswersWithTheSchedule() throws Exception {
+		String name = "api-" + UUID.randomUUID();
+		HttpResponse<String> saved = send("PUT", "/schedules/" + name, """
+				{"workflow": "five_steps", "cron": "0 0 6 * * MON-FRI", "zone": "Europe/Paris", "input": ["a"],
+				 "missedFires": "skip"}""");
+		assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+		JsonNode schedule = json.readTree(saved.body());
+		assertThat(schedule.get("workflow").asString()).isEqualTo("five_steps");
+		assertThat(schedule.get("missedFires").asString()).isEqualTo("SKIP");
+		assertThat(schedule.get("declared").asBoolean()).isFalse();
+		assertThat(Instant.parse(schedule.get("nextFireAt").asString())).isAfter(Instant.now());
+		assertThat(json.readTree(get("/schedules").body()).findValuesAsString("name")).contains(name);
+
+		JsonNode paused = json.readTree(post("/schedules/" + name + "/pause", "").body());
+		assertThat(paused.get("paused").asBoolean()).isTrue();
+		HttpResponse<String> triggered = post("/schedules/" + name + "/trigger", "");
+		assertThat(triggered.statusCode()).as(triggered.body()).isEqualTo(201);
+		String jobId = json.readTree(triggered.body()).get("id").asString();
+		assertThat(triggered.headers().firstValue("Location")).hasValue(api + "/jobs/" + jobId);
+		await().atMost(WAIT).until(() -> status(jobId) == JobStatus.COMPLETED);
+		assertThat(json.readTree(post("/schedules/" + name + "/resume", "").body()).get("paused").asBoolean())
+			.isFalse();
+
+		assertThat(send("DELETE", "/schedules/" + name, null).statusCode()).isEqualTo(204);
+		HttpResponse<String> gone = get("/schedules/" + name);
+		assertThat(gone.statusCode()).isEqualTo(404);
+		assertThat(json.readTree(gone.body()).get("type").asString()).endsWith("schedule-not-found");
+	}
+
+	@Test
+	void whenAScheduleRequestIsBadThenTheProblemNamesTheField() throws Exception {
+		HttpResponse<String> badCron = send("PUT", "/schedules/bad", """
+				{"workflow": "five_steps", "cron": "whenever"}""");
+		assertThat(badCron.statusCode()).isEqualTo(400);
+		assertThat(badCron.body()).contains("\"parameter\":\"cron\"").contains("whenever");
+		HttpResponse<String> badZone = send("PUT", "/schedules/bad", """
+				{"workflow": "five_steps", "cron": "@daily", "zone": "Mars/Olympus"}""");
+		assertThat(badZone.statusCode()).isEqualTo(400);
+		assertThat(badZone.body()).contains("\"parameter\":\"zone\"");
+		HttpResponse<String> badPolicy = send("PUT", "/schedules/bad", """
+				{"workflow": "five_steps", "cron": "@daily", "missedFires": "sometimes"}""");
+		assertThat(badPolicy.statusCode()).isEqualTo(400);
+		assertThat(badPolicy.body()).contains("\"parameter\":\"missedFires\"");
+		HttpResponse<String> unknownField = send("PUT", "/schedules/bad", """
+				{"workflow": "five_steps", "cron": "@daily", "when": "now"}""");
+		assertThat(unknownField.statusCode()).isEqualTo(400);
+		assertThat(unknownField.body()).contains("\"parameter\":\"when\"");
+		HttpResponse<String> unknownWorkflow = send("PUT", "/schedules/bad", """
+				{"workflow": "no_such_workflow", "cron": "@daily"}""");
+		assertThat(unknownWorkflow.statusCode()).isEqualTo(400);
+		assertThat(json.readTree(unknownWorkflow.body()).get("type").asString()).endsWith("unknown-workflow");
+		assertThat(post("/schedules/no-such/pause", "").statusCode()).isEqualTo(404);
+		assertThat(get("/schedules/bad").statusCode()).isEqualTo(404);
+	}
+
+	private static HttpResponse<String> send(String method, String path, String body) throws Exception {
+		return http.send(HttpRequest.newBuilder(URI.create(api + path))
+			.header("Content-Type", "application/json")
+			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body)
+					: HttpRequest.BodyPublishers.noBody())
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
 	private static HttpResponse<String> get(String path) throws Exception {
 		return http.send(HttpRequest.newBuilder(URI.create(api + path)).GET().build(),
 				HttpResponse.BodyHandlers.ofString());
