@@ -113,6 +113,23 @@ public interface WorkflowClient {
 	void retry(UUID jobId);
 
 	/**
+	 * Pauses a workflow, across every instance: no step of its jobs starts from the moment the pause commits (steps
+	 * already running finish, and what they dispatch waits), and jobs started meanwhile are accepted and wait at
+	 * their first step. Waiting steps hold no memory and no broker message. Deadlines go on counting.
+	 * @param workflow the workflow
+	 * @return {@code false} if it was paused already
+	 * @throws UnknownWorkflowException if the workflow is not registered in this application
+	 */
+	boolean pause(String workflow);
+
+	/**
+	 * Resumes a paused workflow: the steps that waited are dispatched, and its jobs go on.
+	 * @param workflow the workflow
+	 * @return {@code false} if it was not paused
+	 */
+	boolean resume(String workflow);
+
+	/**
 	 * Sends an event to a job: a workflow method waiting for it with
 	 * {@link Workflows#awaitEvent(String, java.time.Duration, Class)} goes on; if none waits yet, the event is kept
 	 * until one does.

@@ -19,9 +19,19 @@ import org.jspecify.annotations.Nullable;
  * @param completedLastHour how many jobs completed in the last hour
  * @param failedLastHour how many jobs failed in the last hour
  * @param throughput jobs ended per minute over the last minutes, oldest first, one entry per minute
+ * @param pausedAt when the workflow was paused ({@link WorkflowClient#pause}), {@code null} if it is not paused
  */
 public record WorkflowSummary(String name, @Nullable String kind, List<String> steps, Map<JobStatus, Long> counts,
-		long countLimit, long completedLastHour, long failedLastHour, List<Minute> throughput) {
+		long countLimit, long completedLastHour, long failedLastHour, List<Minute> throughput,
+		@Nullable Instant pausedAt) {
+
+	/**
+	 * Whether the workflow is paused: its steps wait until it is resumed.
+	 * @return {@code true} if it is paused
+	 */
+	public boolean paused() {
+		return this.pausedAt != null;
+	}
 
 	/**
 	 * The jobs of a workflow that ended in one minute.

@@ -33,6 +33,7 @@ import dev.workflow.store.JobSearch;
 import dev.workflow.store.JobStatistics;
 import dev.workflow.store.JobRows;
 import dev.workflow.store.OutboxRows;
+import dev.workflow.store.PausedWorkflows;
 import dev.workflow.store.StepCompletions;
 import dev.workflow.store.ScheduleRows;
 import dev.workflow.store.WaitingJobs;
@@ -235,6 +236,12 @@ public final class WorkflowAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
+		PausedWorkflows workflowPausedWorkflows(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
+			return new PausedWorkflows(jpaDataSource(entityManagerFactory, dataSource));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
 		ScheduleRows workflowScheduleRows(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
 			return new ScheduleRows(jpaDataSource(entityManagerFactory, dataSource));
 		}
@@ -332,7 +339,8 @@ public final class WorkflowAutoConfiguration {
 		@ConditionalOnMissingBean
 		WorkflowEngine workflowEngine(ListableBeanFactory beanFactory, JobRows jobs, StepExecutions steps,
 				StepCompletions completions, OutboxRows outbox, Events keptEvents, DefinitionVersionRows definitions,
-				JobStatistics statistics, WaitingJobs waiting, PlatformTransactionManager transactionManager,
+				JobStatistics statistics, WaitingJobs waiting, PausedWorkflows paused,
+				PlatformTransactionManager transactionManager,
 				StepPublisher publisher,
 				WorkflowTopology topology, WorkflowJson json, ApplicationEventPublisher events,
 				ObjectProvider<StepArgumentResolver> resolvers, WorkflowProperties properties,
@@ -350,7 +358,7 @@ public final class WorkflowAutoConfiguration {
 					worker.getChainSteps(), worker.getChainTimeSlice(), properties.getFlow().getPriorityAging(),
 					properties.getFlow().getAdmissionRecheck(), clock);
 			WorkflowEngine.Repositories repositories = new WorkflowEngine.Repositories(jobs, steps, completions, outbox,
-					keptEvents, definitions, statistics, waiting);
+					keptEvents, definitions, statistics, waiting, paused);
 			return new WorkflowEngine(beanFactory, repositories, new TransactionTemplate(transactionManager), publisher,
 					topology, json, events, resolvers.orderedStream().toList(), settings, clock,
 					observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));

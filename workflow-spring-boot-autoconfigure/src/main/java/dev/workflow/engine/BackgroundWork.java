@@ -70,6 +70,7 @@ public class BackgroundWork implements SmartLifecycle {
 						guarded("dispatch steps with expired leases", this.engine::dispatchExpiredLeases);
 						guarded("relay the outbox", this.engine::relayOutbox);
 						guarded("end jobs past their deadline", this.engine::timeOutJobs);
+						guarded("read the paused workflows", this.engine::refreshPauses);
 					});
 			schedule(started, "workflow-admission-recheck-",
 					Math.max(1, this.engine.settings().admissionRecheck().toMillis()), "look for waiting jobs",

@@ -107,6 +107,16 @@ public class DefaultWorkflowClient implements WorkflowClient {
 	}
 
 	@Override
+	public boolean pause(String workflow) {
+		return this.engine.pause(workflow);
+	}
+
+	@Override
+	public boolean resume(String workflow) {
+		return this.engine.resume(workflow);
+	}
+
+	@Override
 	public void sendEvent(UUID jobId, String name, @Nullable Object payload) {
 		this.engine.sendEvent(jobId, name, payload);
 	}
@@ -164,6 +174,7 @@ public class DefaultWorkflowClient implements WorkflowClient {
 		Counts counts = this.engine.transactions()
 			.execute((status) -> new Counts(this.statistics.countByStatus(),
 					this.statistics.countEndedPerMinute(hourAgo)));
+		Map<String, Instant> paused = this.engine.pausedWorkflows();
 		Map<String, WorkflowDefinition> registered = new TreeMap<>();
 		this.engine.registry().all().forEach((workflow) -> registered.put(workflow.name(), workflow));
 		Set<String> names = new TreeSet<>(registered.keySet());
@@ -205,7 +216,7 @@ public class DefaultWorkflowClient implements WorkflowClient {
 			List<String> steps = (workflow == null) ? List.of()
 					: workflow.steps().stream().map(StepDefinition::name).toList();
 			summaries.add(new WorkflowSummary(name, kind, steps, byStatus, JobStatistics.COUNT_LIMIT, completed, failed,
-					minutes));
+					minutes, paused.get(name)));
 		}
 		return summaries;
 	}

@@ -80,6 +80,8 @@ final class StepHandler {
 
 	private final AtomicBoolean stopping;
 
+	private final Pauses pauses;
+
 	/** How many messages the consumers' threads are handling now. */
 	private final AtomicInteger handling = new AtomicInteger();
 
@@ -87,7 +89,7 @@ final class StepHandler {
 			WorkflowJson json, EngineSettings settings, Clock clock, RunningSteps running,
 			EngineObservations observations, UnknownWork unknownWork, DefinitionVersions definitions,
 			JobTransitions transitions, StepCompletion completion, StepFailures failures, OutboxMessages outbox,
-			EngineEvents events, AtomicBoolean stopping) {
+			EngineEvents events, AtomicBoolean stopping, Pauses pauses) {
 		this.bindings = bindings;
 		this.jobs = jobs;
 		this.steps = steps;
@@ -105,6 +107,7 @@ final class StepHandler {
 		this.outbox = outbox;
 		this.events = events;
 		this.stopping = stopping;
+		this.pauses = pauses;
 	}
 
 	/**
@@ -230,7 +233,7 @@ final class StepHandler {
 		try {
 			StepResult result = this.completion.result(workflow, message, returned);
 			outcome = this.completion.complete(workflow, message, epoch, result,
-					chain.mayContinue() && !this.stopping.get());
+					chain.mayContinue() && !this.stopping.get() && !this.pauses.isPaused(workflow.name()));
 		}
 		catch (WorkflowException ex) {
 			this.outbox.publish(this.transactions.execute(
@@ -327,8 +330,14 @@ final class StepHandler {
 	private int claim(StepMessage message) {
 		Instant now = this.clock.instant();
 		StepExecutions.Claimed claimed = this.steps.claim(new StepExecutions.ClaimRequest(message.stepExecutionId(),
-				message.attempt(), message.step(), this.settings.workerId(), now, this.settings.leaseExpiry(now)));
+				message.attempt(), message.workflow(), message.step(), this.settings.workerId(), now,
+				this.settings.leaseExpiry(now)));
 		StepExecutions.Claim claim = claimed.outcome();
+		if (claim == StepExecutions.Claim.HELD) {
+			logger.debug("Holding step '" + message.step() + "' of job " + message.jobId() + ": workflow '"
+					+ message.workflow() + "' is paused");
+			return 0;
+		}
 		if (claim == StepExecutions.Claim.NOT_CLAIMABLE) {
 			logger.debug("Ignoring a delivery of step execution " + message.stepExecutionId() + " attempt "
 					+ message.attempt() + ": it has ended, or runs on a worker whose lease holds");

@@ -2,7 +2,9 @@ package dev.workflow.engine;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -19,6 +21,7 @@ import dev.workflow.store.Events;
 import dev.workflow.store.JobRows;
 import dev.workflow.store.JobStatistics;
 import dev.workflow.store.OutboxRows;
+import dev.workflow.store.PausedWorkflows;
 import dev.workflow.store.StepCompletions;
 import dev.workflow.store.StepExecutions;
 import dev.workflow.store.WaitingJobs;
@@ -87,6 +90,8 @@ public class WorkflowEngine implements StepMessageHandler {
 
 	private final Admissions admissions;
 
+	private final Pauses pauses;
+
 	/**
 	 * The repositories of the engine's tables.
 	 *
@@ -98,9 +103,11 @@ public class WorkflowEngine implements StepMessageHandler {
 	 * @param definitions the rows of definition versions
 	 * @param statistics the statistics of jobs and step executions
 	 * @param waiting the jobs that wait for a place under their workflow's concurrency limits
+	 * @param paused the paused workflows
 	 */
 	public record Repositories(JobRows jobs, StepExecutions steps, StepCompletions completions, OutboxRows outbox,
-			Events events, DefinitionVersionRows definitions, JobStatistics statistics, WaitingJobs waiting) {
+			Events events, DefinitionVersionRows definitions, JobStatistics statistics, WaitingJobs waiting,
+			PausedWorkflows paused) {
 	}
 
 	/**
@@ -145,9 +152,10 @@ public class WorkflowEngine implements StepMessageHandler {
 				transitions, this.outbox, history);
 		StepCompletion completion = new StepCompletion(this.bindings, store.jobs(), store.steps(), store.completions(),
 				transactions, json, settings, clock, transitions, this.outbox, history, engineEvents);
+		this.pauses = new Pauses(store.paused(), transactions, clock);
 		this.handler = new StepHandler(this.bindings, store.jobs(), store.steps(), transactions, json, settings, clock,
 				this.running, observations, this.unknownWork, definitions, transitions, completion, failures,
-				this.outbox, engineEvents, this.stopping);
+				this.outbox, engineEvents, this.stopping, this.pauses);
 		this.commands = new Commands(this.bindings, store.jobs(), store.steps(), store.events(), transactions, json,
 				settings, clock, transitions, this.outbox, history, engineEvents);
 		this.dueWork = new DueWork(this.bindings, store.jobs(), store.steps(), store.outbox(), transactions, json,
@@ -210,6 +218,41 @@ public class WorkflowEngine implements StepMessageHandler {
 	 */
 	Started start(String workflowName, @Nullable Object input, StartOptions options) {
 		return this.starter.start(workflowName, input, options);
+	}
+
+	/**
+	 * Pauses a workflow: its steps are held rather than run until it is resumed.
+	 * @param workflowName the workflow
+	 * @return {@code false} if it was paused already
+	 * @throws dev.workflow.api.UnknownWorkflowException if the workflow is not registered
+	 */
+	boolean pause(String workflowName) {
+		return this.pauses.pause(this.bindings.registry().require(workflowName).name());
+	}
+
+	/**
+	 * Resumes a paused workflow: its held steps go on.
+	 * @param workflowName the workflow
+	 * @return {@code false} if it was not paused
+	 */
+	boolean resume(String workflowName) {
+		return this.pauses.resume(workflowName);
+	}
+
+	/**
+	 * Returns the paused workflows.
+	 * @return when each was paused, by name
+	 */
+	Map<String, Instant> pausedWorkflows() {
+		return this.pauses.paused();
+	}
+
+	/**
+	 * Reads the paused workflows again, so that this instance's workers stop running their steps in-process: called
+	 * by the background work.
+	 */
+	public void refreshPauses() {
+		this.pauses.refresh();
 	}
 
 	/**

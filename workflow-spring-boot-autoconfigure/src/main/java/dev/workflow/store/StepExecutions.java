@@ -42,21 +42,37 @@ public final class StepExecutions {
 			+ "values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, 0)";
 
 	/**
-	 * Claims a step execution and, if its job is queued, marks the job running; parameters: started at, worker, lease
-	 * expiry, id, attempt, now, started at, step.
+	 * The due time of a step held because its workflow is paused: later than any real due time, so that the
+	 * background work never finds it due until a resume makes it due now.
+	 */
+	static final String HELD_DUE_AT = "timestamptz '9999-12-31 00:00:00+00'";
+
+	/**
+	 * Claims a step execution and, if its job is queued, marks the job running; or, if its workflow is paused, holds
+	 * it (SCHEDULED, due at {@link #HELD_DUE_AT}, no lease). Parameters: workflow, started at, worker, lease expiry,
+	 * id, attempt, now, id, attempt, now, started at, step.
 	 */
 	private static final String CLAIM = """
-			with claimed as (
+			with paused as (
+			  select exists (select 1 from wf_workflow_pause where workflow_name = ?) as paused),
+			claimed as (
 			  update wf_step_execution set status = 'RUNNING', started_at = ?, worker_id = ?, lease_expires_at = ?,
 			    claim_epoch = claim_epoch + 1, unrunnable_since = null, hand_backs = 0, version = version + 1
 			  where id = ? and attempt = ? and (status = 'QUEUED' or (status = 'RUNNING' and lease_expires_at < ?))
+			    and not (select paused from paused)
 			  returning job_id, claim_epoch),
+			held as (
+			  update wf_step_execution set status = 'SCHEDULED', due_at = %s, lease_expires_at = null,
+			    version = version + 1
+			  where id = ? and attempt = ? and (status = 'QUEUED' or (status = 'RUNNING' and lease_expires_at < ?))
+			    and (select paused from paused)
+			  returning id),
 			started as (
 			  update wf_job j set status = 'RUNNING', started_at = ?, current_step = ?, version = j.version + 1
 			  from claimed where j.id = claimed.job_id and j.status = 'QUEUED')
 			select (select count(*) from claimed), (select count(*) from wf_job j join claimed on j.id = claimed.job_id
-			  where j.status in ('QUEUED', 'RUNNING')), (select claim_epoch from claimed),
-			  set_config('synchronous_commit', 'off', true)""";
+			  where j.status in ('QUEUED', 'RUNNING')), (select claim_epoch from claimed), (select count(*) from held),
+			  set_config('synchronous_commit', 'off', true)""".formatted(HELD_DUE_AT);
 
 	/** Extends leases still held; parameters: new expiry, ids, epochs. */
 	private static final String RENEW_LEASES = """
@@ -247,7 +263,10 @@ public final class StepExecutions {
 		NOT_CLAIMABLE,
 
 		/** The step execution was claimed, but its job has ended: the step must not run. */
-		JOB_ENDED
+		JOB_ENDED,
+
+		/** The step's workflow is paused: the step execution is held until the workflow resumes. */
+		HELD
 
 	}
 
@@ -256,12 +275,14 @@ public final class StepExecutions {
 	 *
 	 * @param id the step execution
 	 * @param attempt the attempt the message is for
+	 * @param workflow the workflow of the step's job
 	 * @param step the step's name, the job's current step from now on
 	 * @param workerId the worker
 	 * @param now the current time
 	 * @param leaseUntil when the lease lapses unless renewed
 	 */
-	public record ClaimRequest(UUID id, int attempt, String step, String workerId, Instant now, Instant leaseUntil) {
+	public record ClaimRequest(UUID id, int attempt, String workflow, String step, String workerId, Instant now,
+			Instant leaseUntil) {
 	}
 
 	/**
@@ -299,10 +320,10 @@ public final class StepExecutions {
 	public Claimed claim(ClaimRequest request) {
 		OffsetDateTime now = Sql.time(request.now());
 		return this.jdbc.queryForObject(CLAIM,
-				(rows, row) -> new Claimed((rows.getInt(1) == 0) ? Claim.NOT_CLAIMABLE
-						: (rows.getInt(2) == 0) ? Claim.JOB_ENDED : Claim.CLAIMED, rows.getInt(3)),
-				now, request.workerId(), Sql.time(request.leaseUntil()), request.id(), request.attempt(), now, now,
-				request.step());
+				(rows, row) -> new Claimed((rows.getInt(4) > 0) ? Claim.HELD : (rows.getInt(1) == 0)
+						? Claim.NOT_CLAIMABLE : (rows.getInt(2) == 0) ? Claim.JOB_ENDED : Claim.CLAIMED, rows.getInt(3)),
+				request.workflow(), now, request.workerId(), Sql.time(request.leaseUntil()), request.id(),
+				request.attempt(), now, request.id(), request.attempt(), now, now, request.step());
 	}
 
 	/**

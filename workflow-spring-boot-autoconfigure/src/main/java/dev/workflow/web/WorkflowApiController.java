@@ -72,6 +72,26 @@ public class WorkflowApiController {
 	}
 
 	/**
+	 * Pauses a workflow: no step of its jobs starts until it is resumed.
+	 * @param name the workflow
+	 * @return the workflow's pause, and whether this request changed it
+	 */
+	@PostMapping("/workflows/{name}/pause")
+	public ResponseEntity<String> pause(@PathVariable String name) {
+		return ok(new Pause(name, true, this.client.pause(name)));
+	}
+
+	/**
+	 * Resumes a paused workflow.
+	 * @param name the workflow
+	 * @return the workflow's pause, and whether this request changed it
+	 */
+	@PostMapping("/workflows/{name}/resume")
+	public ResponseEntity<String> resume(@PathVariable String name) {
+		return ok(new Pause(name, false, this.client.resume(name)));
+	}
+
+	/**
 	 * Lists jobs, newest first, a page at a time.
 	 * @param parameters filters and the page: see {@link JobListRequest}
 	 * @return the page
@@ -308,6 +328,15 @@ public class WorkflowApiController {
 
 	private String write(Object value) {
 		return this.json.write(value);
+	}
+
+	/**
+	 * Whether a workflow is paused.
+	 * @param workflow the workflow
+	 * @param paused whether it is paused now
+	 * @param changed whether the request paused (or resumed) it, rather than finding it so
+	 */
+	record Pause(String workflow, boolean paused, boolean changed) {
 	}
 
 	/**

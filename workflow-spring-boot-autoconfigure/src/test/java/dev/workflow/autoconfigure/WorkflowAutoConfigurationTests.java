@@ -328,6 +328,16 @@ class WorkflowAutoConfigurationTests {
 			}
 
 			@Override
+			public boolean pause(String workflow) {
+				throw new IllegalStateException("not for this test");
+			}
+
+			@Override
+			public boolean resume(String workflow) {
+				throw new IllegalStateException("not for this test");
+			}
+
+			@Override
 			public List<StepExecution> history(UUID jobId) {
 				return List.of();
 			}

@@ -91,9 +91,9 @@ class StepClaimIntegrationTests {
 		UUID execution = queuedExecution();
 		Instant now = Instant.now();
 		StepExecutions.Claimed first = this.steps
-			.claim(new StepExecutions.ClaimRequest(execution, 1, "flaky", "first", now, now.plusSeconds(30)));
+			.claim(new StepExecutions.ClaimRequest(execution, 1, "flaky", "flaky", "first", now, now.plusSeconds(30)));
 		StepExecutions.Claimed second = this.steps.claim(
-				new StepExecutions.ClaimRequest(execution, 1, "flaky", "second", now.plusSeconds(31), now.plusSeconds(60)));
+				new StepExecutions.ClaimRequest(execution, 1, "flaky", "flaky", "second", now.plusSeconds(31), now.plusSeconds(60)));
 		assertThat(first.epoch()).isEqualTo(1);
 		assertThat(second.epoch()).isEqualTo(2);
 
@@ -133,7 +133,7 @@ class StepClaimIntegrationTests {
 		Instant now = Instant.now();
 
 		assertThat(this.steps
-			.claim(new StepExecutions.ClaimRequest(execution, 1, "flaky", "worker", now, now.plusSeconds(30)))
+			.claim(new StepExecutions.ClaimRequest(execution, 1, "flaky", "flaky", "worker", now, now.plusSeconds(30)))
 			.outcome()).isEqualTo(StepExecutions.Claim.JOB_ENDED);
 		assertThat(this.jdbc.queryForObject("select j.status from wf_job j join wf_step_execution s on s.job_id = j.id "
 				+ "where s.id = ?", String.class, execution)).isEqualTo("CANCELLED");
@@ -153,7 +153,7 @@ class StepClaimIntegrationTests {
 	}
 
 	private boolean claim(UUID execution, String worker, Instant now, Instant until) {
-		return this.steps.claim(new StepExecutions.ClaimRequest(execution, 1, "flaky", worker, now, until))
+		return this.steps.claim(new StepExecutions.ClaimRequest(execution, 1, "flaky", "flaky", worker, now, until))
 			.outcome() == StepExecutions.Claim.CLAIMED;
 	}
 

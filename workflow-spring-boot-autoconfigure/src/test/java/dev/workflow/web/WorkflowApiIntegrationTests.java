@@ -339,6 +339,35 @@ class WorkflowApiIntegrationTests {
 		assertThat(get("/schedules/bad").statusCode()).isEqualTo(404);
 	}
 
+	@Test
+	void whenAWorkflowIsPausedAndResumedOverHttpThenTheOverviewShowsIt() throws Exception {
+		HttpResponse<String> paused = post("/workflows/five_steps/pause", "");
+		try {
+			assertThat(paused.statusCode()).as(paused.body()).isEqualTo(200);
+			assertThat(json.readTree(paused.body()).get("paused").asBoolean()).isTrue();
+			assertThat(json.readTree(paused.body()).get("changed").asBoolean()).isTrue();
+			JsonNode overview = json.readTree(get("/workflows").body());
+			JsonNode fiveSteps = null;
+			for (JsonNode summary : overview) {
+				if (summary.get("name").asString().equals("five_steps")) {
+					fiveSteps = summary;
+				}
+			}
+			assertThat(fiveSteps).isNotNull();
+			assertThat(Instant.parse(fiveSteps.get("pausedAt").asString())).isBeforeOrEqualTo(Instant.now());
+		}
+		finally {
+			HttpResponse<String> resumed = post("/workflows/five_steps/resume", "");
+			assertThat(resumed.statusCode()).isEqualTo(200);
+			assertThat(json.readTree(resumed.body()).get("changed").asBoolean()).isTrue();
+		}
+		assertThat(json.readTree(post("/workflows/five_steps/resume", "").body()).get("changed").asBoolean())
+			.isFalse();
+		HttpResponse<String> unknown = post("/workflows/no_such_workflow/pause", "");
+		assertThat(unknown.statusCode()).isEqualTo(400);
+		assertThat(json.readTree(unknown.body()).get("type").asString()).endsWith("unknown-workflow");
+	}
+
 	private static HttpResponse<String> send(String method, String path, String body) throws Exception {
 		return http.send(HttpRequest.newBuilder(URI.create(api + path))
 			.header("Content-Type", "application/json")
