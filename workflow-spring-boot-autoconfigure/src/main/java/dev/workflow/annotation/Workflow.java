@@ -83,4 +83,15 @@ public @interface Workflow {
 	 */
 	String timeout() default "";
 
+	/**
+	 * At most how many step executions of the workflow's jobs start per period, across every instance, as
+	 * {@code "permits/period"}: {@code "20/1s"}, {@code "100/1m"}. A step beyond the rate is not dropped: it waits,
+	 * in the database and holding no memory, for the slot the rate gives it, so that steps start evenly at the rate
+	 * (up to {@code permits} at once after a quiet period). The engine's own entries (sleeps, event waits, children)
+	 * do not count. Empty (the default) means no rate limit; a value that does not parse, or whose permits or period
+	 * are not positive, fails the start of the application.
+	 * @return the rate, or {@code ""} for none
+	 */
+	String rateLimit() default "";
+
 }

@@ -1,7 +1,6 @@
 package dev.workflow.api;
 
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
@@ -24,6 +23,9 @@ import org.jspecify.annotations.Nullable;
  */
 public record ScheduleRequest(String name, String workflow, String cron, ZoneId zone, @Nullable Object input,
 		MissedFires missedFires) {
+
+	/** The zone of a schedule that names none: UTC, so that every instance reads its cron expression alike. */
+	public static final ZoneId UTC = ZoneId.of("UTC");
 
 	/** The longest name: a fire's idempotency key holds it and the fire time. */
 	public static final int MAX_NAME_LENGTH = 150;
@@ -58,7 +60,7 @@ public record ScheduleRequest(String name, String workflow, String cron, ZoneId 
 	 * @return the request
 	 */
 	public static ScheduleRequest of(String name, String workflow, String cron) {
-		return new ScheduleRequest(name, workflow, cron, ZoneOffset.UTC, null, MissedFires.RUN_ONCE);
+		return new ScheduleRequest(name, workflow, cron, UTC, null, MissedFires.RUN_ONCE);
 	}
 
 	/**

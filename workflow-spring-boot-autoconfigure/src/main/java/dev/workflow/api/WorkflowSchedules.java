@@ -66,7 +66,8 @@ public interface WorkflowSchedules {
 	void delete(String name);
 
 	/**
-	 * Starts a job of a schedule now, paused or not, with the schedule's input; its next fire time stays.
+	 * Starts a job of a schedule now, paused or not, with the schedule's input: the schedule's last fire is now, and
+	 * its last job this one; its next fire time stays.
 	 * @param name its name
 	 * @return the job's id
 	 * @throws ScheduleNotFoundException if there is none of that name

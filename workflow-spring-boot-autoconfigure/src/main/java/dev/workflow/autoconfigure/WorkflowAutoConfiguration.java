@@ -34,6 +34,7 @@ import dev.workflow.store.JobStatistics;
 import dev.workflow.store.JobRows;
 import dev.workflow.store.OutboxRows;
 import dev.workflow.store.PausedWorkflows;
+import dev.workflow.store.RateLimits;
 import dev.workflow.store.StepCompletions;
 import dev.workflow.store.ScheduleRows;
 import dev.workflow.store.WaitingJobs;
@@ -242,6 +243,12 @@ public final class WorkflowAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
+		RateLimits workflowRateLimits(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
+			return new RateLimits(jpaDataSource(entityManagerFactory, dataSource));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
 		ScheduleRows workflowScheduleRows(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
 			return new ScheduleRows(jpaDataSource(entityManagerFactory, dataSource));
 		}
@@ -339,7 +346,7 @@ public final class WorkflowAutoConfiguration {
 		@ConditionalOnMissingBean
 		WorkflowEngine workflowEngine(ListableBeanFactory beanFactory, JobRows jobs, StepExecutions steps,
 				StepCompletions completions, OutboxRows outbox, Events keptEvents, DefinitionVersionRows definitions,
-				JobStatistics statistics, WaitingJobs waiting, PausedWorkflows paused,
+				JobStatistics statistics, WaitingJobs waiting, PausedWorkflows paused, RateLimits rates,
 				PlatformTransactionManager transactionManager,
 				StepPublisher publisher,
 				WorkflowTopology topology, WorkflowJson json, ApplicationEventPublisher events,
@@ -358,7 +365,7 @@ public final class WorkflowAutoConfiguration {
 					worker.getChainSteps(), worker.getChainTimeSlice(), properties.getFlow().getPriorityAging(),
 					properties.getFlow().getAdmissionRecheck(), clock);
 			WorkflowEngine.Repositories repositories = new WorkflowEngine.Repositories(jobs, steps, completions, outbox,
-					keptEvents, definitions, statistics, waiting, paused);
+					keptEvents, definitions, statistics, waiting, paused, rates);
 			return new WorkflowEngine(beanFactory, repositories, new TransactionTemplate(transactionManager), publisher,
 					topology, json, events, resolvers.orderedStream().toList(), settings, clock,
 					observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));

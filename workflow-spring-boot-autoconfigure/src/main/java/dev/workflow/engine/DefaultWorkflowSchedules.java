@@ -295,9 +295,10 @@ public class DefaultWorkflowSchedules implements WorkflowSchedules {
 	@Override
 	public UUID trigger(String name) {
 		return this.transactions.execute((status) -> {
-			ScheduleRows.Row row = require(name, false);
+			ScheduleRows.Row row = require(name, true);
 			Instant now = this.engine.clock().instant();
 			UUID job = startJob(row, this.engine.json().parse(row.input()), fireKey(name, "manual:" + now), null);
+			this.rows.fired(name, row.nextFireAt(), now, job, null, now);
 			logger.info("Schedule '" + name + "' triggered: job " + job);
 			return job;
 		});

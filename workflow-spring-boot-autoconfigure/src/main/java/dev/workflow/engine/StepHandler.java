@@ -82,6 +82,8 @@ final class StepHandler {
 
 	private final Pauses pauses;
 
+	private final RateGate rates;
+
 	/** How many messages the consumers' threads are handling now. */
 	private final AtomicInteger handling = new AtomicInteger();
 
@@ -89,7 +91,7 @@ final class StepHandler {
 			WorkflowJson json, EngineSettings settings, Clock clock, RunningSteps running,
 			EngineObservations observations, UnknownWork unknownWork, DefinitionVersions definitions,
 			JobTransitions transitions, StepCompletion completion, StepFailures failures, OutboxMessages outbox,
-			EngineEvents events, AtomicBoolean stopping, Pauses pauses) {
+			EngineEvents events, AtomicBoolean stopping, Pauses pauses, RateGate rates) {
 		this.bindings = bindings;
 		this.jobs = jobs;
 		this.steps = steps;
@@ -108,6 +110,7 @@ final class StepHandler {
 		this.events = events;
 		this.stopping = stopping;
 		this.pauses = pauses;
+		this.rates = rates;
 	}
 
 	/**
@@ -171,7 +174,7 @@ final class StepHandler {
 			}
 			return;
 		}
-		int epoch = claim(message);
+		int epoch = claim(workflow, message);
 		if (epoch == 0) {
 			return;
 		}
@@ -233,7 +236,8 @@ final class StepHandler {
 		try {
 			StepResult result = this.completion.result(workflow, message, returned);
 			outcome = this.completion.complete(workflow, message, epoch, result,
-					chain.mayContinue() && !this.stopping.get() && !this.pauses.isPaused(workflow.name()));
+					chain.mayContinue() && !this.stopping.get() && !this.pauses.isPaused(workflow.name())
+							&& !workflow.limits().rateLimited());
 		}
 		catch (WorkflowException ex) {
 			this.outbox.publish(this.transactions.execute(
@@ -327,8 +331,11 @@ final class StepHandler {
 	 * redelivery.
 	 * @return the epoch of the claim, or 0 if the step is not to run here
 	 */
-	private int claim(StepMessage message) {
+	private int claim(WorkflowDefinition workflow, StepMessage message) {
 		Instant now = this.clock.instant();
+		if (!this.rates.admit(workflow, message, now)) {
+			return 0;
+		}
 		StepExecutions.Claimed claimed = this.steps.claim(new StepExecutions.ClaimRequest(message.stepExecutionId(),
 				message.attempt(), message.workflow(), message.step(), this.settings.workerId(), now,
 				this.settings.leaseExpiry(now)));

@@ -22,6 +22,7 @@ import dev.workflow.store.JobRows;
 import dev.workflow.store.JobStatistics;
 import dev.workflow.store.OutboxRows;
 import dev.workflow.store.PausedWorkflows;
+import dev.workflow.store.RateLimits;
 import dev.workflow.store.StepCompletions;
 import dev.workflow.store.StepExecutions;
 import dev.workflow.store.WaitingJobs;
@@ -104,10 +105,11 @@ public class WorkflowEngine implements StepMessageHandler {
 	 * @param statistics the statistics of jobs and step executions
 	 * @param waiting the jobs that wait for a place under their workflow's concurrency limits
 	 * @param paused the paused workflows
+	 * @param rates the token buckets of rate-limited workflows
 	 */
 	public record Repositories(JobRows jobs, StepExecutions steps, StepCompletions completions, OutboxRows outbox,
 			Events events, DefinitionVersionRows definitions, JobStatistics statistics, WaitingJobs waiting,
-			PausedWorkflows paused) {
+			PausedWorkflows paused, RateLimits rates) {
 	}
 
 	/**
@@ -155,7 +157,7 @@ public class WorkflowEngine implements StepMessageHandler {
 		this.pauses = new Pauses(store.paused(), transactions, clock);
 		this.handler = new StepHandler(this.bindings, store.jobs(), store.steps(), transactions, json, settings, clock,
 				this.running, observations, this.unknownWork, definitions, transitions, completion, failures,
-				this.outbox, engineEvents, this.stopping, this.pauses);
+				this.outbox, engineEvents, this.stopping, this.pauses, new RateGate(store.rates(), store.steps()));
 		this.commands = new Commands(this.bindings, store.jobs(), store.steps(), store.events(), transactions, json,
 				settings, clock, transitions, this.outbox, history, engineEvents);
 		this.dueWork = new DueWork(this.bindings, store.jobs(), store.steps(), store.outbox(), transactions, json,

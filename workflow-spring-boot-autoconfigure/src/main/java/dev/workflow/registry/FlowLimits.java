@@ -8,16 +8,41 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.convert.DurationStyle;
 
 /**
- * How many jobs of a workflow may run at once, in all and per concurrency key, and how long each may take.
+ * How many jobs of a workflow may run at once, in all and per concurrency key, how long each may take, and how many
+ * of its steps may start per period.
  *
  * @param concurrency at most how many jobs of the workflow run at once, {@code 0} for no limit
  * @param keyConcurrency at most how many jobs with the same concurrency key run at once
  * @param timeout how long a job may take from its start to its end, {@code null} for no deadline
+ * @param rate at most how many of its step executions start per period, {@code null} for no rate limit
  */
-public record FlowLimits(int concurrency, int keyConcurrency, @Nullable Duration timeout) {
+public record FlowLimits(int concurrency, int keyConcurrency, @Nullable Duration timeout, @Nullable Rate rate) {
 
-	/** No limit in all, one job at a time per key, no deadline. */
-	public static final FlowLimits NONE = new FlowLimits(0, 1, null);
+	/** No limit in all, one job at a time per key, no deadline, no rate limit. */
+	public static final FlowLimits NONE = new FlowLimits(0, 1, null, null);
+
+	/**
+	 * A rate: at most {@code permits} per {@code period}.
+	 *
+	 * @param permits how many per period, 1 or more
+	 * @param period the period, positive
+	 */
+	public record Rate(int permits, Duration period) {
+
+		/**
+		 * Returns how many per second.
+		 * @return the rate per second
+		 */
+		public double perSecond() {
+			return this.permits / (this.period.toNanos() / 1e9);
+		}
+
+		@Override
+		public String toString() {
+			return this.permits + "/" + this.period;
+		}
+
+	}
 
 	/**
 	 * Checks the limits of a workflow.
@@ -28,7 +53,7 @@ public record FlowLimits(int concurrency, int keyConcurrency, @Nullable Duration
 	 * @return the limits
 	 * @throws WorkflowDefinitionException if a limit is out of range, or the timeout does not parse or is not positive
 	 */
-	static FlowLimits of(int concurrency, int keyConcurrency, String timeout, String where) {
+	static FlowLimits of(int concurrency, int keyConcurrency, String timeout, String rateLimit, String where) {
 		if (concurrency < 0) {
 			throw new WorkflowDefinitionException("@Workflow(concurrency = " + concurrency + ") of " + where
 					+ " is negative: give at most how many of its jobs run at once (1 or more), or 0 for no limit");
@@ -51,7 +76,33 @@ public record FlowLimits(int concurrency, int keyConcurrency, @Nullable Duration
 						+ " must be positive: how long a job may take from its start to its end");
 			}
 		}
-		return new FlowLimits(concurrency, keyConcurrency, deadline);
+		return new FlowLimits(concurrency, keyConcurrency, deadline, rate(rateLimit, where));
+	}
+
+	private static @Nullable Rate rate(String rateLimit, String where) {
+		if (rateLimit.isBlank()) {
+			return null;
+		}
+		String problem = "@Workflow(rateLimit = \"" + rateLimit + "\") of " + where;
+		int slash = rateLimit.indexOf('/');
+		if (slash < 0) {
+			throw new WorkflowDefinitionException(problem + " is not a rate: give permits/period, such as \"20/1s\" "
+					+ "or \"100/1m\"");
+		}
+		int permits;
+		Duration period;
+		try {
+			permits = Integer.parseInt(rateLimit.substring(0, slash).trim());
+			period = DurationStyle.detectAndParse(rateLimit.substring(slash + 1).trim());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new WorkflowDefinitionException(problem + " is not a rate: give permits/period, such as \"20/1s\" "
+					+ "or \"100/1m\"", ex);
+		}
+		if (permits < 1 || period.isNegative() || period.isZero()) {
+			throw new WorkflowDefinitionException(problem + " must have 1 or more permits per positive period");
+		}
+		return new Rate(permits, period);
 	}
 
 	/**
@@ -60,6 +111,14 @@ public record FlowLimits(int concurrency, int keyConcurrency, @Nullable Duration
 	 */
 	public boolean limited() {
 		return this.concurrency > 0;
+	}
+
+	/**
+	 * Whether the workflow's steps start at a limited rate.
+	 * @return {@code true} if it has a rate limit
+	 */
+	public boolean rateLimited() {
+		return this.rate != null;
 	}
 
 }

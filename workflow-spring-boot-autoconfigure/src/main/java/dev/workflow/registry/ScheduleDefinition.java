@@ -2,7 +2,6 @@ package dev.workflow.registry;
 
 import java.time.DateTimeException;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,7 +46,7 @@ public record ScheduleDefinition(String name, String workflow, String cron, Zone
 						+ "@WorkflowSchedule(name = ...) of at most " + ScheduleRequest.MAX_NAME_LENGTH);
 			}
 			parseCron(schedule.cron(), where);
-			ZoneId zone = ZoneOffset.UTC;
+			ZoneId zone = ScheduleRequest.UTC;
 			if (!schedule.zone().isBlank()) {
 				try {
 					zone = ZoneId.of(schedule.zone().trim());

@@ -273,6 +273,7 @@ public class WorkflowRegistry {
 		String name = StringUtils.hasText(workflow.name()) ? workflow.name() : beanName;
 		String pool = WorkerPools.pool(workflow.pool(), "workflow '" + name + "' (" + userClass.getName() + ")");
 		FlowLimits limits = FlowLimits.of(workflow.concurrency(), workflow.keyConcurrency(), workflow.timeout(),
+				workflow.rateLimit(),
 				"workflow '" + name + "' (" + userClass.getName() + ")");
 		List<ScheduleDefinition> schedules = ScheduleDefinition.declaredOn(name, userClass);
 		Class<?> contextType = (workflow.context() == void.class || workflow.context() == Void.class) ? null

@@ -57,7 +57,8 @@ public final class StepExecutions {
 			  select exists (select 1 from wf_workflow_pause where workflow_name = ?) as paused),
 			claimed as (
 			  update wf_step_execution set status = 'RUNNING', started_at = ?, worker_id = ?, lease_expires_at = ?,
-			    claim_epoch = claim_epoch + 1, unrunnable_since = null, hand_backs = 0, version = version + 1
+			    claim_epoch = claim_epoch + 1, unrunnable_since = null, hand_backs = 0, rate_reserved = false,
+			    version = version + 1
 			  where id = ? and attempt = ? and (status = 'QUEUED' or (status = 'RUNNING' and lease_expires_at < ?))
 			    and not (select paused from paused)
 			  returning job_id, claim_epoch),
@@ -268,6 +269,22 @@ public final class StepExecutions {
 		/** The step's workflow is paused: the step execution is held until the workflow resumes. */
 		HELD
 
+	}
+
+	/**
+	 * Makes a step execution that a worker was about to claim wait for its slot under its workflow's rate limit
+	 * (see {@link RateLimits}): SCHEDULED, due then, with no lease, its slot reserved.
+	 * @param id the step execution
+	 * @param attempt the attempt the message is for
+	 * @param dueAt its slot
+	 * @param now the time
+	 * @return whether it waits now; {@code false} if it was not queued (it ended, or runs elsewhere)
+	 */
+	public boolean postpone(UUID id, int attempt, Instant dueAt, Instant now) {
+		return this.jdbc.update("update wf_step_execution set status = 'SCHEDULED', due_at = ?, lease_expires_at = "
+				+ "null, rate_reserved = true, version = version + 1 where id = ? and attempt = ? and (status = "
+				+ "'QUEUED' or (status = 'RUNNING' and lease_expires_at < ?))", Sql.time(dueAt), id, attempt,
+				Sql.time(now)) == 1;
 	}
 
 	/**

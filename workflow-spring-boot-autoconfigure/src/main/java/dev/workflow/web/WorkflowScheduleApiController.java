@@ -2,7 +2,6 @@ package dev.workflow.web;
 
 import java.time.DateTimeException;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
@@ -212,7 +211,7 @@ public class WorkflowScheduleApiController {
 
 	private static ZoneId zone(@Nullable String zone) {
 		if (zone == null) {
-			return ZoneOffset.UTC;
+			return ScheduleRequest.UTC;
 		}
 		try {
 			return ZoneId.of(zone);

@@ -229,6 +229,31 @@ class FlowControlIntegrationTests {
 	}
 
 	@Test
+	void whenSevenHundredStepsMeetARateLimitOfTwentyPerSecondThenThirtySecondsStartSixHundredWithinTenPercent() {
+		String batch = UUID.randomUUID().toString();
+		List<String> inputs = new ArrayList<>();
+		for (int i = 0; i < 700; i++) {
+			inputs.add("job-" + i);
+		}
+		// Both instances start jobs, and both run them.
+		client.startAll("twenty_per_second", inputs.subList(0, 350),
+				StartOptions.defaults().userContext(Map.of("batch", batch)));
+		second.getBean(WorkflowClient.class)
+			.startAll("twenty_per_second", inputs.subList(350, 700),
+					StartOptions.defaults().userContext(Map.of("batch", batch)));
+		awaitCompleted(batch, 700);
+		String starts = "select s.started_at from wf_step_execution s join wf_job j on j.id = s.job_id "
+				+ "where j.user_context @> cast(? as jsonb) and s.status = 'COMPLETED'";
+		Integer inThirtySeconds = jdbc.queryForObject("with starts as (" + starts + ") select count(*) from starts "
+				+ "where started_at < (select min(started_at) from starts) + interval '30 seconds'", Integer.class,
+				batchContext(batch));
+		assertThat(inThirtySeconds).isBetween(540, 660);
+		assertThat(jdbc.queryForList("select distinct s.worker_id from wf_step_execution s join wf_job j on "
+				+ "j.id = s.job_id where j.user_context @> cast(? as jsonb)", String.class, batchContext(batch)))
+			.containsExactlyInAnyOrder("flow-a", "flow-b");
+	}
+
+	@Test
 	void whenAWaitingJobMissedItsWakeUpThenTheRecheckLetsItThrough() {
 		String batch = UUID.randomUUID().toString();
 		UUID id = UUID.randomUUID();
@@ -243,7 +268,7 @@ class FlowControlIntegrationTests {
 	}
 
 	private static void awaitCompleted(String batch, int jobs) {
-		await().atMost(Duration.ofMinutes(2))
+		await().atMost(Duration.ofMinutes(3))
 			.pollInterval(Duration.ofMillis(200))
 			.until(() -> jdbc.queryForObject("select count(*) from wf_job where status = 'COMPLETED' and "
 					+ "user_context @> cast(? as jsonb)", Integer.class, batchContext(batch)) == jobs);

@@ -74,6 +74,18 @@ class WorkflowDefinitionValidationTests {
 	}
 
 	@Test
+	void rateLimitThatIsNotARate() {
+		assertStartFails(config(new BadRate()), "@Workflow(rateLimit = \"20 per second\") of workflow 'bad_rate' ("
+				+ BadRate.class.getName() + ") is not a rate: give permits/period");
+	}
+
+	@Test
+	void rateLimitWithoutPermits() {
+		assertStartFails(config(new ZeroRate()), "@Workflow(rateLimit = \"0/1s\") of workflow 'zero_rate' ("
+				+ ZeroRate.class.getName() + ") must have 1 or more permits per positive period");
+	}
+
+	@Test
 	void scheduleWhoseCronDoesNotParse() {
 		assertStartFails(config(new BadCron()), "@WorkflowSchedule of workflow 'bad_cron' (" + BadCron.class.getName()
 				+ ") has cron = \"every day\", which is not a cron expression");
@@ -410,6 +422,26 @@ class WorkflowDefinitionValidationTests {
 
 	@Workflow(name = "zero_timeout", timeout = "0s")
 	static class ZeroTimeout {
+
+		@Step(order = 1)
+		public int only(int input) {
+			return input;
+		}
+
+	}
+
+	@Workflow(name = "bad_rate", rateLimit = "20 per second")
+	static class BadRate {
+
+		@Step(order = 1)
+		public int only(int input) {
+			return input;
+		}
+
+	}
+
+	@Workflow(name = "zero_rate", rateLimit = "0/1s")
+	static class ZeroRate {
 
 		@Step(order = 1)
 		public int only(int input) {

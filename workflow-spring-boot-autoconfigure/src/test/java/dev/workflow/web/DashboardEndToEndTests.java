@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -19,13 +20,17 @@ import java.util.logging.Level;
 import java.util.stream.Stream;
 
 import dev.workflow.api.JobStatus;
+import dev.workflow.api.ScheduleRequest;
 import dev.workflow.api.StartOptions;
 import dev.workflow.api.WorkflowClient;
+import dev.workflow.api.WorkflowSchedules;
 import dev.workflow.test.TestDatabases;
 import dev.workflow.web.ShopWorkflows.Order;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
@@ -58,6 +63,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * waits, signed in through the workflow filter chain of Spring Security, with its CSRF protection. Each stage leaves
  * a screenshot in {@code target/dashboard-screenshots}.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardEndToEndTests {
 
 	private static final String CHROMIUM = "/usr/bin/chromium";
@@ -141,6 +147,7 @@ class DashboardEndToEndTests {
 	}
 
 	@Test
+	@org.junit.jupiter.api.Order(1)
 	void whenAnOperatorClicksThroughTheDashboardThenTheyFindInspectRetryAndCancelJobs() throws Exception {
 		WorkflowClient client = application.getBean(WorkflowClient.class);
 		UUID acme1 = completedOrder(client, "A-1001", "acme");
@@ -245,6 +252,77 @@ class DashboardEndToEndTests {
 		assertThat(browser.findElement(By.id("action-cancel")).isDisplayed()).isFalse();
 		assertThat(status(client, waiting)).isEqualTo(JobStatus.CANCELLED);
 		screenshot("08-cancelled");
+
+		assertThat(browserErrors()).as("errors in the browser's console").isEmpty();
+	}
+
+	@Test
+	@org.junit.jupiter.api.Order(2)
+	void whenAnOperatorManagesSchedulesAndPausesAWorkflowThenTheDashboardShowsEachChange() throws Exception {
+		WorkflowClient client = application.getBean(WorkflowClient.class);
+		WorkflowSchedules schedules = application.getBean(WorkflowSchedules.class);
+		schedules.save(ScheduleRequest.of("nightly-restock", "order_fulfilment", "0 0 2 * * *")
+			.zone(ZoneId.of("Europe/Paris"))
+			.input(new Order("R-1", List.of("paper"), 990)));
+		schedules.save(ScheduleRequest.of("hourly-approvals", "purchase_approval", "@hourly")
+			.input(new Order("P-1", List.of("desk"), 25000)));
+
+		// Schedules, by name, with their next fire times
+		click(By.id("nav-schedules"));
+		WebElement restock = waitFor(By.cssSelector("[data-testid=schedule-row][data-schedule=nightly-restock]"));
+		assertThat(restock.getText()).contains("order_fulfilment").contains("0 0 2 * * *").contains("Europe/Paris");
+		waitForText(By.cssSelector("[data-schedule=nightly-restock] [data-testid=schedule-state]"), "active");
+		assertThat(read("[data-testid=schedule-row]", "row.dataset.schedule")).containsExactly("hourly-approvals",
+				"nightly-restock");
+		screenshot("09-schedules");
+
+		// Pause a schedule: confirm, and it shows paused
+		click(By.cssSelector("[data-schedule=nightly-restock] [data-testid=schedule-pause]"));
+		waitFor(By.cssSelector("[data-testid=confirm-dialog][open]"));
+		click(By.id("confirm-yes"));
+		waitForText(By.cssSelector("[data-schedule=nightly-restock] [data-testid=schedule-state]"), "paused");
+		assertThat(schedules.find("nightly-restock").orElseThrow().paused()).isTrue();
+		screenshot("10-schedule-paused");
+
+		// Run it now, paused as it is: one job starts, and the schedule links to it
+		click(By.cssSelector("[data-schedule=nightly-restock] [data-testid=schedule-trigger]"));
+		waitFor(By.cssSelector("[data-testid=confirm-dialog][open]"));
+		click(By.id("confirm-yes"));
+		waitFor(By.cssSelector("[data-schedule=nightly-restock] [data-testid=schedule-last-job]"));
+		UUID triggered = schedules.find("nightly-restock").orElseThrow().lastJobId();
+		assertThat(browser.findElement(By.id("notice")).getText()).contains("Job started").contains(triggered.toString());
+		await().atMost(WAIT).until(() -> status(client, triggered) == JobStatus.COMPLETED);
+
+		// Pause a workflow from its card: it shows paused until resumed
+		click(By.cssSelector("[data-testid=brand]"));
+		click(By.cssSelector("[data-workflow=order_fulfilment] [data-testid=workflow-pause]"));
+		waitFor(By.cssSelector("[data-testid=confirm-dialog][open]"));
+		screenshot("11-confirm-pause-workflow");
+		click(By.id("confirm-yes"));
+		waitFor(By.cssSelector("[data-workflow=order_fulfilment] [data-testid=paused-badge]"));
+		assertThat(client.summaries()).filteredOn((summary) -> summary.name().equals("order_fulfilment"))
+			.singleElement()
+			.satisfies((summary) -> assertThat(summary.paused()).isTrue());
+		UUID held = client.start("order_fulfilment", new Order("A-2001", List.of("ink"), 1500)).id();
+		await().during(Duration.ofSeconds(1))
+			.atMost(Duration.ofSeconds(5))
+			.until(() -> client.history(held).stream().noneMatch((step) -> step.startedAt() != null));
+		screenshot("12-workflow-paused");
+		click(By.cssSelector("[data-workflow=order_fulfilment] [data-testid=workflow-resume]"));
+		waitFor(By.cssSelector("[data-testid=confirm-dialog][open]"));
+		click(By.id("confirm-yes"));
+		waitFor(By.cssSelector("[data-workflow=order_fulfilment] [data-testid=workflow-pause]"));
+		await().atMost(WAIT).until(() -> status(client, held) == JobStatus.COMPLETED);
+
+		// Delete a schedule saved at run time
+		click(By.id("nav-schedules"));
+		click(By.cssSelector("[data-schedule=hourly-approvals] [data-testid=schedule-delete]"));
+		waitFor(By.cssSelector("[data-testid=confirm-dialog][open]"));
+		click(By.id("confirm-yes"));
+		waiting().until((driver) -> read("[data-testid=schedule-row]", "row.dataset.schedule")
+			.equals(List.of("nightly-restock")));
+		assertThat(schedules.find("hourly-approvals")).isEmpty();
+		screenshot("13-schedule-deleted");
 
 		assertThat(browserErrors()).as("errors in the browser's console").isEmpty();
 	}

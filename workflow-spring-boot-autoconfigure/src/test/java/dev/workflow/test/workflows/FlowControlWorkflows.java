@@ -40,6 +40,11 @@ public class FlowControlWorkflows {
 		return new HeldOneAtATime();
 	}
 
+	@Bean
+	TwentyPerSecond twentyPerSecond() {
+		return new TwentyPerSecond();
+	}
+
 	/** At most three jobs at once, each two steps of a few milliseconds' work. */
 	@Workflow(name = "three_at_a_time", concurrency = 3)
 	public static class ThreeAtATime {
@@ -88,6 +93,17 @@ public class FlowControlWorkflows {
 				throw new NonRetryableStepException("First attempt of " + input);
 			}
 			return input;
+		}
+
+	}
+
+	/** At most twenty steps per second, each a few milliseconds' work. */
+	@Workflow(name = "twenty_per_second", rateLimit = "20/1s")
+	public static class TwentyPerSecond {
+
+		@Step(order = 1)
+		public String only(String input) {
+			return work(input);
 		}
 
 	}

@@ -1,8 +1,8 @@
 /*
  * The workflow dashboard: plain JavaScript on the starter's REST API, no framework and no build step.
  *
- * Views are chosen by the URL's hash, so every view is a link: #/ (overview), #/jobs?<the API's own job filters>
- * and #/jobs/<id>. Everything the API returns is inserted as text, never as HTML.
+ * Views are chosen by the URL's hash, so every view is a link: #/ (overview), #/jobs?<the API's own job filters>,
+ * #/jobs/<id> and #/schedules. Everything the API returns is inserted as text, never as HTML.
  */
 (function () {
 	'use strict';
@@ -248,14 +248,17 @@
 		if (path === '/jobs') {
 			return { view: 'jobs', params, key: path + '?' + params };
 		}
+		if (path === '/schedules') {
+			return { view: 'schedules', key: path };
+		}
 		return { view: 'overview', key: '/' };
 	}
 
 	function show(view) {
-		for (const name of ['overview', 'jobs', 'job']) {
+		for (const name of ['overview', 'jobs', 'job', 'schedules']) {
 			$('view-' + name).hidden = name !== view;
 		}
-		const current = view === 'overview' ? 'nav-overview' : 'nav-jobs';
+		const current = view === 'overview' ? 'nav-overview' : view === 'schedules' ? 'nav-schedules' : 'nav-jobs';
 		for (const link of document.querySelectorAll('.top nav a')) {
 			if (link.id === current) {
 				link.setAttribute('aria-current', 'page');
@@ -298,6 +301,9 @@
 			}
 			else if (route.view === 'jobs') {
 				await loadJobs(route.params, generation, first);
+			}
+			else if (route.view === 'schedules') {
+				await loadSchedules(generation);
 			}
 			else {
 				await loadJob(route.id, generation);
@@ -366,7 +372,11 @@
 		return h('article', { 'class': 'card', 'data-testid': 'workflow-card', 'data-workflow': workflow.name },
 			h('div', { 'class': 'card-head' },
 				h('h3', null, h('a', { href: jobsOf(''), 'data-testid': 'workflow-link' }, workflow.name)),
-				h('span', { 'class': 'kind', title: KINDS[workflow.kind] || KINDS.unknown }, workflow.kind || 'not registered')),
+				h('span', { 'class': 'card-tags' },
+					workflow.pausedAt ? h('span', { 'class': 'paused', 'data-testid': 'paused-badge',
+						title: 'Paused since ' + new Date(workflow.pausedAt).toISOString() }, 'paused') : null,
+					h('span', { 'class': 'kind', title: KINDS[workflow.kind] || KINDS.unknown },
+						workflow.kind || 'not registered'))),
 			(workflow.steps && workflow.steps.length)
 				? h('p', { 'class': 'steps-line' }, workflow.steps.join(workflow.kind === 'pipeline' ? ' → ' : ' · '))
 				: null,
@@ -383,7 +393,100 @@
 					' completed'),
 				h('span', { 'data-testid': 'failed-last-hour' }, h('b', null, workflow.failedLastHour || 0), ' failed'),
 				h('span', { 'class': 'muted' }, 'in the last hour')),
-			throughputChart(workflow.throughput || []));
+			throughputChart(workflow.throughput || []),
+			workflow.kind ? h('div', { 'class': 'card-actions' },
+				workflow.pausedAt
+					? h('button', { type: 'button', 'class': 'primary', 'data-testid': 'workflow-resume',
+						onclick: () => pauseWorkflow(workflow.name, false) }, 'Resume')
+					: h('button', { type: 'button', 'data-testid': 'workflow-pause',
+						onclick: () => pauseWorkflow(workflow.name, true) }, 'Pause')) : null);
+	}
+
+	async function pauseWorkflow(name, pause) {
+		const confirmed = await confirmAction(pause ? 'Pause ' + name + '?' : 'Resume ' + name + '?',
+			pause ? 'No step of its jobs starts until it is resumed, on any instance. Steps running now finish; '
+				+ 'new jobs are accepted and wait.'
+				: 'The steps that waited are dispatched, and its jobs go on.',
+			pause ? 'Pause' : 'Resume');
+		if (!confirmed) {
+			return;
+		}
+		try {
+			await call('/workflows/' + encodeURIComponent(name) + '/' + (pause ? 'pause' : 'resume'), 'POST');
+			showNotice(true, pause ? 'Workflow paused' : 'Workflow resumed', name);
+			state.rendered = '';
+			await refresh(false);
+		}
+		catch (error) {
+			showProblem(error);
+		}
+	}
+
+	// ---- Schedules ----
+
+	async function loadSchedules(generation) {
+		const list = await call('/schedules');
+		if (generation !== state.generation || unchanged(list)) {
+			return;
+		}
+		$('schedules-empty').hidden = list.length > 0;
+		fill($('schedule-rows'), ...list.map(scheduleRow));
+	}
+
+	function scheduleRow(schedule) {
+		const action = (label, testId, what, extra) => h('button', Object.assign({ type: 'button',
+			'data-testid': testId, onclick: () => scheduleAction(schedule, what) }, extra || {}), label);
+		return h('tr', { 'data-testid': 'schedule-row', 'data-schedule': schedule.name },
+			h('td', null, h('span', { 'class': 'mono' }, schedule.name),
+				schedule.declared ? h('span', { 'class': 'kind', title: 'Declared with @WorkflowSchedule' }, 'declared')
+					: null),
+			h('td', null, h('a', { href: jobsLink({ workflow: schedule.workflow, status: '' }) }, schedule.workflow)),
+			h('td', null, h('code', null, schedule.cron), h('span', { 'class': 'muted' }, ' ' + schedule.zone)),
+			h('td', { 'data-testid': 'schedule-next' }, schedule.paused ? h('span', { 'class': 'muted' }, 'paused')
+				: time(schedule.nextFireAt)),
+			h('td', null, time(schedule.lastFireAt),
+				schedule.lastJobId ? h('a', { 'class': 'mono', href: '#/jobs/' + encodeURIComponent(schedule.lastJobId),
+					'data-testid': 'schedule-last-job' }, ' ' + schedule.lastJobId.slice(0, 8)) : null,
+				schedule.lastError ? h('div', { 'class': 'error-line', 'data-testid': 'schedule-error' },
+					schedule.lastError) : null),
+			h('td', { 'data-testid': 'schedule-state' }, h('span', { 'class': 'badge',
+				'data-status': schedule.paused ? 'CANCELLED' : 'RUNNING' }, schedule.paused ? 'paused' : 'active')),
+			h('td', { 'class': 'row-actions' },
+				schedule.paused ? action('Resume', 'schedule-resume', 'resume', { 'class': 'primary' })
+					: action('Pause', 'schedule-pause', 'pause'),
+				action('Run now', 'schedule-trigger', 'trigger'),
+				schedule.declared ? null : action('Delete', 'schedule-delete', 'delete', { 'class': 'danger' })));
+	}
+
+	async function scheduleAction(schedule, what) {
+		const texts = {
+			pause: ['Pause ' + schedule.name + '?', 'It starts no job until resumed.', 'Pause'],
+			resume: ['Resume ' + schedule.name + '?', 'It goes on from its next fire time after now.', 'Resume'],
+			trigger: ['Run ' + schedule.name + ' now?', 'One job of ' + schedule.workflow + ' starts now, with the '
+				+ 'schedule\'s input; the next fire time stays.', 'Run now'],
+			'delete': ['Delete ' + schedule.name + '?', 'It starts no more jobs; the jobs it started go on.', 'Delete']
+		};
+		const [title, text, label] = texts[what];
+		if (!await confirmAction(title, text, label)) {
+			return;
+		}
+		const path = '/schedules/' + encodeURIComponent(schedule.name);
+		try {
+			if (what === 'delete') {
+				await call(path, 'DELETE');
+				showNotice(true, 'Schedule deleted', schedule.name);
+			}
+			else {
+				const answer = await call(path + '/' + what, 'POST');
+				showNotice(true, what === 'trigger' ? 'Job started' : what === 'pause' ? 'Schedule paused'
+					: 'Schedule resumed', what === 'trigger' && answer ? 'Job ' + answer.id : schedule.name);
+			}
+			state.rendered = '';
+			await refresh(false);
+		}
+		catch (error) {
+			showProblem(error);
+		}
 	}
 
 	function throughputChart(minutes) {
