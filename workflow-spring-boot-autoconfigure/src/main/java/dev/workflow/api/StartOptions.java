@@ -21,9 +21,11 @@ import org.jspecify.annotations.Nullable;
  * from {@value #MIN_PRIORITY} to {@value #MAX_PRIORITY}, higher first
  * @param timeout how long the job may take from its start to its end, in place of its workflow's
  * {@code @Workflow(timeout)}; {@code null} keeps the workflow's
+ * @param debounce collapses the starts with the same key within a window into one job, {@code null} for none
  */
 public record StartOptions(@Nullable Object userContext, @Nullable Object stepContext,
-		@Nullable String idempotencyKey, @Nullable String concurrencyKey, int priority, @Nullable Duration timeout) {
+		@Nullable String idempotencyKey, @Nullable String concurrencyKey, int priority, @Nullable Duration timeout,
+		@Nullable Debounce debounce) {
 
 	/** The lowest priority, that of a job started without one. */
 	public static final int MIN_PRIORITY = 0;
@@ -31,7 +33,8 @@ public record StartOptions(@Nullable Object userContext, @Nullable Object stepCo
 	/** The highest priority. */
 	public static final int MAX_PRIORITY = 100;
 
-	private static final StartOptions DEFAULTS = new StartOptions(null, null, null, null, MIN_PRIORITY, null);
+	private static final StartOptions DEFAULTS = new StartOptions(null, null, null, null, MIN_PRIORITY, null,
+			null);
 
 	/**
 	 * Checks the options.
@@ -51,6 +54,10 @@ public record StartOptions(@Nullable Object userContext, @Nullable Object stepCo
 			throw new IllegalArgumentException("A concurrency key must have 1 to 200 characters, none of them "
 					+ "U+0000, not '" + concurrencyKey + "'");
 		}
+		if (debounce != null && idempotencyKey != null) {
+			throw new IllegalArgumentException("A debounced start collapses into the job its key names: it takes no "
+					+ "idempotency key ('" + idempotencyKey + "')");
+		}
 	}
 
 	/**
@@ -68,7 +75,7 @@ public record StartOptions(@Nullable Object userContext, @Nullable Object stepCo
 	 */
 	public StartOptions userContext(@Nullable Object userContext) {
 		return new StartOptions(userContext, this.stepContext, this.idempotencyKey, this.concurrencyKey,
-				this.priority, this.timeout);
+				this.priority, this.timeout, this.debounce);
 	}
 
 	/**
@@ -78,7 +85,7 @@ public record StartOptions(@Nullable Object userContext, @Nullable Object stepCo
 	 */
 	public StartOptions stepContext(@Nullable Object stepContext) {
 		return new StartOptions(this.userContext, stepContext, this.idempotencyKey, this.concurrencyKey,
-				this.priority, this.timeout);
+				this.priority, this.timeout, this.debounce);
 	}
 
 	/**
@@ -90,7 +97,7 @@ public record StartOptions(@Nullable Object userContext, @Nullable Object stepCo
 	 */
 	public StartOptions idempotencyKey(@Nullable String idempotencyKey) {
 		return new StartOptions(this.userContext, this.stepContext, idempotencyKey, this.concurrencyKey,
-				this.priority, this.timeout);
+				this.priority, this.timeout, this.debounce);
 	}
 
 	/**
@@ -105,7 +112,7 @@ public record StartOptions(@Nullable Object userContext, @Nullable Object stepCo
 	 */
 	public StartOptions concurrencyKey(@Nullable String concurrencyKey) {
 		return new StartOptions(this.userContext, this.stepContext, this.idempotencyKey, concurrencyKey,
-				this.priority, this.timeout);
+				this.priority, this.timeout, this.debounce);
 	}
 
 	/**
@@ -119,7 +126,7 @@ public record StartOptions(@Nullable Object userContext, @Nullable Object stepCo
 	 */
 	public StartOptions priority(int priority) {
 		return new StartOptions(this.userContext, this.stepContext, this.idempotencyKey, this.concurrencyKey,
-				priority, this.timeout);
+				priority, this.timeout, this.debounce);
 	}
 
 	/**
@@ -132,7 +139,48 @@ public record StartOptions(@Nullable Object userContext, @Nullable Object stepCo
 	 */
 	public StartOptions timeout(@Nullable Duration timeout) {
 		return new StartOptions(this.userContext, this.stepContext, this.idempotencyKey, this.concurrencyKey,
-				this.priority, timeout);
+				this.priority, timeout, this.debounce);
+	}
+
+	/**
+	 * Returns a copy that debounces the start: starts of the workflow with the same key, each within the window of
+	 * the one before, collapse into one job, which runs with the input, user context and step context of the latest
+	 * once the window passes without a new start. Until then the job is {@link JobStatus#WAITING WAITING}, and each
+	 * start returns its handle ({@link JobHandle#created()} is {@code true} for the first only). A start after the job
+	 * has begun makes a new one.
+	 * @param key the key: 1 to 200 characters
+	 * @param window how long after a start the job waits for the next, positive
+	 * @return the copy
+	 * @throws IllegalArgumentException if the key or the window is out of range
+	 */
+	public StartOptions debounce(String key, Duration window) {
+		return new StartOptions(this.userContext, this.stepContext, this.idempotencyKey, this.concurrencyKey,
+				this.priority, this.timeout, new Debounce(key, window));
+	}
+
+	/**
+	 * A start's debouncing: the starts with the same key within the window of each other make one job.
+	 *
+	 * @param key the key, 1 to 200 characters
+	 * @param window how long the job waits after a start for the next, positive
+	 */
+	public record Debounce(String key, Duration window) {
+
+		/**
+		 * Checks the debouncing.
+		 * @throws IllegalArgumentException if the key is empty, longer than 200 characters or holds U+0000, or the
+		 * window is not positive
+		 */
+		public Debounce {
+			if (key == null || key.isEmpty() || key.length() > 200 || key.indexOf('\0') >= 0) {
+				throw new IllegalArgumentException("A debounce key must have 1 to 200 characters, none of them "
+						+ "U+0000, not '" + key + "'");
+			}
+			if (window == null || window.isNegative() || window.isZero()) {
+				throw new IllegalArgumentException("A debounce window must be positive, not " + window);
+			}
+		}
+
 	}
 
 }

@@ -125,6 +125,14 @@ final class Admissions {
 		this.waiting.waitingWorkflows().forEach(this::request);
 	}
 
+	/**
+	 * Asks for an admission of the workflows that have debounced jobs whose window has passed: called by the
+	 * background work every poll.
+	 */
+	void admitDebounced() {
+		this.waiting.debouncedWorkflowsDue(this.clock.instant()).forEach(this::request);
+	}
+
 	private void admitRequested() {
 		for (String workflowName : List.copyOf(this.requested)) {
 			this.requested.remove(workflowName);
@@ -165,7 +173,9 @@ final class Admissions {
 				List<OutboundMessage> messages = new ArrayList<>();
 				for (UUID id : ids) {
 					JobEntity job = this.jobs.lock(id);
-					if (job != null && job.getStatus() == JobStatus.WAITING) {
+					// A debounced job whose key was started again since the query waits on.
+					if (job != null && job.getStatus() == JobStatus.WAITING
+							&& (job.getNotBefore() == null || !job.getNotBefore().isAfter(now))) {
 						messages.addAll(admitOrThrow(workflow, job, now));
 					}
 				}

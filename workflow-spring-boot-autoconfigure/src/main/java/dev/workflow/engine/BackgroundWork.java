@@ -71,6 +71,7 @@ public class BackgroundWork implements SmartLifecycle {
 						guarded("relay the outbox", this.engine::relayOutbox);
 						guarded("end jobs past their deadline", this.engine::timeOutJobs);
 						guarded("read the paused workflows", this.engine::refreshPauses);
+						guarded("let debounced jobs go", this.engine::admitDebounced);
 					});
 			schedule(started, "workflow-admission-recheck-",
 					Math.max(1, this.engine.settings().admissionRecheck().toMillis()), "look for waiting jobs",

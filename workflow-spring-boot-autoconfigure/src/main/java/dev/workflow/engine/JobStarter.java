@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 
+import dev.workflow.api.JobStatus;
 import dev.workflow.api.StartOptions;
 import dev.workflow.api.WorkflowEvent;
 import dev.workflow.api.WorkflowSerializationException;
@@ -93,6 +94,10 @@ final class JobStarter {
 		if (options.idempotencyKey() != null) {
 			throw new IllegalArgumentException("An idempotency key names one job: start jobs with keys one at a time "
 					+ "(start), not with startAll of workflow '" + workflowName + "'");
+		}
+		if (options.debounce() != null) {
+			throw new IllegalArgumentException("A debounce key collapses starts into one job: start debounced jobs one "
+					+ "at a time (start), not with startAll of workflow '" + workflowName + "'");
 		}
 		if (inputs.isEmpty()) {
 			return List.of();
@@ -196,6 +201,21 @@ final class JobStarter {
 		}
 		this.bindings.decider(workflow).validateInput(workflow, inputNode);
 		UUID jobId = UUID.randomUUID();
+		StartOptions.Debounce debounce = options.debounce();
+		if (debounce != null) {
+			// Let through by the background work once its window has passed without another start of its key.
+			Instant now = this.clock.instant();
+			JobEntity job = waitingJob(workflow, jobId, inputNode, userContext, stepContext, null, options, trace, now);
+			job.setStatus(JobStatus.WAITING);
+			JobRows.Debounced debounced = this.transactions.execute((status) -> {
+				JobRows.Debounced stored = this.jobs.debounce(job, debounce.key(), now.plus(debounce.window()));
+				if (stored.created()) {
+					this.events.afterCommit(new WorkflowEvent.JobStarted(stored.id(), workflowName));
+				}
+				return stored;
+			});
+			return new Started(debounced.id(), debounced.created());
+		}
 		if (Admissions.waits(workflow, options.concurrencyKey())) {
 			try {
 				this.transactions.executeWithoutResult((status) -> this.transitions.createWaiting(workflow,

@@ -368,6 +368,13 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	/**
+	 * Asks for an admission of the debounced jobs whose window has passed: called by the background work.
+	 */
+	public void admitDebounced() {
+		this.admissions.admitDebounced();
+	}
+
+	/**
 	 * Extends the leases of the steps this instance is running.
 	 */
 	public void renewLeases() {

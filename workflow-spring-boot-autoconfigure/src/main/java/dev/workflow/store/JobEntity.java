@@ -85,6 +85,10 @@ public class JobEntity {
 	@Column(name = "deadline_at", updatable = false)
 	private @Nullable Instant deadlineAt;
 
+	/** Set by a debounced start's statement only (see {@link JobRows#debounce}). */
+	@Column(name = "not_before", insertable = false, updatable = false)
+	private @Nullable Instant notBefore;
+
 	@Column(name = "created_at", nullable = false)
 	private Instant createdAt;
 
@@ -256,6 +260,14 @@ public class JobEntity {
 
 	public void setPriority(int priority) {
 		this.priority = priority;
+	}
+
+	/**
+	 * Returns when a debounced job that waits may go: its window after the latest start of its key.
+	 * @return the time, {@code null} for a job that was not debounced
+	 */
+	public @Nullable Instant getNotBefore() {
+		return this.notBefore;
 	}
 
 	/**

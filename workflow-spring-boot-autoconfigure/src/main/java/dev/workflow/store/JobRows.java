@@ -28,6 +28,21 @@ public final class JobRows {
 			values (?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, 0)""";
 
 	/**
+	 * Stores a debounced start: a new waiting job for its key, or the latest input and contexts, and a later
+	 * not-before, on the job of the key that waits; parameters: those of {@link #values}, concurrency key, priority,
+	 * debounce key, not before. Answers the job's id, and whether it is new.
+	 */
+	private static final String DEBOUNCE = """
+			insert into wf_job (id, workflow_name, status, input, user_context, step_context, current_step, step_count,
+			  percent_complete, idempotency_key, created_at, trace_context, definition_version, deadline_at,
+			  concurrency_key, priority, debounce_key, not_before, version)
+			values (?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, 0)
+			on conflict (workflow_name, debounce_key) where status = 'WAITING' and debounce_key is not null
+			do update set input = excluded.input, user_context = excluded.user_context,
+			  step_context = excluded.step_context, not_before = excluded.not_before, version = wf_job.version + 1
+			returning id, (xmax = 0)""";
+
+	/**
 	 * Counts a completed step on its job; parameters: progress, current step (or null to keep it), job id. A statement
 	 * that completes the step too adds its conditions.
 	 */
@@ -259,6 +274,30 @@ public final class JobRows {
 	 * @param job the job
 	 * @return the parameters
 	 */
+	/**
+	 * Stores a debounced start, in the caller's transaction: a new job that waits until the window passes, or, if a
+	 * job of the same workflow and key waits already, that job with this start's input and contexts and a window
+	 * from now.
+	 * @param job the new job, WAITING, if none waits for the key
+	 * @param key the debounce key
+	 * @param notBefore when the window passes
+	 * @return the id of the job, and whether it is new
+	 */
+	public Debounced debounce(JobEntity job, String key, Instant notBefore) {
+		return this.jdbc.queryForObject(DEBOUNCE, (rows, row) -> new Debounced(rows.getObject(1, UUID.class),
+				rows.getBoolean(2)), Sql.values(values(job), new Object[] { job.getConcurrencyKey(), job.getPriority(),
+						key, Sql.time(notBefore) }));
+	}
+
+	/**
+	 * The job of a debounced start.
+	 *
+	 * @param id the job's id
+	 * @param created whether the start made it
+	 */
+	public record Debounced(UUID id, boolean created) {
+	}
+
 	static Object[] values(JobEntity job) {
 		return new Object[] { job.getId(), job.getWorkflowName(), job.getStatus().name(), job.getInput(),
 				job.getUserContext(), job.getStepContext(), job.getCurrentStep(), job.getStepCount(),

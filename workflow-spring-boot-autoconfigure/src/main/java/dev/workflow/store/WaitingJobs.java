@@ -29,19 +29,20 @@ public final class WaitingJobs {
 	/**
 	 * The waiting jobs of a workflow that may go now, in the order they go: a job's standing is its priority plus one
 	 * per aging period it has waited; within a key, at most as many as the key has free places (the best standing
-	 * first, then the oldest); in all, at most as many as the workflow has free places. Parameters: workflow, now,
-	 * aging period in seconds, places per key, most jobs, places in all.
+	 * first, then the oldest); in all, at most as many as the workflow has free places. A debounced job goes once its
+	 * window has passed. Parameters: workflow, now, aging period in seconds, now, places per key, most jobs, places
+	 * in all.
 	 */
 	private static final String ADMISSIBLE = """
 			with open as (
-			  select id, status, concurrency_key, priority, created_at from wf_job
+			  select id, status, concurrency_key, priority, created_at, not_before from wf_job
 			  where workflow_name = ? and finished_at is null),
 			running as (
 			  select concurrency_key, count(*) as n from open where status <> 'WAITING' group by concurrency_key),
 			waiting as (
 			  select id, concurrency_key, created_at,
 			    priority + floor(extract(epoch from (cast(? as timestamptz) - created_at)) / ?) as standing
-			  from open where status = 'WAITING'),
+			  from open where status = 'WAITING' and (not_before is null or not_before <= cast(? as timestamptz))),
 			ranked as (
 			  select w.*, row_number() over (partition by w.concurrency_key
 			    order by w.standing desc, w.created_at, w.id) as place
@@ -89,8 +90,18 @@ public final class WaitingJobs {
 			Instant now) {
 		double agingSeconds = Math.max(aging.toNanos() / 1e9, 1e-3);
 		long places = (concurrency > 0) ? concurrency : Integer.MAX_VALUE;
-		return this.jdbc.queryForList(ADMISSIBLE, UUID.class, workflow, Sql.time(now), agingSeconds, keyConcurrency,
-				most, places);
+		return this.jdbc.queryForList(ADMISSIBLE, UUID.class, workflow, Sql.time(now), agingSeconds, Sql.time(now),
+				keyConcurrency, most, places);
+	}
+
+	/**
+	 * Returns the workflows that have debounced jobs whose window has passed by the given time.
+	 * @param now the time
+	 * @return their names
+	 */
+	public List<String> debouncedWorkflowsDue(Instant now) {
+		return this.jdbc.queryForList("select distinct workflow_name from wf_job where status = 'WAITING' "
+				+ "and not_before <= ?", String.class, Sql.time(now));
 	}
 
 	/**

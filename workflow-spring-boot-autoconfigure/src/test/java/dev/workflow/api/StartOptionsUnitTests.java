@@ -30,6 +30,25 @@ class StartOptionsUnitTests {
 	}
 
 	@Test
+	void whenADebounceIsOutOfRangeOrGivenWithAnIdempotencyKeyThenTheOptionsRefuseIt() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> StartOptions.defaults().debounce("", java.time.Duration.ofSeconds(1)))
+			.withMessageContaining("A debounce key must have 1 to 200 characters");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> StartOptions.defaults().debounce("k", java.time.Duration.ofSeconds(-1)))
+			.withMessage("A debounce window must be positive, not PT-1S");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> StartOptions.defaults().idempotencyKey("order-1").debounce("k",
+					java.time.Duration.ofSeconds(1)))
+			.withMessageContaining("it takes no idempotency key ('order-1')");
+		StartOptions.Debounce debounce = StartOptions.defaults()
+			.debounce("k", java.time.Duration.ofSeconds(2))
+			.priority(5)
+			.debounce();
+		assertThat(debounce).isEqualTo(new StartOptions.Debounce("k", java.time.Duration.ofSeconds(2)));
+	}
+
+	@Test
 	void whenOptionsAreCopiedThenEachKeepsTheOthers() {
 		StartOptions options = StartOptions.defaults()
 			.concurrencyKey("customer-42")

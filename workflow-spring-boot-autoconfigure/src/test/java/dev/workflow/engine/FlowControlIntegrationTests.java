@@ -254,6 +254,36 @@ class FlowControlIntegrationTests {
 	}
 
 	@Test
+	void whenAHundredStartsShareADebounceKeyWithinTheWindowThenOneJobRunsWithTheLastInput() {
+		String batch = UUID.randomUUID().toString();
+		StartOptions options = StartOptions.defaults()
+			.userContext(Map.of("batch", batch))
+			.debounce("customer-" + batch, Duration.ofSeconds(2));
+		WorkflowClient other = second.getBean(WorkflowClient.class);
+		List<JobHandle<Object>> starts = new ArrayList<>();
+		for (int i = 0; i < 100; i++) {
+			// Both instances take the starts.
+			starts.add(((i % 2 == 0) ? client : other).start("one_per_key", "v" + i, options));
+		}
+		UUID job = starts.get(0).id();
+		assertThat(starts).extracting(JobHandle::id).containsOnly(job);
+		assertThat(starts).extracting(JobHandle::created).containsExactlyElementsOf(
+				java.util.stream.IntStream.range(0, 100).mapToObj((i) -> i == 0).toList());
+		assertThat(client.get(job).orElseThrow().status()).isEqualTo(JobStatus.WAITING);
+		awaitCompleted(batch, 1);
+		assertThat(client.get(job).orElseThrow().output()).isEqualTo("v99");
+		assertThat(client.history(job)).extracting((step) -> step.input()).containsExactly("v99", "v99");
+
+		// Once the job has begun, the key starts a new one.
+		JobHandle<Object> next = client.start("one_per_key", "later", options);
+		assertThat(next.created()).isTrue();
+		assertThat(next.id()).isNotEqualTo(job);
+		awaitCompleted(batch, 2);
+		assertThat(jdbc.queryForObject("select count(*) from wf_job where user_context @> cast(? as jsonb)",
+				Integer.class, batchContext(batch))).isEqualTo(2);
+	}
+
+	@Test
 	void whenAWaitingJobMissedItsWakeUpThenTheRecheckLetsItThrough() {
 		String batch = UUID.randomUUID().toString();
 		UUID id = UUID.randomUUID();
