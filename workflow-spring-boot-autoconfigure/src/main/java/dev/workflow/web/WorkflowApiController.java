@@ -1,5 +1,6 @@
 package dev.workflow.web;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import dev.workflow.web.ApiValidationException.InvalidParameter;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -42,7 +44,7 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 public class WorkflowApiController {
 
 	private static final Set<String> START_FIELDS = Set.of("workflow", "input", "userContext", "stepContext",
-			"concurrencyKey", "priority", "idempotencyKey");
+			"concurrencyKey", "priority", "idempotencyKey", "debounce");
 
 	/** Most jobs one batch request starts: one transaction, whose rows and messages the instance holds meanwhile. */
 	static final int MAX_BATCH = 10_000;
@@ -130,11 +132,15 @@ public class WorkflowApiController {
 			throws HttpMediaTypeNotSupportedException {
 		ApiJson.requireJson(contentType);
 		JsonNode request = body(body);
-		StartRequest start = startRequest(request, START_FIELDS, "input or idempotencyKey");
+		StartRequest start = startRequest(request, START_FIELDS, "input, idempotencyKey or debounce");
 		JsonNode key = request.get("idempotencyKey");
 		StartOptions options = start.options();
 		if (key != null && !key.isNull()) {
 			options = options.idempotencyKey(key.asString());
+		}
+		JsonNode debounce = request.get("debounce");
+		if (debounce != null && !debounce.isNull()) {
+			options = debounce(options, debounce);
 		}
 		JsonNode input = request.get("input");
 		JobHandle<Object> started = this.client.start(start.workflow(), (input == null || input.isNull()) ? null : input,
@@ -239,6 +245,32 @@ public class WorkflowApiController {
 			options = options.stepContext(stepContext);
 		}
 		return new StartRequest(workflow.asString(), options);
+	}
+
+	/**
+	 * Reads a start's {@code debounce}: {@code {"key": "customer-42", "window": "30s"}}.
+	 */
+	private static StartOptions debounce(StartOptions options, JsonNode debounce) {
+		JsonNode key = debounce.get("key");
+		JsonNode window = debounce.get("window");
+		if (!debounce.isObject() || key == null || !key.isString() || window == null || !window.isString()) {
+			throw new ApiValidationException("debounce", "must be an object with a key and a window, such as "
+					+ "{\"key\": \"customer-42\", \"window\": \"30s\"}");
+		}
+		Duration duration;
+		try {
+			duration = DurationStyle.detectAndParse(window.asString());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ApiValidationException("debounce", "window '" + window.asString() + "' is not a duration, "
+					+ "such as 30s or PT30S");
+		}
+		try {
+			return options.debounce(key.asString(), duration);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ApiValidationException("debounce", ex.getMessage());
+		}
 	}
 
 	/**

@@ -368,6 +368,34 @@ class WorkflowApiIntegrationTests {
 		assertThat(json.readTree(unknown.body()).get("type").asString()).endsWith("unknown-workflow");
 	}
 
+	@Test
+	void whenDebouncedStartsArePostedThenTheyMakeOneJobWithTheLastInput() throws Exception {
+		String key = UUID.randomUUID().toString();
+		HttpResponse<String> first = post("/jobs", """
+				{"workflow": "five_steps", "input": ["first"], "debounce": {"key": "%s", "window": "1s"}}"""
+			.formatted(key));
+		HttpResponse<String> last = post("/jobs", """
+				{"workflow": "five_steps", "input": ["last"], "debounce": {"key": "%s", "window": "1s"}}"""
+			.formatted(key));
+		assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+		assertThat(last.statusCode()).as(last.body()).isEqualTo(200);
+		String id = json.readTree(first.body()).get("id").asString();
+		assertThat(json.readTree(last.body()).get("id").asString()).isEqualTo(id);
+		await().atMost(WAIT).until(() -> status(id) == JobStatus.COMPLETED);
+		assertThat(json.readTree(get("/jobs/" + id).body()).get("steps").get(0).get("input").get(0).asString())
+			.isEqualTo("last");
+
+		HttpResponse<String> badWindow = post("/jobs", """
+				{"workflow": "five_steps", "input": ["x"], "debounce": {"key": "k", "window": "soon"}}""");
+		assertThat(badWindow.statusCode()).isEqualTo(400);
+		assertThat(badWindow.body()).contains("\"parameter\":\"debounce\"").contains("'soon' is not a duration");
+		HttpResponse<String> withKey = post("/jobs", """
+				{"workflow": "five_steps", "input": ["x"], "idempotencyKey": "i-1",
+				 "debounce": {"key": "k", "window": "1s"}}""");
+		assertThat(withKey.statusCode()).isEqualTo(400);
+		assertThat(withKey.body()).contains("it takes no idempotency key");
+	}
+
 	private static HttpResponse<String> send(String method, String path, String body) throws Exception {
 		return http.send(HttpRequest.newBuilder(URI.create(api + path))
 			.header("Content-Type", "application/json")
