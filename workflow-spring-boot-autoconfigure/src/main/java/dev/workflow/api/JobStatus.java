@@ -7,8 +7,8 @@ public enum JobStatus {
 
 	/**
 	 * Started and waiting for a place under its workflow's concurrency limits ({@code @Workflow(concurrency,
-	 * keyConcurrency)}); also a retried job of such a workflow. It holds no memory anywhere and becomes QUEUED when
-	 * a place frees.
+	 * keyConcurrency)}), or for its debounce window to pass ({@link StartOptions#debounce}); also a retried job of a
+	 * workflow with limits. It holds no memory anywhere and becomes QUEUED when it may go.
 	 */
 	WAITING,
 

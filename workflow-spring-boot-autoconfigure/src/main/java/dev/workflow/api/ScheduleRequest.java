@@ -40,15 +40,33 @@ public record ScheduleRequest(String name, String workflow, String cron, ZoneId 
 		Objects.requireNonNull(cron, "cron");
 		Objects.requireNonNull(zone, "zone");
 		Objects.requireNonNull(missedFires, "missedFires");
-		if (name.isBlank() || name.length() > MAX_NAME_LENGTH) {
-			throw new IllegalArgumentException("A schedule's name must have 1 to " + MAX_NAME_LENGTH
-					+ " characters, not " + name.length());
-		}
+		checkName(name);
 		if (workflow.isBlank()) {
 			throw new IllegalArgumentException("Schedule '" + name + "' names no workflow");
 		}
 		if (cron.isBlank()) {
 			throw new IllegalArgumentException("Schedule '" + name + "' has no cron expression");
+		}
+	}
+
+	/**
+	 * Checks a schedule's name: 1 to {@value #MAX_NAME_LENGTH} letters, digits, {@code .}, {@code _}, {@code -} and
+	 * {@code :}, so that it reads the same in a URL and in a fire's idempotency key.
+	 * @param name the name
+	 * @throws IllegalArgumentException if it is not such a name
+	 */
+	public static void checkName(String name) {
+		if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
+			throw new IllegalArgumentException("A schedule's name must have 1 to " + MAX_NAME_LENGTH
+					+ " characters, not " + name.length());
+		}
+		for (int i = 0; i < name.length(); i++) {
+			char c = name.charAt(i);
+			if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_'
+					|| c == '-' || c == ':')) {
+				throw new IllegalArgumentException("A schedule's name has letters, digits, '.', '_', '-' and ':' "
+						+ "only, not '" + c + "' in '" + name + "'");
+			}
 		}
 	}
 

@@ -60,8 +60,8 @@ public interface WorkflowSchedules {
 	 * Deletes a schedule saved at run time; jobs it started go on.
 	 * @param name its name
 	 * @throws ScheduleNotFoundException if there is none of that name
-	 * @throws ScheduleDeclaredException if it is declared with {@code @WorkflowSchedule}: pause it, or remove the
-	 * annotation
+	 * @throws ScheduleDeclaredException if this application declares it with {@code @WorkflowSchedule}: pause it, or
+	 * remove the annotation (a declared schedule of a workflow this application no longer has may be deleted)
 	 */
 	void delete(String name);
 

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import dev.workflow.api.JobStatus;
 import dev.workflow.registry.FlowLimits;
 import dev.workflow.registry.WorkflowDefinition;
+import dev.workflow.store.DataAccessFailures;
 import dev.workflow.store.JobEntity;
 import dev.workflow.store.JobRows;
 import dev.workflow.store.WaitingJobs;
@@ -63,6 +64,9 @@ final class Admissions {
 
 	private @Nullable ExecutorService executor;
 
+	/** Whether this instance is stopping or stopped: it asks for no admissions until it starts again. */
+	private volatile boolean stopped;
+
 	Admissions(StepBindings bindings, JobRows jobs, WaitingJobs waiting, TransactionTemplate transactions,
 			EngineSettings settings, Clock clock, JobTransitions transitions, OutboxMessages outbox) {
 		this.bindings = bindings;
@@ -92,6 +96,10 @@ final class Admissions {
 	 * @param workflowName the workflow
 	 */
 	void request(String workflowName) {
+		if (this.stopped) {
+			// Another instance, or this one's next start, lets the jobs through.
+			return;
+		}
 		if (this.requested.add(workflowName)) {
 			try {
 				executor().execute(this::admitRequested);
@@ -184,8 +192,8 @@ final class Admissions {
 		}
 		catch (UnadmittableJobException ex) {
 			// The whole batch rolled back: the job fails on its own, and the next admission lets the others go.
-			failUnadmittable(workflow, ex.jobId, ex.getCause());
-			return this.settings.batchSize();
+			// (If even that fails, the recheck tries again.)
+			return failUnadmittable(workflow, ex.jobId, ex.getCause()) ? this.settings.batchSize() : 0;
 		}
 		this.outbox.publish(outbound);
 		return admitted[0];
@@ -196,8 +204,12 @@ final class Admissions {
 			return this.transitions.admit(workflow, job, now);
 		}
 		catch (DataAccessException ex) {
-			// The database, not the job: the next admission (or recheck) tries again.
-			throw ex;
+			if (DataAccessFailures.isTransient(ex)) {
+				// The database, not the job: the next admission (or recheck) tries again.
+				throw ex;
+			}
+			// A value of the job's own the database refuses: it can never go.
+			throw new UnadmittableJobException(job.getId(), ex);
 		}
 		catch (RuntimeException ex) {
 			// The job's own first steps (a message too large to send, a child that cannot start): it can never go.
@@ -205,17 +217,33 @@ final class Admissions {
 		}
 	}
 
-	private void failUnadmittable(WorkflowDefinition workflow, UUID jobId, RuntimeException cause) {
+	private boolean failUnadmittable(WorkflowDefinition workflow, UUID jobId, RuntimeException cause) {
 		logger.warn("Job " + jobId + " of workflow '" + workflow.name() + "' cannot be let through: its first steps "
 				+ "could not be dispatched; it fails", cause);
-		this.outbox.publish(this.transactions.execute((status) -> {
-			JobEntity job = this.jobs.lock(jobId);
-			if (job == null || job.getStatus() != JobStatus.WAITING) {
-				return List.of();
-			}
-			return this.transitions.end(job, new Decision.End(JobStatus.FAILED, null, JobErrors.of(cause)),
-					this.clock.instant());
-		}));
+		try {
+			this.outbox.publish(this.transactions.execute((status) -> {
+				JobEntity job = this.jobs.lock(jobId);
+				if (job == null || job.getStatus() != JobStatus.WAITING) {
+					return List.of();
+				}
+				return this.transitions.end(job, new Decision.End(JobStatus.FAILED, null, JobErrors.of(cause)),
+						this.clock.instant());
+			}));
+			return true;
+		}
+		catch (RuntimeException ex) {
+			logger.error("Could not fail job " + jobId + " of workflow '" + workflow.name() + "', which cannot be let "
+					+ "through; trying again within " + this.settings.admissionRecheck()
+					+ " (cancel it to let the jobs behind it go)", ex);
+			return false;
+		}
+	}
+
+	/**
+	 * Lets admissions be asked for again, after a {@link #stop}.
+	 */
+	void start() {
+		this.stopped = false;
 	}
 
 	/**
@@ -223,6 +251,7 @@ final class Admissions {
 	 * instance (or this one's next start) does.
 	 */
 	void stop() {
+		this.stopped = true;
 		ExecutorService running;
 		synchronized (this) {
 			running = this.executor;

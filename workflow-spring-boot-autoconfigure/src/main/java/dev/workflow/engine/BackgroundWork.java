@@ -63,6 +63,10 @@ public class BackgroundWork implements SmartLifecycle {
 		List<ScheduledExecutorService> started = new ArrayList<>();
 		long renewEvery = Math.max(1, this.engine.settings().leaseDuration().toMillis() / 3);
 		schedule(started, "workflow-lease-renewal-", renewEvery, "renew leases", this.engine::renewLeases);
+		// Every instance that runs steps reads the pauses, whether or not it does due work.
+		schedule(started, "workflow-pauses-", Math.max(1, this.pollInterval.toMillis()), "read the paused workflows",
+				this.engine::refreshPauses);
+		this.engine.startAdmissions();
 		if (this.dueWork) {
 			schedule(started, "workflow-background-", Math.max(1, this.pollInterval.toMillis()),
 					"dispatch due work and relay the outbox", () -> {
@@ -70,7 +74,6 @@ public class BackgroundWork implements SmartLifecycle {
 						guarded("dispatch steps with expired leases", this.engine::dispatchExpiredLeases);
 						guarded("relay the outbox", this.engine::relayOutbox);
 						guarded("end jobs past their deadline", this.engine::timeOutJobs);
-						guarded("read the paused workflows", this.engine::refreshPauses);
 						guarded("let debounced jobs go", this.engine::admitDebounced);
 					});
 			schedule(started, "workflow-admission-recheck-",

@@ -169,11 +169,19 @@ public class DefaultWorkflowSchedules implements WorkflowSchedules {
 		if (row == null || row.nextFireAt() == null) {
 			return null;
 		}
-		ZoneId zone = ZoneId.of(row.zone());
-		FirePlan plan = FirePlan.of(ScheduleDefinition.parseCron(row.cron(), "schedule '" + row.name() + "'"), zone,
-				row.nextFireAt(), now, this.misfireThreshold, MissedFires.valueOf(row.missedFires()),
-				this.engine.settings().batchSize());
-		JsonNode input = this.engine.json().parse(row.input());
+		FirePlan plan;
+		JsonNode input;
+		try {
+			plan = FirePlan.of(ScheduleDefinition.parseCron(row.cron(), "schedule '" + row.name() + "'"),
+					ZoneId.of(row.zone()), row.nextFireAt(), now, this.misfireThreshold,
+					MissedFires.valueOf(row.missedFires()), this.engine.settings().batchSize());
+			input = this.engine.json().parse(row.input());
+		}
+		catch (RuntimeException ex) {
+			// A row this release cannot read (a zone its JVM does not know, say): it stops, with the error shown,
+			// rather than stand in front of the schedules due after it.
+			throw new UnstartableFireException(row, new FirePlan(List.of(), null), ex);
+		}
 		UUID lastJob = null;
 		for (Instant fire : plan.fires()) {
 			lastJob = startJob(row, input, fireKey(row.name(), fire.toString()), plan);
@@ -283,7 +291,7 @@ public class DefaultWorkflowSchedules implements WorkflowSchedules {
 	public void delete(String name) {
 		this.transactions.executeWithoutResult((status) -> {
 			ScheduleRows.Row row = require(name, true);
-			if (row.declared()) {
+			if (row.declared() && declaredHere(name)) {
 				throw new ScheduleDeclaredException("Schedule '" + name + "' is declared with @WorkflowSchedule on "
 						+ "workflow '" + row.workflow() + "': pause it, or remove the annotation in a release");
 			}
@@ -302,6 +310,16 @@ public class DefaultWorkflowSchedules implements WorkflowSchedules {
 			logger.info("Schedule '" + name + "' triggered: job " + job);
 			return job;
 		});
+	}
+
+	/**
+	 * Whether this release declares a schedule: one it does not (of a workflow it removed or renamed) may be deleted.
+	 */
+	private boolean declaredHere(String name) {
+		return this.engine.registry()
+			.all()
+			.stream()
+			.anyMatch((workflow) -> workflow.schedules().stream().anyMatch((schedule) -> schedule.name().equals(name)));
 	}
 
 	private ScheduleRows.Row require(String name, boolean lock) {

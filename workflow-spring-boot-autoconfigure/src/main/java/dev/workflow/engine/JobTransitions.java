@@ -166,6 +166,7 @@ final class JobTransitions {
 	 * @return the messages to publish after commit
 	 */
 	List<OutboundMessage> admit(WorkflowDefinition workflow, JobEntity job, Instant now) {
+		job.endDebounce();
 		List<StepExecutionEntity> history = this.history.latestAttempts(job.getId());
 		if (!history.isEmpty()) {
 			return retry(job, RetryPlan.of(history), now);
@@ -326,6 +327,7 @@ final class JobTransitions {
 	List<OutboundMessage> end(JobEntity job, Decision.End end, Instant now) {
 		// After commit, and after the cache update this transaction may have registered before.
 		this.history.forgetAfterCommit(job.getId());
+		job.endDebounce();
 		job.setStatus(end.status());
 		job.setFinishedAt(now);
 		if (end.status() == JobStatus.COMPLETED) {
@@ -436,6 +438,7 @@ final class JobTransitions {
 	 */
 	private void endEarly(JobEntity job, JobStatus status, JobError error, Instant now) {
 		this.history.forgetAfterCommit(job.getId());
+		job.endDebounce();
 		job.setStatus(status);
 		job.setFinishedAt(now);
 		job.setError(error.type(), error.message(), error.stackTrace());

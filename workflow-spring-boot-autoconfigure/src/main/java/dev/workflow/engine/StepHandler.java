@@ -333,7 +333,9 @@ final class StepHandler {
 	 */
 	private int claim(WorkflowDefinition workflow, StepMessage message) {
 		Instant now = this.clock.instant();
-		if (!this.rates.admit(workflow, message, now)) {
+		// A paused workflow's step is held by the claim, and takes no token (the cache may be late: the hold gives
+		// a token's slot up).
+		if (!this.pauses.isPaused(workflow.name()) && !this.rates.admit(workflow, message, now)) {
 			return 0;
 		}
 		StepExecutions.Claimed claimed = this.steps.claim(new StepExecutions.ClaimRequest(message.stepExecutionId(),

@@ -360,6 +360,13 @@ public class WorkflowEngine implements StepMessageHandler {
 	}
 
 	/**
+	 * Lets this instance admit waiting jobs again after a stop: called when its background work starts.
+	 */
+	public void startAdmissions() {
+		this.admissions.start();
+	}
+
+	/**
 	 * Asks for an admission of the waiting jobs of every workflow that has some, in case a wake-up was lost (a crash
 	 * between a job's end and the admission it calls for, a database that could not be reached).
 	 */

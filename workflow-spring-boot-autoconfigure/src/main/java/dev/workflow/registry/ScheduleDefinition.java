@@ -41,9 +41,12 @@ public record ScheduleDefinition(String name, String workflow, String cron, Zone
 				WorkflowSchedule.class)) {
 			String where = "@WorkflowSchedule of workflow '" + workflow + "' (" + userClass.getName() + ")";
 			String name = schedule.name().isBlank() ? workflow : schedule.name().trim();
-			if (name.length() > ScheduleRequest.MAX_NAME_LENGTH) {
-				throw new WorkflowDefinitionException(where + " has a name of " + name.length() + " characters: give "
-						+ "@WorkflowSchedule(name = ...) of at most " + ScheduleRequest.MAX_NAME_LENGTH);
+			try {
+				ScheduleRequest.checkName(name);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new WorkflowDefinitionException(where + " has no usable name: " + ex.getMessage()
+						+ "; give @WorkflowSchedule(name = ...)", ex);
 			}
 			parseCron(schedule.cron(), where);
 			ZoneId zone = ScheduleRequest.UTC;

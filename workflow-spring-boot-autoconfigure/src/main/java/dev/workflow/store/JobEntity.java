@@ -85,9 +85,13 @@ public class JobEntity {
 	@Column(name = "deadline_at", updatable = false)
 	private @Nullable Instant deadlineAt;
 
-	/** Set by a debounced start's statement only (see {@link JobRows#debounce}). */
-	@Column(name = "not_before", insertable = false, updatable = false)
+	/** Set by a debounced start's statement only (see {@link JobRows#debounce}); cleared when the job goes. */
+	@Column(name = "not_before", insertable = false)
 	private @Nullable Instant notBefore;
+
+	/** Set by a debounced start's statement only; cleared when the job goes. */
+	@Column(name = "debounce_key", insertable = false)
+	private @Nullable String debounceKey;
 
 	@Column(name = "created_at", nullable = false)
 	private Instant createdAt;
@@ -268,6 +272,14 @@ public class JobEntity {
 	 */
 	public @Nullable Instant getNotBefore() {
 		return this.notBefore;
+	}
+
+	/**
+	 * Ends a debounced job's wait: the next start of its key makes a new job.
+	 */
+	public void endDebounce() {
+		this.notBefore = null;
+		this.debounceKey = null;
 	}
 
 	/**

@@ -37,9 +37,10 @@ public final class JobRows {
 			  percent_complete, idempotency_key, created_at, trace_context, definition_version, deadline_at,
 			  concurrency_key, priority, debounce_key, not_before, version)
 			values (?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, 0)
-			on conflict (workflow_name, debounce_key) where status = 'WAITING' and debounce_key is not null
+			on conflict (workflow_name, debounce_key) where debounce_key is not null
 			do update set input = excluded.input, user_context = excluded.user_context,
 			  step_context = excluded.step_context, not_before = excluded.not_before, version = wf_job.version + 1
+			  where wf_job.status = 'WAITING'
 			returning id, (xmax = 0)""";
 
 	/**
@@ -284,9 +285,15 @@ public final class JobRows {
 	 * @return the id of the job, and whether it is new
 	 */
 	public Debounced debounce(JobEntity job, String key, Instant notBefore) {
-		return this.jdbc.queryForObject(DEBOUNCE, (rows, row) -> new Debounced(rows.getObject(1, UUID.class),
+		List<Debounced> stored = this.jdbc.query(DEBOUNCE, (rows, row) -> new Debounced(rows.getObject(1, UUID.class),
 				rows.getBoolean(2)), Sql.values(values(job), new Object[] { job.getConcurrencyKey(), job.getPriority(),
 						key, Sql.time(notBefore) }));
+		if (stored.isEmpty()) {
+			// Every way out of WAITING clears the key (see JobEntity#endDebounce): a job that holds it waits.
+			throw new IllegalStateException("The job that holds debounce key '" + key + "' of workflow '"
+					+ job.getWorkflowName() + "' does not wait");
+		}
+		return stored.get(0);
 	}
 
 	/**

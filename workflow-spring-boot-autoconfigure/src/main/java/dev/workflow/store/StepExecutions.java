@@ -48,25 +48,29 @@ public final class StepExecutions {
 	static final String HELD_DUE_AT = "timestamptz '9999-12-31 00:00:00+00'";
 
 	/**
-	 * Claims a step execution and, if its job is queued, marks the job running; or, if its workflow is paused, holds
-	 * it (SCHEDULED, due at {@link #HELD_DUE_AT}, no lease). Parameters: workflow, started at, worker, lease expiry,
-	 * id, attempt, now, id, attempt, now, started at, step.
+	 * Claims a step execution and, if its job is queued, marks the job running; or, if its workflow is paused and its
+	 * job has not ended, holds it (SCHEDULED, due at {@link #HELD_DUE_AT}, no lease, its rate-limit slot given up).
+	 * The claim reads the pause row {@code for share}, so that a resume (which deletes it) waits for the claims under
+	 * way and then releases the steps they held. Parameters: workflow, started at, worker, lease expiry, id, attempt,
+	 * now, id, attempt, now, started at, step.
 	 */
 	private static final String CLAIM = """
 			with paused as (
-			  select exists (select 1 from wf_workflow_pause where workflow_name = ?) as paused),
+			  select exists (select 1 from wf_workflow_pause where workflow_name = ? for share) as paused),
 			claimed as (
 			  update wf_step_execution set status = 'RUNNING', started_at = ?, worker_id = ?, lease_expires_at = ?,
 			    claim_epoch = claim_epoch + 1, unrunnable_since = null, hand_backs = 0, rate_reserved = false,
 			    version = version + 1
 			  where id = ? and attempt = ? and (status = 'QUEUED' or (status = 'RUNNING' and lease_expires_at < ?))
-			    and not (select paused from paused)
+			    and (not (select paused from paused) or not exists (select 1 from wf_job j
+			      where j.id = wf_step_execution.job_id and j.finished_at is null))
 			  returning job_id, claim_epoch),
 			held as (
 			  update wf_step_execution set status = 'SCHEDULED', due_at = %s, lease_expires_at = null,
-			    version = version + 1
+			    unrunnable_since = null, hand_backs = 0, rate_reserved = false, version = version + 1
 			  where id = ? and attempt = ? and (status = 'QUEUED' or (status = 'RUNNING' and lease_expires_at < ?))
-			    and (select paused from paused)
+			    and (select paused from paused) and exists (select 1 from wf_job j
+			      where j.id = wf_step_execution.job_id and j.finished_at is null)
 			  returning id),
 			started as (
 			  update wf_job j set status = 'RUNNING', started_at = ?, current_step = ?, version = j.version + 1

@@ -100,8 +100,8 @@ public final class WaitingJobs {
 	 * @return their names
 	 */
 	public List<String> debouncedWorkflowsDue(Instant now) {
-		return this.jdbc.queryForList("select distinct workflow_name from wf_job where status = 'WAITING' "
-				+ "and not_before <= ?", String.class, Sql.time(now));
+		return this.jdbc.queryForList("select distinct workflow_name from wf_job where not_before <= ?", String.class,
+				Sql.time(now));
 	}
 
 	/**

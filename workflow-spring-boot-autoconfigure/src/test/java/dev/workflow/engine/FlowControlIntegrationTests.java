@@ -281,6 +281,15 @@ class FlowControlIntegrationTests {
 		awaitCompleted(batch, 2);
 		assertThat(jdbc.queryForObject("select count(*) from wf_job where user_context @> cast(? as jsonb)",
 				Integer.class, batchContext(batch))).isEqualTo(2);
+
+		// A debounced job cancelled while it waits lets its key go: the next start makes a new job.
+		StartOptions longWindow = StartOptions.defaults().debounce("cancelled-" + batch, Duration.ofMinutes(5));
+		UUID cancelled = client.start("one_per_key", "never", longWindow).id();
+		client.cancel(cancelled);
+		JobHandle<Object> afterCancel = client.start("one_per_key", "again", longWindow);
+		assertThat(afterCancel.created()).isTrue();
+		assertThat(afterCancel.id()).isNotEqualTo(cancelled);
+		client.cancel(afterCancel.id());
 	}
 
 	@Test

@@ -1,15 +1,19 @@
 package dev.workflow.engine;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import dev.workflow.api.JobStatus;
 import dev.workflow.api.UnknownWorkflowException;
 import dev.workflow.api.WorkflowClient;
 import dev.workflow.api.WorkflowSummary;
+import dev.workflow.store.StepExecutions;
 import dev.workflow.test.TestApplication;
 import dev.workflow.test.workflows.PausableWorkflow;
 import org.junit.jupiter.api.AfterAll;
@@ -19,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -99,6 +105,32 @@ class PauseIntegrationTests {
 		assertThat(client.summaries()).filteredOn((summary) -> summary.name().equals("pausable"))
 			.extracting(WorkflowSummary::pausedAt)
 			.containsOnlyNulls();
+	}
+
+	@Test
+	void whenAResumeMeetsAClaimThatHoldsAStepThenItWaitsForItAndReleasesThatStepToo() throws Exception {
+		assertThat(client.pause("pausable")).isTrue();
+		UUID job = client.start("pausable", "raced").id();
+		await().atMost(Duration.ofSeconds(30)).until(() -> held(List.of(job)) == 1);
+		UUID step = jdbc.queryForObject("select id from wf_step_execution where job_id = ?", UUID.class, job);
+		// As the step's message is delivered again: queued, and a worker's claim under way in a transaction that has
+		// not committed yet, which holds the step again.
+		jdbc.update("update wf_step_execution set status = 'QUEUED', due_at = null where id = ?", step);
+		TransactionTemplate transaction = new TransactionTemplate(first.getBean(PlatformTransactionManager.class));
+		CompletableFuture<Boolean> resumed = new CompletableFuture<>();
+		transaction.executeWithoutResult((status) -> {
+			Instant now = Instant.now();
+			StepExecutions.Claimed claimed = first.getBean(StepExecutions.class)
+				.claim(new StepExecutions.ClaimRequest(step, 1, "pausable", "first", "racer", now,
+						now.plusSeconds(30)));
+			assertThat(claimed.outcome()).isEqualTo(StepExecutions.Claim.HELD);
+			CompletableFuture.runAsync(() -> resumed.complete(client.resume("pausable")));
+			await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !resumed.isDone());
+		});
+		assertThat(resumed.get(10, TimeUnit.SECONDS)).isTrue();
+		// The resume released the step the claim held once the claim had committed: the job goes on.
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> client.get(job).orElseThrow().status() == JobStatus.COMPLETED);
 	}
 
 	@Test
