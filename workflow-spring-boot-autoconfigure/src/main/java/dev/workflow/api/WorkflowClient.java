@@ -113,6 +113,53 @@ public interface WorkflowClient {
 	void retry(UUID jobId);
 
 	/**
+	 * Counts the jobs a query matches, whatever its limit and offset: what a bulk action would act on.
+	 * @param query the filters
+	 * @return how many
+	 */
+	long count(JobQuery query);
+
+	/**
+	 * Retries every FAILED job a query matches (whatever its limit and offset), each in a transaction of its own as
+	 * {@link #retry} does, recording on each who did it and when ({@link #actions}); the others are skipped.
+	 * @param query the filters
+	 * @param actor who does it
+	 * @return what was done
+	 * @throws IllegalArgumentException if the query matches more than {@value #MAX_BULK_JOBS} jobs
+	 */
+	BulkResult retryAll(JobQuery query, String actor);
+
+	/**
+	 * Cancels every job a query matches that has not ended (whatever its limit and offset), each in a transaction of
+	 * its own as {@link #cancel} does, recording on each who did it and when; the others are skipped.
+	 * @param query the filters
+	 * @param actor who does it
+	 * @return what was done
+	 * @throws IllegalArgumentException if the query matches more than {@value #MAX_BULK_JOBS} jobs
+	 */
+	BulkResult cancelAll(JobQuery query, String actor);
+
+	/**
+	 * Deletes every job a query matches that has ended (whatever its limit and offset), with its history, in batches;
+	 * jobs that have not ended are skipped. The deletion is logged with the actor.
+	 * @param query the filters
+	 * @param actor who does it
+	 * @return what was done
+	 * @throws IllegalArgumentException if the query matches more than {@value #MAX_BULK_JOBS} jobs
+	 */
+	BulkResult deleteAll(JobQuery query, String actor);
+
+	/** The most jobs one bulk action acts on: narrow the filters (a time range, say) for more. */
+	int MAX_BULK_JOBS = 100_000;
+
+	/**
+	 * Returns what bulk actions did to a job, oldest first.
+	 * @param jobId the job's id
+	 * @return the actions
+	 */
+	List<JobAction> actions(UUID jobId);
+
+	/**
 	 * Pauses a workflow, across every instance: no step of its jobs starts from the moment the pause commits (steps
 	 * already running finish, and what they dispatch waits), and jobs started meanwhile are accepted and wait at
 	 * their first step. Waiting steps hold no memory and no broker message. Deadlines go on counting.

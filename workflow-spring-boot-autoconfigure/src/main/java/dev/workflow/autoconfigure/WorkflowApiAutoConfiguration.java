@@ -4,6 +4,7 @@ import dev.workflow.api.WorkflowClient;
 import dev.workflow.api.WorkflowSchedules;
 import dev.workflow.web.WorkflowApiController;
 import dev.workflow.web.WorkflowApiExceptionHandler;
+import dev.workflow.web.WorkflowBulkApiController;
 import dev.workflow.web.WorkflowScheduleApiController;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -44,6 +45,11 @@ public final class WorkflowApiAutoConfiguration {
 		checkPath("workflow.api.base-path", properties.getApi().getBasePath());
 		checkSecured(properties, beanFactory);
 		return new WorkflowApiController(client);
+	}
+
+	@Bean
+	WorkflowBulkApiController workflowBulkApiController(WorkflowClient client) {
+		return new WorkflowBulkApiController(client);
 	}
 
 	@Bean

@@ -28,6 +28,7 @@ import dev.workflow.store.DefinitionVersionRows;
 import dev.workflow.store.EndedJobs;
 import dev.workflow.store.Events;
 import dev.workflow.store.GroupCommits;
+import dev.workflow.store.JobActions;
 import dev.workflow.store.JobEntity;
 import dev.workflow.store.JobSearch;
 import dev.workflow.store.JobStatistics;
@@ -237,6 +238,12 @@ public final class WorkflowAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
+		JobActions workflowJobActions(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
+			return new JobActions(jpaDataSource(entityManagerFactory, dataSource));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
 		PausedWorkflows workflowPausedWorkflows(EntityManagerFactory entityManagerFactory, DataSource dataSource) {
 			return new PausedWorkflows(jpaDataSource(entityManagerFactory, dataSource));
 		}
@@ -420,8 +427,8 @@ public final class WorkflowAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		WorkflowClient workflowClient(WorkflowEngine engine, JobRows jobs, StepExecutions steps, JobSearch search,
-				JobStatistics statistics) {
-			return new DefaultWorkflowClient(engine, jobs, steps, search, statistics);
+				JobStatistics statistics, JobActions actions) {
+			return new DefaultWorkflowClient(engine, jobs, steps, search, statistics, actions);
 		}
 
 		private static String defaultWorkerId() {

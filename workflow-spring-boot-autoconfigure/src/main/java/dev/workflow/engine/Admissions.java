@@ -261,6 +261,8 @@ final class Admissions {
 			return;
 		}
 		running.shutdownNow();
+		// Requests the stopped thread did not serve: after a restart, their workflows may be asked for again.
+		this.requested.clear();
 		try {
 			if (!running.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
 				logger.warn("An admission of waiting jobs was still under way at shutdown; it rolls back");

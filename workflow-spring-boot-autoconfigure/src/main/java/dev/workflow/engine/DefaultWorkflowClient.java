@@ -15,7 +15,9 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import dev.workflow.api.BulkResult;
 import dev.workflow.api.Job;
+import dev.workflow.api.JobAction;
 import dev.workflow.api.JobError;
 import dev.workflow.api.JobFailedException;
 import dev.workflow.api.JobHandle;
@@ -29,6 +31,7 @@ import dev.workflow.api.WorkflowClient;
 import dev.workflow.api.WorkflowSummary;
 import dev.workflow.registry.StepDefinition;
 import dev.workflow.registry.WorkflowDefinition;
+import dev.workflow.store.JobActions;
 import dev.workflow.store.JobEntity;
 import dev.workflow.store.JobRows;
 import dev.workflow.store.JobSearch;
@@ -57,6 +60,10 @@ public class DefaultWorkflowClient implements WorkflowClient {
 
 	private final JobStatistics statistics;
 
+	private final JobActions actions;
+
+	private final BulkActions bulk;
+
 	/**
 	 * Creates a client.
 	 * @param engine the engine that starts and changes jobs
@@ -64,14 +71,17 @@ public class DefaultWorkflowClient implements WorkflowClient {
 	 * @param steps the rows of step executions, for history reads
 	 * @param search the job search behind {@link #find}
 	 * @param statistics the counts behind {@link #summaries}
+	 * @param actions the records of bulk actions
 	 */
 	public DefaultWorkflowClient(WorkflowEngine engine, JobRows jobs, StepExecutions steps, JobSearch search,
-			JobStatistics statistics) {
+			JobStatistics statistics, JobActions actions) {
 		this.engine = engine;
 		this.jobs = jobs;
 		this.steps = steps;
 		this.search = search;
 		this.statistics = statistics;
+		this.actions = actions;
+		this.bulk = new BulkActions(engine, search, actions);
 	}
 
 	@Override
@@ -107,6 +117,36 @@ public class DefaultWorkflowClient implements WorkflowClient {
 	}
 
 	@Override
+	public long count(JobQuery query) {
+		return this.bulk.count(query);
+	}
+
+	@Override
+	public BulkResult retryAll(JobQuery query, String actor) {
+		return this.bulk.retryAll(query, actor);
+	}
+
+	@Override
+	public BulkResult cancelAll(JobQuery query, String actor) {
+		return this.bulk.cancelAll(query, actor);
+	}
+
+	@Override
+	public BulkResult deleteAll(JobQuery query, String actor) {
+		return this.bulk.deleteAll(query, actor);
+	}
+
+	@Override
+	public List<JobAction> actions(UUID jobId) {
+		List<JobAction> found = this.engine.transactions()
+			.execute((status) -> this.actions.list(jobId)
+				.stream()
+				.map((row) -> new JobAction(row.action(), row.actor(), row.at()))
+				.toList());
+		return (found != null) ? found : List.of();
+	}
+
+	@Override
 	public boolean pause(String workflow) {
 		return this.engine.pause(workflow);
 	}
@@ -131,9 +171,7 @@ public class DefaultWorkflowClient implements WorkflowClient {
 
 	@Override
 	public List<Job> find(JobQuery query) {
-		String probe = (query.userContext() != null)
-				? this.engine.json().write(this.engine.json().toTree(query.userContext(), () -> "user context query"))
-				: null;
+		String probe = BulkActions.userContextJson(this.engine.json(), query);
 		List<Job> jobs = this.engine.transactions()
 			.execute((status) -> this.search
 				.find(query, probe)

@@ -5,6 +5,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import dev.workflow.api.JobQuery;
 import dev.workflow.api.JobStatus;
@@ -54,19 +55,7 @@ public class JobSearch {
 	@SuppressWarnings("unchecked")
 	public List<JobEntity> find(JobQuery query, @Nullable String userContextJson) {
 		Query found = this.entityManager.createNativeQuery(findSql(query), JobEntity.class);
-		int position = 1;
-		if (query.workflow() != null) {
-			found.setParameter(position++, query.workflow());
-		}
-		if (query.userContext() != null) {
-			found.setParameter(position++, userContextJson);
-		}
-		if (query.createdAfter() != null) {
-			found.setParameter(position++, time(query.createdAfter()));
-		}
-		if (query.createdBefore() != null) {
-			found.setParameter(position++, time(query.createdBefore()));
-		}
+		int position = bind(found, query, userContextJson);
 		found.setParameter(position++, query.limit());
 		found.setParameter(position, query.offset());
 		return found.setHint(HibernateHints.HINT_READ_ONLY, true).getResultList();
@@ -81,6 +70,59 @@ public class JobSearch {
 	 * @return the SQL
 	 */
 	public static String findSql(JobQuery query) {
+		return "select * from wf_job" + where(query) + " order by created_at desc, id limit ? offset ?";
+	}
+
+	/**
+	 * Returns the ids of the jobs a query matches, newest first, whatever its limit and offset: the jobs a bulk action
+	 * acts on.
+	 * @param query what to look for; its user context is given separately, as JSON
+	 * @param userContextJson only jobs whose user context contains this JSON object, if given
+	 * @param most the most ids to return
+	 * @return the ids
+	 */
+	@SuppressWarnings("unchecked")
+	public List<UUID> ids(JobQuery query, @Nullable String userContextJson, int most) {
+		Query found = this.entityManager.createNativeQuery("select id from wf_job" + where(query)
+				+ " order by created_at desc, id limit ?", UUID.class);
+		int position = bind(found, query, userContextJson);
+		found.setParameter(position, most);
+		return found.getResultList();
+	}
+
+	/**
+	 * Counts the jobs a query matches, whatever its limit and offset.
+	 * @param query what to look for; its user context is given separately, as JSON
+	 * @param userContextJson only jobs whose user context contains this JSON object, if given
+	 * @return how many
+	 */
+	public long count(JobQuery query, @Nullable String userContextJson) {
+		Query found = this.entityManager.createNativeQuery("select count(*) from wf_job" + where(query), Long.class);
+		bind(found, query, userContextJson);
+		return ((Number) found.getSingleResult()).longValue();
+	}
+
+	/**
+	 * Binds the parameters of {@link #where}, and returns the position of the next.
+	 */
+	private static int bind(Query found, JobQuery query, @Nullable String userContextJson) {
+		int position = 1;
+		if (query.workflow() != null) {
+			found.setParameter(position++, query.workflow());
+		}
+		if (query.userContext() != null) {
+			found.setParameter(position++, userContextJson);
+		}
+		if (query.createdAfter() != null) {
+			found.setParameter(position++, time(query.createdAfter()));
+		}
+		if (query.createdBefore() != null) {
+			found.setParameter(position++, time(query.createdBefore()));
+		}
+		return position;
+	}
+
+	private static String where(JobQuery query) {
 		List<String> conditions = new ArrayList<>();
 		if (query.workflow() != null) {
 			conditions.add("workflow_name = ?");
@@ -100,8 +142,7 @@ public class JobSearch {
 		if (query.createdBefore() != null) {
 			conditions.add("created_at < ?");
 		}
-		return "select * from wf_job" + (conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions))
-				+ " order by created_at desc, id limit ? offset ?";
+		return conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);
 	}
 
 	private static OffsetDateTime time(Instant instant) {

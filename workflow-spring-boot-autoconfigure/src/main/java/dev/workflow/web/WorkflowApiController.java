@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import dev.workflow.api.Job;
+import dev.workflow.api.JobAction;
 import dev.workflow.api.JobHandle;
 import dev.workflow.api.JobNotFoundException;
 import dev.workflow.api.StartOptions;
@@ -116,7 +117,7 @@ public class WorkflowApiController {
 	public ResponseEntity<String> job(@PathVariable String id) {
 		UUID jobId = jobId(id);
 		Job job = require(jobId);
-		return ok(new JobDetail(job, this.client.history(jobId)));
+		return ok(new JobDetail(job, this.client.history(jobId), this.client.actions(jobId)));
 	}
 
 	/**
@@ -385,8 +386,11 @@ public class WorkflowApiController {
 	 * A job and its history.
 	 * @param job the job
 	 * @param steps every attempt of every entry of its history
+	 * @param actions what bulk actions did to it, by whom and when
 	 */
-	record JobDetail(Job job, List<StepExecution> steps) {
+	record JobDetail(Job job, List<StepExecution> steps, List<JobAction> actions) {
 	}
+
+
 
 }

@@ -36,7 +36,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
  * that names it, such as {@code urn:dev.workflow:problem:job-not-found}. Spring MVC's own errors (a wrong method, a
  * wrong content type) are problem details too.
  */
-@RestControllerAdvice(assignableTypes = { WorkflowApiController.class, WorkflowScheduleApiController.class })
+@RestControllerAdvice(assignableTypes = { WorkflowApiController.class, WorkflowScheduleApiController.class,
+		WorkflowBulkApiController.class })
 public class WorkflowApiExceptionHandler extends ResponseEntityExceptionHandler {
 
 	private static final Log logger = LogFactory.getLog(WorkflowApiExceptionHandler.class);

@@ -9,7 +9,9 @@ import java.util.UUID;
 import dev.workflow.actuate.WorkflowBacklog;
 import dev.workflow.actuate.WorkflowBacklogMetrics;
 import dev.workflow.actuate.WorkflowHealthIndicator;
+import dev.workflow.api.BulkResult;
 import dev.workflow.api.Job;
+import dev.workflow.api.JobAction;
 import dev.workflow.api.JobHandle;
 import dev.workflow.api.JobQuery;
 import dev.workflow.api.StartOptions;
@@ -327,6 +329,30 @@ class WorkflowAutoConfigurationTests {
 				throw new IllegalStateException("not for this test");
 			}
 
+			@Override
+			public long count(JobQuery query) {
+				throw new IllegalStateException("not for this test");
+			}
+
+			@Override
+			public BulkResult retryAll(JobQuery query, String actor) {
+				throw new IllegalStateException("not for this test");
+			}
+
+			@Override
+			public BulkResult cancelAll(JobQuery query, String actor) {
+				throw new IllegalStateException("not for this test");
+			}
+
+			@Override
+			public BulkResult deleteAll(JobQuery query, String actor) {
+				throw new IllegalStateException("not for this test");
+			}
+
+			@Override
+			public List<JobAction> actions(UUID jobId) {
+				throw new IllegalStateException("not for this test");
+			}
 			@Override
 			public boolean pause(String workflow) {
 				throw new IllegalStateException("not for this test");

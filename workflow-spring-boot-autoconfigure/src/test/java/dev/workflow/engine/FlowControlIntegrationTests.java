@@ -15,7 +15,7 @@ import dev.workflow.api.StartOptions;
 import dev.workflow.api.StepExecution;
 import dev.workflow.api.StepStatus;
 import dev.workflow.api.WorkflowClient;
-import dev.workflow.test.TestApplication;
+import dev.workflow.test.TwoInstances;
 import dev.workflow.test.workflows.CounterSteps;
 import dev.workflow.test.workflows.FlowControlWorkflows;
 import dev.workflow.test.workflows.RepairableWorkflow;
@@ -23,7 +23,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -38,6 +37,8 @@ import static org.awaitility.Awaitility.await;
  */
 class FlowControlIntegrationTests {
 
+	private static TwoInstances instances;
+
 	private static ConfigurableApplicationContext first;
 
 	private static ConfigurableApplicationContext second;
@@ -48,19 +49,18 @@ class FlowControlIntegrationTests {
 
 	@BeforeAll
 	static void startTwoInstances() {
-		first = instance("flow-a");
-		second = instance("flow-b");
+		instances = TwoInstances.start("flow", "--workflow.worker.concurrency=2",
+				"--workflow.flow.admission-recheck=1h");
+		first = instances.first();
+		second = instances.second();
 		client = first.getBean(WorkflowClient.class);
 		jdbc = first.getBean(JdbcTemplate.class);
 	}
 
 	@AfterAll
 	static void stopInstances() {
-		if (second != null) {
-			second.close();
-		}
-		if (first != null) {
-			first.close();
+		if (instances != null) {
+			instances.close();
 		}
 	}
 
@@ -327,13 +327,6 @@ class FlowControlIntegrationTests {
 
 	private static String batchContext(String batch) {
 		return "{\"batch\": \"" + batch + "\"}";
-	}
-
-	private static ConfigurableApplicationContext instance(String id) {
-		return new SpringApplicationBuilder(TestApplication.class).run("--workflow.worker.id=" + id,
-				"--workflow.worker.concurrency=2", "--workflow.flow.admission-recheck=1h",
-				"--workflow.broker.exchange=wf-test-flow", "--workflow.broker.step-queue=wf-test-flow.steps",
-				"--workflow.broker.parking-queue=wf-test-flow.parked");
 	}
 
 }

@@ -14,13 +14,12 @@ import dev.workflow.api.UnknownWorkflowException;
 import dev.workflow.api.WorkflowClient;
 import dev.workflow.api.WorkflowSummary;
 import dev.workflow.store.StepExecutions;
-import dev.workflow.test.TestApplication;
+import dev.workflow.test.TwoInstances;
 import dev.workflow.test.workflows.PausableWorkflow;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -36,6 +35,8 @@ import static org.awaitility.Awaitility.await;
  */
 class PauseIntegrationTests {
 
+	private static TwoInstances instances;
+
 	private static ConfigurableApplicationContext first;
 
 	private static ConfigurableApplicationContext second;
@@ -46,19 +47,17 @@ class PauseIntegrationTests {
 
 	@BeforeAll
 	static void startTwoInstances() {
-		first = instance("pause-a");
-		second = instance("pause-b");
+		instances = TwoInstances.start("pause");
+		first = instances.first();
+		second = instances.second();
 		client = first.getBean(WorkflowClient.class);
 		jdbc = first.getBean(JdbcTemplate.class);
 	}
 
 	@AfterAll
 	static void stopInstances() {
-		if (second != null) {
-			second.close();
-		}
-		if (first != null) {
-			first.close();
+		if (instances != null) {
+			instances.close();
 		}
 	}
 
@@ -150,12 +149,6 @@ class PauseIntegrationTests {
 		return jdbc.queryForObject("select count(*) from wf_step_execution where job_id = any(?) and status = "
 				+ "'SCHEDULED' and due_at > now() + interval '1000 years'", Integer.class,
 				(Object) jobs.toArray(UUID[]::new));
-	}
-
-	private static ConfigurableApplicationContext instance(String id) {
-		return new SpringApplicationBuilder(TestApplication.class).run("--workflow.worker.id=" + id,
-				"--workflow.broker.exchange=wf-test-pause", "--workflow.broker.step-queue=wf-test-pause.steps",
-				"--workflow.broker.parking-queue=wf-test-pause.parked");
 	}
 
 }

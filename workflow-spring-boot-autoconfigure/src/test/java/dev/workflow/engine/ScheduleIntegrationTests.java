@@ -16,12 +16,11 @@ import dev.workflow.api.ScheduleRequest;
 import dev.workflow.api.UnknownWorkflowException;
 import dev.workflow.api.WorkflowClient;
 import dev.workflow.api.WorkflowSchedules;
-import dev.workflow.test.TestApplication;
+import dev.workflow.test.TwoInstances;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -35,6 +34,8 @@ import static org.awaitility.Awaitility.await;
  */
 class ScheduleIntegrationTests {
 
+	private static TwoInstances instances;
+
 	private static ConfigurableApplicationContext first;
 
 	private static ConfigurableApplicationContext second;
@@ -47,8 +48,9 @@ class ScheduleIntegrationTests {
 
 	@BeforeAll
 	static void startTwoInstances() {
-		first = instance("schedule-a");
-		second = instance("schedule-b");
+		instances = TwoInstances.start("schedule");
+		first = instances.first();
+		second = instances.second();
 		schedules = first.getBean(WorkflowSchedules.class);
 		client = first.getBean(WorkflowClient.class);
 		jdbc = first.getBean(JdbcTemplate.class);
@@ -56,11 +58,8 @@ class ScheduleIntegrationTests {
 
 	@AfterAll
 	static void stopInstances() {
-		if (second != null) {
-			second.close();
-		}
-		if (first != null) {
-			first.close();
+		if (instances != null) {
+			instances.close();
 		}
 	}
 
@@ -193,12 +192,6 @@ class ScheduleIntegrationTests {
 			.map((key) -> Instant.parse(key.substring(prefix.length())))
 			.sorted()
 			.toList();
-	}
-
-	private static ConfigurableApplicationContext instance(String id) {
-		return new SpringApplicationBuilder(TestApplication.class).run("--workflow.worker.id=" + id,
-				"--workflow.broker.exchange=wf-test-schedule", "--workflow.broker.step-queue=wf-test-schedule.steps",
-				"--workflow.broker.parking-queue=wf-test-schedule.parked");
 	}
 
 }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -324,6 +325,45 @@ class DashboardEndToEndTests {
 		assertThat(schedules.find("hourly-approvals")).isEmpty();
 		screenshot("13-schedule-deleted");
 
+		assertThat(browserErrors()).as("errors in the browser's console").isEmpty();
+	}
+
+	@Test
+	@org.junit.jupiter.api.Order(3)
+	void whenAnOperatorRetriesTheFailedJobsOfACustomerInBulkThenExactlyThoseRunAgain() throws Exception {
+		WorkflowClient client = application.getBean(WorkflowClient.class);
+		ShopWorkflows.DECLINED.add("umbrella");
+		List<UUID> failed = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			failed.add(client.start("order_fulfilment", new Order("U-" + i, List.of("umbrella"), 1000 + i),
+					StartOptions.defaults().userContext(Map.of("customer", "umbrella"))).id());
+		}
+		for (UUID id : failed) {
+			await().atMost(WAIT).until(() -> status(client, id) == JobStatus.FAILED);
+		}
+		ShopWorkflows.DECLINED.remove("umbrella");
+
+		// The failed jobs of one customer, as the filters select them; the bulk action counts them first
+		browser.get(dashboard + "#/jobs?status=FAILED&userContext.customer=umbrella");
+		waitForRows(List.of(failed.get(2), failed.get(1), failed.get(0)));
+		new Select(browser.findElement(By.id("bulk-action"))).selectByValue("retry");
+		click(By.id("bulk-run"));
+		waitFor(By.cssSelector("[data-testid=confirm-dialog][open]"));
+		assertThat(browser.findElement(By.id("confirm-title")).getText())
+			.isEqualTo("Retry the FAILED jobs among 3 matching jobs?");
+		screenshot("14-confirm-bulk-retry");
+		click(By.id("confirm-yes"));
+		waitForText(By.cssSelector("#notice strong"), "Retried 3 of 3 jobs");
+		for (UUID id : failed) {
+			await().atMost(WAIT).until(() -> status(client, id) == JobStatus.COMPLETED);
+		}
+
+		// Each job's page says who retried it, and when
+		browser.get(dashboard + "#/jobs/" + failed.get(0));
+		waitForText(By.cssSelector("[data-testid=job-status]"), "COMPLETED");
+		assertThat(browser.findElement(By.cssSelector("[data-testid=job-action]")).getText())
+			.startsWith("retry by " + OPERATOR);
+		screenshot("15-bulk-retried-job");
 		assertThat(browserErrors()).as("errors in the browser's console").isEmpty();
 	}
 

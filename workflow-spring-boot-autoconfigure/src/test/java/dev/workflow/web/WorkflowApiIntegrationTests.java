@@ -396,6 +396,38 @@ class WorkflowApiIntegrationTests {
 		assertThat(withKey.body()).contains("it takes no idempotency key");
 	}
 
+	@Test
+	void whenJobsAreCountedAndDeletedInBulkOverHttpThenTheFiltersOfTheJobListSelectThem() throws Exception {
+		String tenant = UUID.randomUUID().toString();
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			HttpResponse<String> created = post("/jobs", """
+					{"workflow": "five_steps", "input": ["a"], "userContext": {"tenant": "%s"}}""".formatted(tenant));
+			ids.add(json.readTree(created.body()).get("id").asString());
+		}
+		for (String id : ids) {
+			await().atMost(WAIT).until(() -> status(id) == JobStatus.COMPLETED);
+		}
+		assertThat(json.readTree(get("/jobs/" + ids.get(0)).body()).get("actions").isArray()).isTrue();
+
+		HttpResponse<String> dryRun = post("/bulk/delete?userContext.tenant=" + tenant + "&dryRun=true&size=1", "");
+		assertThat(dryRun.statusCode()).as(dryRun.body()).isEqualTo(200);
+		assertThat(json.readTree(dryRun.body()).get("matched").asLong()).isEqualTo(3);
+		assertThat(get("/jobs/" + ids.get(0)).statusCode()).isEqualTo(200);
+
+		HttpResponse<String> deleted = post("/bulk/delete?status=COMPLETED&userContext.tenant=" + tenant, "");
+		assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
+		assertThat(json.readTree(deleted.body()).get("done").asLong()).isEqualTo(3);
+		assertThat(get("/jobs/" + ids.get(0)).statusCode()).isEqualTo(404);
+
+		HttpResponse<String> unknown = post("/bulk/explode?userContext.tenant=" + tenant, "");
+		assertThat(unknown.statusCode()).isEqualTo(400);
+		assertThat(unknown.body()).contains("\"parameter\":\"action\"");
+		HttpResponse<String> badFilter = post("/bulk/retry?state=FAILED", "");
+		assertThat(badFilter.statusCode()).isEqualTo(400);
+		assertThat(badFilter.body()).contains("\"parameter\":\"state\"");
+	}
+
 	private static HttpResponse<String> send(String method, String path, String body) throws Exception {
 		return http.send(HttpRequest.newBuilder(URI.create(api + path))
 			.header("Content-Type", "application/json")

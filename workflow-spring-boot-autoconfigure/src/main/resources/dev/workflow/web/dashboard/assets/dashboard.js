@@ -614,6 +614,49 @@
 		h('td', { 'class': 'nowrap' }, jobDuration(job)));
 	}
 
+	/** Retries, cancels or deletes every job the list's filters match, after a count and a confirmation. */
+	async function bulkAction() {
+		const action = $('bulk-action').value;
+		const filters = new URLSearchParams(state.route.params);
+		filters.delete('page');
+		filters.delete('size');
+		const button = $('bulk-run');
+		button.disabled = true;
+		try {
+			const counted = await call('/bulk/' + action + '?' + filters + (filters.toString() ? '&' : '') + 'dryRun=true',
+				'POST');
+			const n = counted.matched;
+			const texts = {
+				retry: ['Retry the FAILED jobs among ' + n + ' matching jobs?', 'Each runs again from its failed step; '
+					+ 'the others are left as they are.', 'Retry them'],
+				cancel: ['Cancel the ' + n + ' matching jobs?', 'Those that have not ended stop at their next step and '
+					+ 'end CANCELLED; ended ones are left as they are.', 'Cancel them'],
+				'delete': ['Delete the ended jobs among ' + n + ' matching jobs?', 'They and their history are gone for '
+					+ 'good; jobs that have not ended are left.', 'Delete them']
+			};
+			const [title, text, label] = texts[action];
+			if (!n) {
+				showNotice(true, 'No jobs match these filters', '');
+				return;
+			}
+			if (!await confirmAction(title, text, label)) {
+				return;
+			}
+			const result = await call('/bulk/' + action + '?' + filters, 'POST');
+			showNotice(true, { retry: 'Retried', cancel: 'Cancelled', 'delete': 'Deleted' }[action] + ' ' + result.done
+				+ ' of ' + result.matched + ' jobs', result.skipped ? result.skipped + ' skipped' : '',
+				(result.reasons || []).slice(0, 3).map((message) => ({ message })));
+			state.rendered = '';
+			await refresh(false);
+		}
+		catch (error) {
+			showProblem(error);
+		}
+		finally {
+			button.disabled = false;
+		}
+	}
+
 	function goToPage(delta) {
 		const params = new URLSearchParams(state.route.params);
 		const page = Math.max(0, (parseInt(params.get('page'), 10) || 0) + delta);
@@ -633,10 +676,10 @@
 		if (generation !== state.generation || unchanged(detail)) {
 			return;
 		}
-		renderJob(detail.job, detail.steps || []);
+		renderJob(detail.job, detail.steps || [], detail.actions || []);
 	}
 
-	function renderJob(job, steps) {
+	function renderJob(job, steps, actions) {
 		document.title = job.workflow + ' ' + job.id.slice(0, 8) + ' · Workflows';
 		$('view-job').dataset.jobId = job.id;
 		$('job-workflow').textContent = job.workflow;
@@ -666,7 +709,10 @@
 			field('Idempotency key', job.idempotencyKey || '—', 'field-idempotency-key'),
 			field('Concurrency key', job.concurrencyKey || '—', 'field-concurrency-key'),
 			field('Priority', String(job.priority), 'field-priority'),
-			field('Definition version', job.definitionVersion || '—', 'field-definition-version'));
+			field('Definition version', job.definitionVersion || '—', 'field-definition-version'),
+			actions.length ? field('Bulk actions', h('ul', { 'class': 'plain' }, actions.map((action) =>
+				h('li', { 'data-testid': 'job-action' }, action.action + ' by ' + action.actor + ', ',
+					time(action.at, true)))), 'field-actions') : null);
 
 		const error = $('job-error');
 		error.hidden = !job.error;
@@ -822,6 +868,7 @@
 		$('filter-reset').addEventListener('click', () => {
 			location.hash = '#/jobs';
 		});
+		$('bulk-run').addEventListener('click', bulkAction);
 		$('page-prev').addEventListener('click', () => goToPage(-1));
 		$('page-next').addEventListener('click', () => goToPage(1));
 		$('action-cancel').addEventListener('click', () => act('cancel'));
