@@ -151,7 +151,7 @@ public record StartOptions(@Nullable Object userContext, @Nullable Object stepCo
 	 * @param key the key: 1 to 200 characters
 	 * @param window how long after a start the job waits for the next, positive
 	 * @return the copy
-	 * @throws IllegalArgumentException if the key or the window is out of range
+	 * @throws IllegalArgumentException if the key or the window (positive, at most a year) is out of range
 	 */
 	public StartOptions debounce(String key, Duration window) {
 		return new StartOptions(this.userContext, this.stepContext, this.idempotencyKey, this.concurrencyKey,
@@ -162,9 +162,12 @@ public record StartOptions(@Nullable Object userContext, @Nullable Object stepCo
 	 * A start's debouncing: the starts with the same key within the window of each other make one job.
 	 *
 	 * @param key the key, 1 to 200 characters
-	 * @param window how long the job waits after a start for the next, positive
+	 * @param window how long the job waits after a start for the next, positive, at most a year
 	 */
 	public record Debounce(String key, Duration window) {
+
+		/** The longest window. */
+		public static final Duration MAX_WINDOW = Duration.ofDays(365);
 
 		/**
 		 * Checks the debouncing.
@@ -176,8 +179,9 @@ public record StartOptions(@Nullable Object userContext, @Nullable Object stepCo
 				throw new IllegalArgumentException("A debounce key must have 1 to 200 characters, none of them "
 						+ "U+0000, not '" + key + "'");
 			}
-			if (window == null || window.isNegative() || window.isZero()) {
-				throw new IllegalArgumentException("A debounce window must be positive, not " + window);
+			if (window == null || window.isNegative() || window.isZero() || window.compareTo(MAX_WINDOW) > 0) {
+				throw new IllegalArgumentException("A debounce window must be positive and at most " + MAX_WINDOW
+						+ ", not " + window);
 			}
 		}
 

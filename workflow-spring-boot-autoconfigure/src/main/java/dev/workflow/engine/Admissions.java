@@ -138,7 +138,8 @@ final class Admissions {
 	 * background work every poll.
 	 */
 	void admitDebounced() {
-		this.waiting.debouncedWorkflowsDue(this.clock.instant()).forEach(this::request);
+		Instant now = this.clock.instant();
+		this.waiting.debouncedWorkflowsDue(now.minus(this.settings.admissionRecheck()), now).forEach(this::request);
 	}
 
 	private void admitRequested() {

@@ -63,7 +63,8 @@ public class BackgroundWork implements SmartLifecycle {
 		List<ScheduledExecutorService> started = new ArrayList<>();
 		long renewEvery = Math.max(1, this.engine.settings().leaseDuration().toMillis() / 3);
 		schedule(started, "workflow-lease-renewal-", renewEvery, "renew leases", this.engine::renewLeases);
-		// Every instance that runs steps reads the pauses, whether or not it does due work.
+		// Every instance that runs steps reads the pauses, whether or not it does due work: at once, then every poll.
+		guarded("read the paused workflows", this.engine::refreshPauses);
 		schedule(started, "workflow-pauses-", Math.max(1, this.pollInterval.toMillis()), "read the paused workflows",
 				this.engine::refreshPauses);
 		this.engine.startAdmissions();

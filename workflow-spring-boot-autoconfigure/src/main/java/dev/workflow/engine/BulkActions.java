@@ -8,12 +8,14 @@ import java.util.function.Consumer;
 import dev.workflow.api.BulkResult;
 import dev.workflow.api.JobQuery;
 import dev.workflow.api.WorkflowClient;
-import dev.workflow.api.WorkflowException;
+import dev.workflow.store.DataAccessFailures;
 import dev.workflow.store.JobActions;
 import dev.workflow.store.JobSearch;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.dao.DataAccessException;
 
 /**
  * Retries, cancels or deletes the jobs a query matches: the ids are read once, newest first, and each job is then
@@ -27,6 +29,8 @@ final class BulkActions {
 	private static final Log logger = LogFactory.getLog(BulkActions.class);
 
 	private static final int DELETE_BATCH = 100;
+
+	private static final int MAX_ACTOR_LENGTH = 200;
 
 	private final WorkflowEngine engine;
 
@@ -65,7 +69,8 @@ final class BulkActions {
 		logger.info(actor + " deleted " + done + " of the " + ids.size() + " jobs matching " + query
 				+ ((skipped > 0) ? " (" + skipped + " had not ended, or were being changed)" : ""));
 		return new BulkResult("delete", ids.size(), done, skipped,
-				(skipped > 0) ? List.of(skipped + " job(s) had not ended, or were being changed") : List.of());
+				(skipped > 0) ? List.of(skipped + " job(s) had not ended, had an entry not ended yet, or were being "
+						+ "changed") : List.of());
 	}
 
 	private BulkResult each(JobQuery query, String action, String actor, Consumer<UUID> command) {
@@ -80,11 +85,16 @@ final class BulkActions {
 				});
 				done++;
 			}
-			catch (WorkflowException ex) {
-				// Not retryable or cancellable (any more): left as it is.
-				if (reasons.size() < BulkResult.MAX_REASONS) {
-					reasons.add(ex.getMessage());
+			catch (DataAccessException ex) {
+				if (DataAccessFailures.isUnreachable(ex)) {
+					// No job after it would fare better: the caller learns what stopped it.
+					throw ex;
 				}
+				reason(reasons, "Job " + id + ": " + ex.getMessage());
+			}
+			catch (RuntimeException ex) {
+				// Not retryable or cancellable (any more), or refused for a reason of its own: left as it is.
+				reason(reasons, ex.getMessage());
 			}
 		}
 		long skipped = ids.size() - done;
@@ -93,9 +103,16 @@ final class BulkActions {
 		return new BulkResult(action, ids.size(), done, skipped, List.copyOf(reasons));
 	}
 
+	private static void reason(List<String> reasons, @Nullable String reason) {
+		if (reasons.size() < BulkResult.MAX_REASONS) {
+			reasons.add(String.valueOf(reason));
+		}
+	}
+
 	private List<UUID> ids(JobQuery query, String actor) {
-		if (actor.isBlank()) {
-			throw new IllegalArgumentException("A bulk action needs the name of who does it");
+		if (actor.isBlank() || actor.length() > MAX_ACTOR_LENGTH) {
+			throw new IllegalArgumentException("A bulk action needs the name of who does it, of 1 to "
+					+ MAX_ACTOR_LENGTH + " characters");
 		}
 		List<UUID> ids = this.engine.transactions()
 			.execute((status) -> this.search.ids(query, probe(query), WorkflowClient.MAX_BULK_JOBS + 1));

@@ -40,7 +40,9 @@ public record ScheduleDefinition(String name, String workflow, String cron, Zone
 		for (WorkflowSchedule schedule : AnnotatedElementUtils.findMergedRepeatableAnnotations(userClass,
 				WorkflowSchedule.class)) {
 			String where = "@WorkflowSchedule of workflow '" + workflow + "' (" + userClass.getName() + ")";
-			String name = schedule.name().isBlank() ? workflow : schedule.name().trim();
+			// A workflow's name may hold characters a schedule's may not: its schedule's default name replaces them.
+			String name = schedule.name().isBlank() ? workflow.replaceAll("[^A-Za-z0-9._:-]", "-")
+					: schedule.name().trim();
 			try {
 				ScheduleRequest.checkName(name);
 			}

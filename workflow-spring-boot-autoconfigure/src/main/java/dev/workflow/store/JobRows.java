@@ -39,7 +39,8 @@ public final class JobRows {
 			values (?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, 0)
 			on conflict (workflow_name, debounce_key) where debounce_key is not null
 			do update set input = excluded.input, user_context = excluded.user_context,
-			  step_context = excluded.step_context, not_before = excluded.not_before, version = wf_job.version + 1
+			  step_context = excluded.step_context, not_before = greatest(wf_job.not_before, excluded.not_before),
+			  version = wf_job.version + 1
 			  where wf_job.status = 'WAITING'
 			returning id, (xmax = 0)""";
 

@@ -95,13 +95,15 @@ public final class WaitingJobs {
 	}
 
 	/**
-	 * Returns the workflows that have debounced jobs whose window has passed by the given time.
+	 * Returns the workflows that have debounced jobs whose window passed within a period: those that waited longer
+	 * wait for a place, and a job's end or the recheck asks for them.
+	 * @param since the start of the period
 	 * @param now the time
 	 * @return their names
 	 */
-	public List<String> debouncedWorkflowsDue(Instant now) {
-		return this.jdbc.queryForList("select distinct workflow_name from wf_job where not_before <= ?", String.class,
-				Sql.time(now));
+	public List<String> debouncedWorkflowsDue(Instant since, Instant now) {
+		return this.jdbc.queryForList("select distinct workflow_name from wf_job where not_before <= ? "
+				+ "and not_before > ?", String.class, Sql.time(now), Sql.time(since));
 	}
 
 	/**

@@ -36,7 +36,7 @@ class StartOptionsUnitTests {
 			.withMessageContaining("A debounce key must have 1 to 200 characters");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> StartOptions.defaults().debounce("k", java.time.Duration.ofSeconds(-1)))
-			.withMessage("A debounce window must be positive, not PT-1S");
+			.withMessage("A debounce window must be positive and at most PT8760H, not PT-1S");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> StartOptions.defaults().idempotencyKey("order-1").debounce("k",
 					java.time.Duration.ofSeconds(1)))

@@ -96,7 +96,7 @@ class BulkActionsIntegrationTests {
 		assertThat(client.count(wholeBatch)).isEqualTo(5);
 		assertThat(client.get(acme.get(0))).isEmpty();
 		assertThatIllegalArgumentException().isThrownBy(() -> client.retryAll(wholeBatch, " "))
-			.withMessage("A bulk action needs the name of who does it");
+			.withMessage("A bulk action needs the name of who does it, of 1 to 200 characters");
 	}
 
 	private static List<UUID> start(String batch, String tenant, int jobs) {
