@@ -411,15 +411,10 @@
 		if (!confirmed) {
 			return;
 		}
-		try {
+		await acting(null, async () => {
 			await call('/workflows/' + encodeURIComponent(name) + '/' + (pause ? 'pause' : 'resume'), 'POST');
 			showNotice(true, pause ? 'Workflow paused' : 'Workflow resumed', name);
-			state.rendered = '';
-			await refresh(false);
-		}
-		catch (error) {
-			showProblem(error);
-		}
+		});
 	}
 
 	// ---- Schedules ----
@@ -471,7 +466,7 @@
 			return;
 		}
 		const path = '/schedules/' + encodeURIComponent(schedule.name);
-		try {
+		await acting(null, async () => {
 			if (what === 'delete') {
 				await call(path, 'DELETE');
 				showNotice(true, 'Schedule deleted', schedule.name);
@@ -481,12 +476,7 @@
 				showNotice(true, what === 'trigger' ? 'Job started' : what === 'pause' ? 'Schedule paused'
 					: 'Schedule resumed', what === 'trigger' && answer ? 'Job ' + answer.id : schedule.name);
 			}
-			state.rendered = '';
-			await refresh(false);
-		}
-		catch (error) {
-			showProblem(error);
-		}
+		});
 	}
 
 	function throughputChart(minutes) {
@@ -620,9 +610,7 @@
 		const filters = new URLSearchParams(state.route.params);
 		filters.delete('page');
 		filters.delete('size');
-		const button = $('bulk-run');
-		button.disabled = true;
-		try {
+		await acting($('bulk-run'), async () => {
 			const counted = await call('/bulk/' + action + '?' + filters + (filters.toString() ? '&' : '') + 'dryRun=true',
 				'POST');
 			const n = counted.matched;
@@ -646,15 +634,7 @@
 			showNotice(true, { retry: 'Retried', cancel: 'Cancelled', 'delete': 'Deleted' }[action] + ' ' + result.done
 				+ ' of ' + result.matched + ' jobs', result.skipped ? result.skipped + ' skipped' : '',
 				(result.reasons || []).slice(0, 3).map((message) => ({ message })));
-			state.rendered = '';
-			await refresh(false);
-		}
-		catch (error) {
-			showProblem(error);
-		}
-		finally {
-			button.disabled = false;
-		}
+		});
 	}
 
 	function goToPage(delta) {
@@ -808,6 +788,29 @@
 
 	// ---- Actions ----
 
+	/**
+	 * Runs an action the operator confirmed: the button (if any) is disabled meanwhile, a problem is shown as a
+	 * notice, and the view is read again afterwards.
+	 */
+	async function acting(button, work) {
+		if (button) {
+			button.disabled = true;
+		}
+		try {
+			await work();
+			state.rendered = '';
+			await refresh(false);
+		}
+		catch (error) {
+			showProblem(error);
+		}
+		finally {
+			if (button) {
+				button.disabled = false;
+			}
+		}
+	}
+
 	function confirmAction(title, text, confirmLabel) {
 		const dialog = $('confirm-dialog');
 		$('confirm-title').textContent = title;
@@ -835,21 +838,11 @@
 		if (!confirmed) {
 			return;
 		}
-		const button = $(cancel ? 'action-cancel' : 'action-retry');
-		button.disabled = true;
-		try {
+		await acting($(cancel ? 'action-cancel' : 'action-retry'), async () => {
 			const job = await call('/jobs/' + encodeURIComponent(id) + '/' + action, 'POST');
 			showNotice(true, cancel ? 'Job cancelled' : 'Retry started',
 				job && job.status ? 'The job is ' + job.status + ' now.' : '');
-			state.rendered = '';
-			await refresh(false);
-		}
-		catch (error) {
-			showProblem(error);
-		}
-		finally {
-			button.disabled = false;
-		}
+		});
 	}
 
 	// ---- Start ----
