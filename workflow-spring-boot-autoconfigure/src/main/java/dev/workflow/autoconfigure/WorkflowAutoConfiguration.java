@@ -427,8 +427,8 @@ public final class WorkflowAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		WorkflowClient workflowClient(WorkflowEngine engine, JobRows jobs, StepExecutions steps, JobSearch search,
-				JobStatistics statistics, JobActions actions) {
-			return new DefaultWorkflowClient(engine, jobs, steps, search, statistics, actions);
+				JobStatistics statistics, JobActions actions, EndedJobs endedJobs) {
+			return new DefaultWorkflowClient(engine, jobs, steps, search, statistics, actions, endedJobs);
 		}
 
 		private static String defaultWorkerId() {

@@ -9,6 +9,7 @@ import dev.workflow.api.BulkResult;
 import dev.workflow.api.JobQuery;
 import dev.workflow.api.WorkflowClient;
 import dev.workflow.store.DataAccessFailures;
+import dev.workflow.store.EndedJobs;
 import dev.workflow.store.JobActions;
 import dev.workflow.store.JobSearch;
 import org.apache.commons.logging.Log;
@@ -38,10 +39,13 @@ final class BulkActions {
 
 	private final JobActions actions;
 
-	BulkActions(WorkflowEngine engine, JobSearch search, JobActions actions) {
+	private final EndedJobs endedJobs;
+
+	BulkActions(WorkflowEngine engine, JobSearch search, JobActions actions, EndedJobs endedJobs) {
 		this.engine = engine;
 		this.search = search;
 		this.actions = actions;
+		this.endedJobs = endedJobs;
 	}
 
 	long count(JobQuery query) {
@@ -62,7 +66,7 @@ final class BulkActions {
 		long done = 0;
 		for (int from = 0; from < ids.size(); from += DELETE_BATCH) {
 			List<UUID> batch = ids.subList(from, Math.min(ids.size(), from + DELETE_BATCH));
-			Integer deleted = this.engine.transactions().execute((status) -> this.actions.deleteEnded(batch));
+			Integer deleted = this.engine.transactions().execute((status) -> this.endedJobs.deleteEnded(batch));
 			done += (deleted != null) ? deleted : 0;
 		}
 		long skipped = ids.size() - done;

@@ -31,6 +31,7 @@ import dev.workflow.api.WorkflowClient;
 import dev.workflow.api.WorkflowSummary;
 import dev.workflow.registry.StepDefinition;
 import dev.workflow.registry.WorkflowDefinition;
+import dev.workflow.store.EndedJobs;
 import dev.workflow.store.JobActions;
 import dev.workflow.store.JobEntity;
 import dev.workflow.store.JobRows;
@@ -72,16 +73,17 @@ public class DefaultWorkflowClient implements WorkflowClient {
 	 * @param search the job search behind {@link #find}
 	 * @param statistics the counts behind {@link #summaries}
 	 * @param actions the records of bulk actions
+	 * @param endedJobs the deletions of ended jobs, for bulk deletes
 	 */
 	public DefaultWorkflowClient(WorkflowEngine engine, JobRows jobs, StepExecutions steps, JobSearch search,
-			JobStatistics statistics, JobActions actions) {
+			JobStatistics statistics, JobActions actions, EndedJobs endedJobs) {
 		this.engine = engine;
 		this.jobs = jobs;
 		this.steps = steps;
 		this.search = search;
 		this.statistics = statistics;
 		this.actions = actions;
-		this.bulk = new BulkActions(engine, search, actions);
+		this.bulk = new BulkActions(engine, search, actions, endedJobs);
 	}
 
 	@Override

@@ -459,7 +459,7 @@ final class JobTransitions {
 	 */
 	void freePlaceAfterCommit(String workflowName, @Nullable String concurrencyKey) {
 		WorkflowDefinition workflow = this.bindings.registry().find(workflowName);
-		if (concurrencyKey != null || (workflow != null && workflow.limits().limited())) {
+		if ((workflow != null) ? Admissions.waits(workflow, concurrencyKey) : concurrencyKey != null) {
 			EngineEvents.afterCommit(() -> this.admissionRequests.accept(workflowName));
 		}
 	}

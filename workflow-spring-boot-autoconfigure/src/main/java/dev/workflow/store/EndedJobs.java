@@ -1,6 +1,8 @@
 package dev.workflow.store;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -16,6 +18,12 @@ public final class EndedJobs {
 	/** Takes the retention lock for the transaction, if it is free; parameter: the lock. */
 	private static final String TRY_LOCK = "select pg_try_advisory_xact_lock(?)";
 
+	/** Deletes the jobs of {@code expired} with their step executions, and counts them. */
+	private static final String DELETE_JOBS = """
+			jobs as (delete from wf_job where id in (select id from expired) returning id),
+			steps as (delete from wf_step_execution where job_id in (select id from jobs))
+			select count(*) from jobs""";
+
 	/**
 	 * Deletes a batch of ended jobs and their step executions (their events go through their foreign key);
 	 * parameters: ended before, limit.
@@ -27,9 +35,18 @@ public final class EndedJobs {
 
 			  order by finished_at limit ?
 			  for update skip locked),
-			jobs as (delete from wf_job where id in (select id from expired) returning id),
-			steps as (delete from wf_step_execution where job_id in (select id from jobs))
-			select count(*) from jobs""";
+			""" + DELETE_JOBS;
+
+	/**
+	 * Deletes the ended jobs a bulk action names that no other transaction holds and whose history has no entry that
+	 * has not ended (a child being cancelled with them); parameter: the ids.
+	 */
+	private static final String DELETE_NAMED = """
+			with expired as (
+			  select id from wf_job j where id = any(?) and finished_at is not null
+			    and not exists (select 1 from wf_step_execution s where s.job_id = j.id and s.finished_at is null)
+			  for update skip locked),
+			""" + DELETE_JOBS;
 
 	private final JdbcTemplate jdbc;
 
@@ -62,6 +79,19 @@ public final class EndedJobs {
 			}
 			return this.jdbc.queryForObject(DELETE_BATCH, Integer.class, Sql.time(endedBefore), limit);
 		});
+		return (deleted != null) ? deleted : 0;
+	}
+
+	/**
+	 * Deletes the given jobs that have ended, in the caller's transaction, with their step executions (and, through
+	 * their foreign keys, their kept events and bulk actions); a job that has not ended, that another transaction
+	 * holds, or whose history still has an entry that has not ended (a child being cancelled with it, a step whose
+	 * result is yet to be discarded) is left alone.
+	 * @param ids the jobs
+	 * @return how many were deleted
+	 */
+	public int deleteEnded(List<UUID> ids) {
+		Integer deleted = this.jdbc.queryForObject(DELETE_NAMED, Integer.class, (Object) ids.toArray(UUID[]::new));
 		return (deleted != null) ? deleted : 0;
 	}
 

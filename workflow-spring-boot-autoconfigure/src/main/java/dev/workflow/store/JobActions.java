@@ -50,25 +50,6 @@ public final class JobActions {
 	}
 
 	/**
-	 * Deletes jobs that have ended, with their step executions (and, through their foreign keys, their kept events
-	 * and actions); a job that has not ended, that another transaction holds, or whose history still has an entry
-	 * that has not ended (a child being cancelled with it, a step whose result is yet to be discarded) is left alone.
-	 * @param ids the jobs
-	 * @return how many were deleted
-	 */
-	public int deleteEnded(List<UUID> ids) {
-		Integer deleted = this.jdbc.queryForObject("""
-				with ended as (
-				  select id from wf_job j where id = any(?) and finished_at is not null
-				    and not exists (select 1 from wf_step_execution s where s.job_id = j.id and s.finished_at is null)
-				  for update skip locked),
-				jobs as (delete from wf_job where id in (select id from ended) returning id),
-				steps as (delete from wf_step_execution where job_id in (select id from jobs))
-				select count(*) from jobs""", Integer.class, (Object) ids.toArray(UUID[]::new));
-		return (deleted != null) ? deleted : 0;
-	}
-
-	/**
 	 * An action on a job.
 	 *
 	 * @param action what was done

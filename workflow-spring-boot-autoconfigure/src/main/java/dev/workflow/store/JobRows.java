@@ -310,7 +310,7 @@ public final class JobRows {
 		return new Object[] { job.getId(), job.getWorkflowName(), job.getStatus().name(), job.getInput(),
 				job.getUserContext(), job.getStepContext(), job.getCurrentStep(), job.getStepCount(),
 				job.getPercentComplete(), job.getIdempotencyKey(), Sql.time(job.getCreatedAt()), job.getTraceContext(),
-				job.getDefinitionVersion(), (job.getDeadlineAt() != null) ? Sql.time(job.getDeadlineAt()) : null };
+				job.getDefinitionVersion(), Sql.timeOrNull(job.getDeadlineAt()) };
 	}
 
 }

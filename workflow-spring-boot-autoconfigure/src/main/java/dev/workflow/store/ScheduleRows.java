@@ -93,7 +93,8 @@ public final class ScheduleRows {
 
 	private int upsert(String sql, Row schedule, Instant now) {
 		return this.jdbc.update(sql, schedule.name(), schedule.workflow(), schedule.cron(), schedule.zone(),
-				schedule.input(), schedule.missedFires(), time(schedule.nextFireAt()), Sql.time(now), Sql.time(now));
+				schedule.input(), schedule.missedFires(), Sql.timeOrNull(schedule.nextFireAt()), Sql.time(now),
+				Sql.time(now));
 	}
 
 	/**
@@ -154,7 +155,7 @@ public final class ScheduleRows {
 			@Nullable UUID lastJobId, @Nullable String error, Instant now) {
 		this.jdbc.update("update wf_schedule set next_fire_at = ?, last_fire_at = coalesce(?, last_fire_at), "
 				+ "last_job_id = coalesce(?, last_job_id), last_error = ?, updated_at = ? where name = ?",
-				time(nextFireAt), time(lastFireAt), lastJobId, error, Sql.time(now), name);
+				Sql.timeOrNull(nextFireAt), Sql.timeOrNull(lastFireAt), lastJobId, error, Sql.time(now), name);
 	}
 
 	/**
@@ -167,7 +168,7 @@ public final class ScheduleRows {
 	 */
 	public boolean setPaused(String name, boolean paused, @Nullable Instant nextFireAt, Instant now) {
 		return this.jdbc.update("update wf_schedule set paused = ?, next_fire_at = ?, updated_at = ? where name = ?",
-				paused, time(nextFireAt), Sql.time(now), name) > 0;
+				paused, Sql.timeOrNull(nextFireAt), Sql.time(now), name) > 0;
 	}
 
 	/**
@@ -176,10 +177,6 @@ public final class ScheduleRows {
 	 */
 	public void delete(String name) {
 		this.jdbc.update("delete from wf_schedule where name = ?", name);
-	}
-
-	private static @Nullable OffsetDateTime time(@Nullable Instant instant) {
-		return (instant != null) ? Sql.time(instant) : null;
 	}
 
 	private static Row row(ResultSet rows, int row) throws SQLException {

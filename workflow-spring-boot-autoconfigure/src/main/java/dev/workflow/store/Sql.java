@@ -29,6 +29,15 @@ final class Sql {
 	}
 
 	/**
+	 * Returns a moment, if there is one, as the JDBC driver binds a {@code timestamptz}.
+	 * @param instant the moment, or {@code null}
+	 * @return it, in UTC, or {@code null}
+	 */
+	static @Nullable OffsetDateTime timeOrNull(@Nullable Instant instant) {
+		return (instant != null) ? time(instant) : null;
+	}
+
+	/**
 	 * Returns a moment read from a {@code timestamptz} column, if it has one.
 	 * @param time the column's value
 	 * @return the moment, or {@code null}

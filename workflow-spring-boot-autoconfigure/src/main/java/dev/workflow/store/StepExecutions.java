@@ -443,8 +443,8 @@ public final class StepExecutions {
 	static Object[] values(StepExecutionEntity step) {
 		return new Object[] { step.getId(), step.getJobId(), step.getSequence(), step.getStepName(), step.getAttempt(),
 				step.getStatus().name(), step.getInput(), Sql.time(step.getCreatedAt()),
-				(step.getLeaseExpiresAt() != null) ? Sql.time(step.getLeaseExpiresAt()) : null, step.getPool(),
-				step.getWorkerId(), (step.getStartedAt() != null) ? Sql.time(step.getStartedAt()) : null,
+				Sql.timeOrNull(step.getLeaseExpiresAt()), step.getPool(),
+				step.getWorkerId(), Sql.timeOrNull(step.getStartedAt()),
 				step.getClaimEpoch() };
 	}
 

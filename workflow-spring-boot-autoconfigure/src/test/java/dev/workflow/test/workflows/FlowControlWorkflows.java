@@ -45,9 +45,8 @@ public class FlowControlWorkflows {
 		return new TwentyPerSecond();
 	}
 
-	/** At most three jobs at once, each two steps of a few milliseconds' work. */
-	@Workflow(name = "three_at_a_time", concurrency = 3)
-	public static class ThreeAtATime {
+	/** Two steps of a few milliseconds' work each, that return their input: the workflows below differ in limits. */
+	public abstract static class TwoQuickSteps {
 
 		@Step(order = 1)
 		public String first(String input) {
@@ -61,19 +60,15 @@ public class FlowControlWorkflows {
 
 	}
 
+	/** At most three jobs at once. */
+	@Workflow(name = "three_at_a_time", concurrency = 3)
+	public static class ThreeAtATime extends TwoQuickSteps {
+
+	}
+
 	/** No limit in all; one job at a time per concurrency key (the default). */
 	@Workflow(name = "one_per_key")
-	public static class OnePerKey {
-
-		@Step(order = 1)
-		public String first(String input) {
-			return work(input);
-		}
-
-		@Step(order = 2)
-		public String second(String input) {
-			return work(input);
-		}
+	public static class OnePerKey extends TwoQuickSteps {
 
 	}
 
