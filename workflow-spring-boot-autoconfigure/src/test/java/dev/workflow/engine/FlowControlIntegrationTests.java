@@ -194,7 +194,7 @@ class FlowControlIntegrationTests {
 		await().atMost(Duration.ofSeconds(30))
 			.untilAsserted(() -> assertThat(client.history(job.id()))
 				.extracting(StepExecution::step, StepExecution::status)
-				.containsExactly(tuple("fragile", StepStatus.FAILED), tuple("gate", StepStatus.CANCELLED)));
+				.containsExactly(tuple("fragileOnceGateRuns", StepStatus.FAILED), tuple("gate", StepStatus.CANCELLED)));
 		client.retry(job.id());
 		assertThat(client.get(job.id()).orElseThrow().status()).isEqualTo(JobStatus.WAITING);
 
@@ -203,7 +203,8 @@ class FlowControlIntegrationTests {
 		assertThat(job.await(Duration.ofSeconds(30))).isEqualTo(List.of("repaired " + failing, "passed " + failing));
 		assertThat(client.history(job.id()))
 			.extracting(StepExecution::step, StepExecution::attempt, StepExecution::status)
-			.containsExactly(tuple("fragile", 1, StepStatus.FAILED), tuple("fragile", 2, StepStatus.COMPLETED),
+			.containsExactly(tuple("fragileOnceGateRuns", 1, StepStatus.FAILED),
+					tuple("fragileOnceGateRuns", 2, StepStatus.COMPLETED),
 					tuple("gate", 1, StepStatus.CANCELLED), tuple("gate", 2, StepStatus.COMPLETED));
 	}
 

@@ -17,6 +17,8 @@ public class CounterSteps {
 
 	private static final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
 
+	private static final Map<String, CountDownLatch> started = new ConcurrentHashMap<>();
+
 	/**
 	 * Opens the gate of a key.
 	 * @param key the key
@@ -37,8 +39,18 @@ public class CounterSteps {
 
 	@Step(timeout = "60s")
 	public String gate(String key) throws InterruptedException {
+		started.computeIfAbsent(key, (k) -> new CountDownLatch(1)).countDown();
 		gates.computeIfAbsent(key, (k) -> new CountDownLatch(1)).await(60, TimeUnit.SECONDS);
 		return "passed " + key;
+	}
+
+	/**
+	 * Waits until the gate step of a key runs.
+	 * @param key the key
+	 * @throws InterruptedException if interrupted
+	 */
+	public static void awaitGateRunning(String key) throws InterruptedException {
+		started.computeIfAbsent(key, (k) -> new CountDownLatch(1)).await(30, TimeUnit.SECONDS);
 	}
 
 	@Step(timeout = "60s")

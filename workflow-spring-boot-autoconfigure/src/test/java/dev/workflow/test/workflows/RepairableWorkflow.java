@@ -67,7 +67,7 @@ public class RepairableWorkflow {
 			return Workflows.all(List.<Supplier<String>>of(() -> this.parts.fragile(key), () -> gate(key)));
 		}
 
-		private String gate(String key) {
+		String gate(String key) {
 			try {
 				return this.counter.gate(key);
 			}
@@ -80,14 +80,24 @@ public class RepairableWorkflow {
 	}
 
 	/**
-	 * {@link InParallel} one job at a time.
+	 * {@link InParallel} one job at a time, whose fragile step fails only once the gate runs: its failure leaves the
+	 * gate running.
 	 */
 	@Component
 	@Workflow(name = "repairable_parallel_limited", concurrency = 1)
 	public static class LimitedInParallel extends InParallel {
 
+		private final Parts parts;
+
 		LimitedInParallel(CounterSteps counter, Parts parts) {
 			super(counter, parts);
+			this.parts = parts;
+		}
+
+		@Override
+		@WorkflowMethod
+		public List<String> run(String key) {
+			return Workflows.all(List.<Supplier<String>>of(() -> this.parts.fragileOnceGateRuns(key), () -> gate(key)));
 		}
 
 	}
@@ -97,6 +107,18 @@ public class RepairableWorkflow {
 	 */
 	@Component
 	public static class Parts {
+
+		@Step(maxAttempts = 1)
+		public String fragileOnceGateRuns(String key) {
+			try {
+				CounterSteps.awaitGateRunning(key);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+			return fragile(key);
+		}
 
 		@Step(maxAttempts = 1)
 		public String fragile(String key) {
