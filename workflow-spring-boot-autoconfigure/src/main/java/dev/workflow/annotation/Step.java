@@ -95,6 +95,19 @@ public @interface Step {
 	String pool() default "";
 
 	/**
+	 * At most how many executions of this step start per period, across every instance and every job, as
+	 * {@code "permits/period"}: {@code "5/1s"}, {@code "100/1m"}. For a step that workflow methods call, the rate is
+	 * shared by every workflow that calls it: it guards what the step calls. A step beyond the rate waits, in the
+	 * database and holding no memory, for its slot; it starts when every rate over it (its own, its
+	 * {@link Workflow#rateLimit() workflow's} and its pool's, {@code workflow.pools.<pool>.rate-limit}) has room at
+	 * once. Limiting a pipeline's first step limits the rate at which its jobs begin. Empty (the default) means no
+	 * rate of its own; a value that does not parse, or whose permits or period are not positive, fails the start of
+	 * the application.
+	 * @return the rate, or {@code ""} for none
+	 */
+	String rateLimit() default "";
+
+	/**
 	 * The value of {@link #order()} when none is given.
 	 */
 	int UNORDERED = Integer.MIN_VALUE;

@@ -88,8 +88,10 @@ public @interface Workflow {
 	 * {@code "permits/period"}: {@code "20/1s"}, {@code "100/1m"}. A step beyond the rate is not dropped: it waits,
 	 * in the database and holding no memory, for the slot the rate gives it, so that steps start evenly at the rate
 	 * (up to {@code permits} at once after a quiet period). The engine's own entries (sleeps, event waits, children)
-	 * do not count. Empty (the default) means no rate limit; a value that does not parse, or whose permits or period
-	 * are not positive, fails the start of the application.
+	 * do not count. The rates of its steps ({@link Step#rateLimit()}) and of their pools
+	 * ({@code workflow.pools.<pool>.rate-limit}) hold as well: a step starts when each rate over it has room. Empty
+	 * (the default) means no rate limit; a value that does not parse, or whose permits or period are not positive,
+	 * fails the start of the application.
 	 * @return the rate, or {@code ""} for none
 	 */
 	String rateLimit() default "";

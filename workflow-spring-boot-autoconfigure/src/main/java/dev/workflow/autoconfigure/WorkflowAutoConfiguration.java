@@ -41,6 +41,7 @@ import dev.workflow.store.ScheduleRows;
 import dev.workflow.store.WaitingJobs;
 import dev.workflow.store.StepExecutions;
 import dev.workflow.store.WorkflowSchemaMigration;
+import dev.workflow.registry.FlowLimits;
 import dev.workflow.registry.WorkerPools;
 import dev.workflow.transport.StepConsumers;
 import dev.workflow.transport.StepListener;
@@ -370,12 +371,28 @@ public final class WorkflowAutoConfiguration {
 					worker.getClaimTimeout(), worker.getMaxLeaseLapses(), properties.getBroker().getMaxRefusals(),
 					worker.getUnknownWorkTimeout(), worker.getUnknownWorkBackoff(), worker.getUnknownWorkMaxBackoff(),
 					worker.getChainSteps(), worker.getChainTimeSlice(), properties.getFlow().getPriorityAging(),
-					properties.getFlow().getAdmissionRecheck(), clock);
+					properties.getFlow().getAdmissionRecheck(), poolRates(properties), clock);
 			WorkflowEngine.Repositories repositories = new WorkflowEngine.Repositories(jobs, steps, completions, outbox,
 					keptEvents, definitions, statistics, waiting, paused, rates);
 			return new WorkflowEngine(beanFactory, repositories, new TransactionTemplate(transactionManager), publisher,
 					topology, json, events, resolvers.orderedStream().toList(), settings, clock,
 					observationRegistry.getIfAvailable(() -> ObservationRegistry.NOOP));
+		}
+
+		/**
+		 * Reads {@code workflow.pools.<pool>.rate-limit}.
+		 */
+		private static Map<String, FlowLimits.Rate> poolRates(WorkflowProperties properties) {
+			Map<String, FlowLimits.Rate> rates = new HashMap<>();
+			properties.getPools().forEach((name, pool) -> {
+				String value = pool.getRateLimit();
+				FlowLimits.Rate rate = (value != null) ? FlowLimits.Rate.parse(value,
+						"workflow.pools." + name + ".rate-limit = \"" + value + "\"") : null;
+				if (rate != null) {
+					rates.put(WorkerPools.fromProperty(name, "workflow.pools"), rate);
+				}
+			});
+			return rates;
 		}
 
 		@Bean

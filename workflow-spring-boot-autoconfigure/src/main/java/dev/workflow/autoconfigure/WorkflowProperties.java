@@ -989,6 +989,13 @@ public class WorkflowProperties {
 		 */
 		private @Nullable Integer prefetch;
 
+		/**
+		 * At most how many step executions of the pool start per period, across every instance and every
+		 * workflow, as permits/period ("50/1s", "1000/1m"): for steps that share a downstream system. Steps beyond
+		 * the rate wait in the database for their slot. Empty for no rate limit.
+		 */
+		private @Nullable String rateLimit;
+
 		public @Nullable Integer getConcurrency() {
 			return this.concurrency;
 		}
@@ -1003,6 +1010,14 @@ public class WorkflowProperties {
 
 		public void setPrefetch(@Nullable Integer prefetch) {
 			this.prefetch = prefetch;
+		}
+
+		public @Nullable String getRateLimit() {
+			return this.rateLimit;
+		}
+
+		public void setRateLimit(@Nullable String rateLimit) {
+			this.rateLimit = rateLimit;
 		}
 
 	}

@@ -4,6 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+
+import dev.workflow.registry.FlowLimits;
 
 /**
  * The engine's settings, from the {@code workflow.*} properties.
@@ -31,6 +34,8 @@ import java.util.List;
  * @param priorityAging how long a job waits for a place under its workflow's concurrency limits to gain one level of
  * priority
  * @param admissionRecheck how often an instance looks for waiting jobs that a lost wake-up left waiting
+ * @param poolRates the rate limits of worker pools ({@code workflow.pools.<pool>.rate-limit}), by pool name
+ * ({@code ""} for the default pool)
  * @param clock the clock the engine reads the time from, the one it is given; the configured waits are checked
  * against it
  */
@@ -39,11 +44,12 @@ public record EngineSettings(String workerId, int maxAttempts, Duration initialD
 		Duration leaseDuration, int batchSize, Duration outboxRelayAfter, int historyCacheJobs, Duration claimTimeout,
 		int maxLeaseLapses, int maxRefusals, Duration unknownWorkTimeout, Duration unknownWorkBackoff,
 		Duration unknownWorkMaxBackoff, int chainSteps, Duration chainTimeSlice, Duration priorityAging,
-		Duration admissionRecheck, Clock clock) {
+		Duration admissionRecheck, Map<String, FlowLimits.Rate> poolRates, Clock clock) {
 
 	private static final Duration LONGEST_TIME_SLICE = Duration.ofDays(365);
 
 	public EngineSettings {
+		poolRates = Map.copyOf(poolRates);
 		Instant now = clock.instant();
 		checkWait(maxDelay, now, "workflow.retry.max-delay");
 		checkWait(leaseDuration, now, "workflow.worker.lease-duration");

@@ -1,21 +1,32 @@
 package dev.workflow.engine;
 
-import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.workflow.registry.FlowLimits;
+import dev.workflow.registry.StepDefinition;
+import dev.workflow.registry.WorkerPools;
 import dev.workflow.registry.WorkflowDefinition;
+import dev.workflow.registry.WorkflowRegistry;
 import dev.workflow.store.RateLimits;
 import dev.workflow.store.StepExecutions;
 import dev.workflow.transport.StepMessage;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Holds the steps of a rate-limited workflow ({@code @Workflow(rateLimit)}) to its rate, before a worker claims them:
- * a step that finds no token in the workflow's bucket reserves the next slot and waits for it in the database
- * (SCHEDULED, due then), and the background work dispatches it when it is due. The engine's own entries do not
- * count, and a rate-limited workflow's steps always go through the broker (never in-process), so that each passes
+ * Holds steps to the rates over them, before a worker claims them: their workflow's ({@code @Workflow(rateLimit)}),
+ * their own ({@code @Step(rateLimit)}) and their pool's ({@code workflow.pools.<pool>.rate-limit}). A step that
+ * finds no room under one of them reserves a slot and waits for it in the database (SCHEDULED, due then), and the
+ * background work dispatches it when it is due (see {@link RateLimits}). The engine's own entries do not count, and
+ * the steps of a workflow that a rate may hold always go through the broker (never in-process), so that each passes
  * here.
  */
 final class RateGate {
@@ -26,9 +37,25 @@ final class RateGate {
 
 	private final StepExecutions steps;
 
-	RateGate(RateLimits rates, StepExecutions steps) {
+	private final StepBindings bindings;
+
+	private final TransactionTemplate transactions;
+
+	private final Map<String, FlowLimits.Rate> poolRates;
+
+	private final Map<String, List<RateLimits.Bucket>> buckets = new ConcurrentHashMap<>();
+
+	private final Map<String, Boolean> limited = new ConcurrentHashMap<>();
+
+	private final Set<String> created = ConcurrentHashMap.newKeySet();
+
+	RateGate(RateLimits rates, StepExecutions steps, StepBindings bindings, TransactionTemplate transactions,
+			EngineSettings settings) {
 		this.rates = rates;
 		this.steps = steps;
+		this.bindings = bindings;
+		this.transactions = transactions;
+		this.poolRates = settings.poolRates();
 	}
 
 	/**
@@ -39,21 +66,85 @@ final class RateGate {
 	 * @return {@code true} if it may be claimed
 	 */
 	boolean admit(WorkflowDefinition workflow, StepMessage message, Instant now) {
-		FlowLimits.Rate rate = workflow.limits().rate();
-		if (rate == null || message.step().startsWith(Replay.ENGINE_PREFIX)) {
+		List<RateLimits.Bucket> over = this.buckets.computeIfAbsent(workflow.name() + '\0' + message.step(),
+				(key) -> buckets(workflow, message.step()));
+		if (over.isEmpty()) {
 			return true;
 		}
-		Duration wait = this.rates.acquire(workflow.name(), message.stepExecutionId(), message.attempt(),
-				rate.permits(), rate.perSecond(), now);
-		if (wait == null) {
-			return true;
+		if (!over.stream().allMatch((bucket) -> this.created.contains(bucket.name()))) {
+			this.rates.create(over, now);
+			over.forEach((bucket) -> this.created.add(bucket.name()));
 		}
-		if (this.steps.postpone(message.stepExecutionId(), message.attempt(), now.plus(wait), now)
-				&& logger.isDebugEnabled()) {
-			logger.debug("Step '" + message.step() + "' of job " + message.jobId() + " waits " + wait
-					+ " for its slot under the rate limit " + rate + " of workflow '" + workflow.name() + "'");
+		Boolean admitted = this.transactions.execute((status) -> {
+			RateLimits.Reservation slot = this.rates.acquire(over, message.stepExecutionId(), message.attempt(), now);
+			if (slot == null) {
+				return true;
+			}
+			if (this.steps.postpone(message.stepExecutionId(), message.attempt(), now.plus(slot.delay()),
+					slot.bucket(), now)) {
+				if (logger.isDebugEnabled()) {
+					logger.debug("Step '" + message.step() + "' of job " + message.jobId() + " waits " + slot.delay()
+							+ " for its slot under the rate limit '" + slot.bucket() + "'");
+				}
+			}
+			else {
+				// Not queued (ended, or claimed elsewhere): nothing to hold, and no slot to keep.
+				status.setRollbackOnly();
+			}
+			return false;
+		});
+		return Boolean.TRUE.equals(admitted);
+	}
+
+	/**
+	 * Whether a rate may hold a step of a workflow, so that its steps must not run in-process one after another.
+	 * @param workflow the workflow
+	 * @return {@code true} if its own rate, a rate of one of its steps, or a rate of a pool they run in may hold
+	 * them
+	 */
+	boolean mayHold(WorkflowDefinition workflow) {
+		return this.limited.computeIfAbsent(workflow.name(), (name) -> {
+			if (workflow.limits().rateLimited()) {
+				return true;
+			}
+			if (workflow.orchestrated()) {
+				// The steps it calls are known only as it calls them.
+				return !this.poolRates.isEmpty() || this.bindings.registry()
+					.callableSteps()
+					.values()
+					.stream()
+					.anyMatch((step) -> step.rate() != null);
+			}
+			return workflow.steps()
+				.stream()
+				.anyMatch((step) -> step.rate() != null || this.poolRates.containsKey(step.pool()));
+		});
+	}
+
+	/**
+	 * Returns the buckets over a step: its workflow's, its own and its pool's, those that have a rate.
+	 */
+	private List<RateLimits.Bucket> buckets(WorkflowDefinition workflow, String step) {
+		List<RateLimits.Bucket> over = new ArrayList<>(3);
+		if (step.startsWith(Replay.ENGINE_PREFIX)) {
+			return over;
 		}
-		return false;
+		add(over, workflow.name(), workflow.limits().rate());
+		WorkflowRegistry registry = this.bindings.registry();
+		StepDefinition definition = workflow.orchestrated() ? registry.callableStep(step) : workflow.step(step);
+		if (definition != null) {
+			add(over, "step:" + (definition.workflow().isEmpty() ? "" : definition.workflow() + "/")
+					+ definition.name(), definition.rate());
+		}
+		String pool = registry.pool(workflow, step);
+		add(over, "pool:" + (pool.isEmpty() ? WorkerPools.DEFAULT_NAME : pool), this.poolRates.get(pool));
+		return List.copyOf(over);
+	}
+
+	private static void add(List<RateLimits.Bucket> buckets, String name, FlowLimits.@Nullable Rate rate) {
+		if (rate != null) {
+			buckets.add(new RateLimits.Bucket(name, rate.permits(), rate.perSecond()));
+		}
 	}
 
 }

@@ -237,7 +237,7 @@ final class StepHandler {
 			StepResult result = this.completion.result(workflow, message, returned);
 			outcome = this.completion.complete(workflow, message, epoch, result,
 					chain.mayContinue() && !this.stopping.get() && !this.pauses.isPaused(workflow.name())
-							&& !workflow.limits().rateLimited());
+							&& !this.rates.mayHold(workflow));
 		}
 		catch (WorkflowException ex) {
 			this.outbox.publish(this.transactions.execute(

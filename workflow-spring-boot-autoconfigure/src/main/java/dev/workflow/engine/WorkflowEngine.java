@@ -105,7 +105,7 @@ public class WorkflowEngine implements StepMessageHandler {
 	 * @param statistics the statistics of jobs and step executions
 	 * @param waiting the jobs that wait for a place under their workflow's concurrency limits
 	 * @param paused the paused workflows
-	 * @param rates the token buckets of rate-limited workflows
+	 * @param rates the token buckets of rate limits
 	 */
 	public record Repositories(JobRows jobs, StepExecutions steps, StepCompletions completions, OutboxRows outbox,
 			Events events, DefinitionVersionRows definitions, JobStatistics statistics, WaitingJobs waiting,
@@ -155,9 +155,10 @@ public class WorkflowEngine implements StepMessageHandler {
 		StepCompletion completion = new StepCompletion(this.bindings, store.jobs(), store.steps(), store.completions(),
 				transactions, json, settings, clock, transitions, this.outbox, history, engineEvents);
 		this.pauses = new Pauses(store.paused(), transactions, clock);
+		RateGate rates = new RateGate(store.rates(), store.steps(), this.bindings, transactions, settings);
 		this.handler = new StepHandler(this.bindings, store.jobs(), store.steps(), transactions, json, settings, clock,
 				this.running, observations, this.unknownWork, definitions, transitions, completion, failures,
-				this.outbox, engineEvents, this.stopping, this.pauses, new RateGate(store.rates(), store.steps()));
+				this.outbox, engineEvents, this.stopping, this.pauses, rates);
 		this.commands = new Commands(this.bindings, store.jobs(), store.steps(), store.events(), transactions, json,
 				settings, clock, transitions, this.outbox, history, engineEvents);
 		this.dueWork = new DueWork(this.bindings, store.jobs(), store.steps(), store.outbox(), transactions, json,

@@ -37,6 +37,37 @@ public record FlowLimits(int concurrency, int keyConcurrency, @Nullable Duration
 			return this.permits / (this.period.toNanos() / 1e9);
 		}
 
+		/**
+		 * Reads a rate given as {@code "permits/period"}, such as {@code "20/1s"} or {@code "100/1m"}.
+		 * @param value the rate as given; blank for none
+		 * @param what what gives it, to begin the message of the error: {@code @Step(rateLimit = "x") of step 'a'}
+		 * @return the rate, or {@code null} if the value is blank
+		 * @throws IllegalArgumentException if the value is not a rate, or its permits or period are not positive
+		 */
+		public static @Nullable Rate parse(String value, String what) {
+			if (value.isBlank()) {
+				return null;
+			}
+			String notARate = what + " is not a rate: give permits/period, such as \"20/1s\" or \"100/1m\"";
+			int slash = value.indexOf('/');
+			if (slash < 0) {
+				throw new IllegalArgumentException(notARate);
+			}
+			int permits;
+			Duration period;
+			try {
+				permits = Integer.parseInt(value.substring(0, slash).trim());
+				period = DurationStyle.detectAndParse(value.substring(slash + 1).trim());
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalArgumentException(notARate, ex);
+			}
+			if (permits < 1 || period.isNegative() || period.isZero()) {
+				throw new IllegalArgumentException(what + " must have 1 or more permits per positive period");
+			}
+			return new Rate(permits, period);
+		}
+
 		@Override
 		public String toString() {
 			return this.permits + "/" + this.period;
@@ -80,29 +111,12 @@ public record FlowLimits(int concurrency, int keyConcurrency, @Nullable Duration
 	}
 
 	private static @Nullable Rate rate(String rateLimit, String where) {
-		if (rateLimit.isBlank()) {
-			return null;
-		}
-		String problem = "@Workflow(rateLimit = \"" + rateLimit + "\") of " + where;
-		int slash = rateLimit.indexOf('/');
-		if (slash < 0) {
-			throw new WorkflowDefinitionException(problem + " is not a rate: give permits/period, such as \"20/1s\" "
-					+ "or \"100/1m\"");
-		}
-		int permits;
-		Duration period;
 		try {
-			permits = Integer.parseInt(rateLimit.substring(0, slash).trim());
-			period = DurationStyle.detectAndParse(rateLimit.substring(slash + 1).trim());
+			return Rate.parse(rateLimit, "@Workflow(rateLimit = \"" + rateLimit + "\") of " + where);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new WorkflowDefinitionException(problem + " is not a rate: give permits/period, such as \"20/1s\" "
-					+ "or \"100/1m\"", ex);
+			throw new WorkflowDefinitionException(ex.getMessage(), ex);
 		}
-		if (permits < 1 || period.isNegative() || period.isZero()) {
-			throw new WorkflowDefinitionException(problem + " must have 1 or more permits per positive period");
-		}
-		return new Rate(permits, period);
 	}
 
 	/**

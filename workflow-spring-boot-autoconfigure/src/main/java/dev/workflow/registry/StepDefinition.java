@@ -21,9 +21,11 @@ import org.jspecify.annotations.Nullable;
  * (see {@link WorkflowRegistry#pool(WorkflowDefinition, String)})
  * @param aliases the step's former names ({@code @Step(aliases)}), whose messages, history entries and targets it
  * takes
+ * @param rate at most how many of its executions start per period ({@code @Step(rateLimit)}), {@code null} for no
+ * rate of its own
  */
 public record StepDefinition(String workflow, String name, int order, int position, Object bean, Method method,
-		Method declaredMethod, @Nullable String pool, List<String> aliases) {
+		Method declaredMethod, @Nullable String pool, List<String> aliases, FlowLimits.@Nullable Rate rate) {
 
 	/**
 	 * Creates a step definition.
@@ -33,7 +35,7 @@ public record StepDefinition(String workflow, String name, int order, int positi
 	}
 
 	/**
-	 * Creates a step without aliases that names no pool of its own, to run in its caller's.
+	 * Creates a step without aliases or rate that names no pool of its own, to run in its caller's.
 	 * @param workflow the workflow's name
 	 * @param name the step's name
 	 * @param order the declared order
@@ -44,7 +46,7 @@ public record StepDefinition(String workflow, String name, int order, int positi
 	 */
 	public StepDefinition(String workflow, String name, int order, int position, Object bean, Method method,
 			Method declaredMethod) {
-		this(workflow, name, order, position, bean, method, declaredMethod, null, List.of());
+		this(workflow, name, order, position, bean, method, declaredMethod, null, List.of(), null);
 	}
 
 	/**

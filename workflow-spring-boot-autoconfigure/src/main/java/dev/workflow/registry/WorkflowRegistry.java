@@ -128,7 +128,8 @@ public class WorkflowRegistry {
 						invocable, declared, entry.getValue().pool().isEmpty() ? null
 								: WorkerPools.pool(entry.getValue().pool(),
 										"step '" + stepName + "' (" + describe(userClass, declared) + ")"),
-						aliases(stepName, "", declared, entry.getValue()));
+						aliases(stepName, "", declared, entry.getValue()),
+						rate(entry.getValue(), "step '" + stepName + "' (" + describe(userClass, declared) + ")"));
 				StepDefinition clash = steps.putIfAbsent(stepName, step);
 				if (clash != null) {
 					throw new WorkflowDefinitionException("Duplicate step name '" + stepName + "': "
@@ -169,6 +170,16 @@ public class WorkflowRegistry {
 			aliases.add(alias);
 		}
 		return List.copyOf(aliases);
+	}
+
+	private static FlowLimits.@Nullable Rate rate(Step step, String where) {
+		try {
+			return FlowLimits.Rate.parse(step.rateLimit(),
+					"@Step(rateLimit = \"" + step.rateLimit() + "\") of " + where);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new WorkflowDefinitionException(ex.getMessage(), ex);
+		}
 	}
 
 	private static WorkflowDefinitionException aliasClash(String alias, StepDefinition step,
@@ -359,7 +370,9 @@ public class WorkflowRegistry {
 					+ "' (" + describe(userClass, declared) + ")");
 			steps.add(new StepDefinition(name, stepName, entry.getValue().order(), steps.size(), bean, invocable,
 					declared, entry.getValue().pool().isEmpty() ? pool : stepPool,
-					aliases(stepName, name, declared, entry.getValue())));
+					aliases(stepName, name, declared, entry.getValue()),
+					rate(entry.getValue(), "step '" + stepName + "' of workflow '" + name + "' ("
+							+ describe(userClass, declared) + ")")));
 		}
 		Map<String, StepDefinition> names = new HashMap<>();
 		steps.forEach((step) -> names.put(step.name(), step));

@@ -2,7 +2,10 @@ package dev.workflow.store;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -12,29 +15,41 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The token buckets of {@code wf_rate_limit}, one per rate-limited workflow, shared by every instance. A worker
- * takes a token before it claims a step ({@link #acquire}); when there is none, it reserves the next slot the rate
- * gives (the bucket goes below zero, one token per step that waits) and the step waits for it
- * ({@link StepExecutions#postpone}). So steps start at the rate however many wait, and each waiting step comes back
- * once, at its slot. Each statement commits on its own, as a worker's claim does.
+ * The token buckets of {@code wf_rate_limit}, shared by every instance: one per rate (a workflow's, a step's, a
+ * pool's). Before a worker claims a step it takes a token from every bucket over the step ({@link #acquire}), all
+ * at once and only if each has one, so that every rate is charged when the step really starts. If one has none, the
+ * step reserves the next slot of the bucket it would wait longest for (the bucket goes below zero, one token per
+ * waiting step), and waits for that slot ({@link StepExecutions#postpone}, which records the bucket). At its slot it
+ * takes its reserved token and a token of each other bucket; if another has none by then, it reserves a slot of
+ * that one instead, and gives its token back if no step reserved a slot after it (else the token is lost: the slot
+ * it would give is that of the last step waiting). So each rate holds for the steps it lets start, however many
+ * wait, at the price of a slot now and then where rates over the same step are both saturated.
  */
 public final class RateLimits {
 
+	/** Locks the rows of buckets, in the order of their names so that two workers never wait for each other. */
+	private static final String LOCK = "select name, tokens, updated_at from wf_rate_limit where name = any(?) "
+			+ "order by name for update";
+
 	/**
-	 * Takes a token for a step execution, unless it reserved one before; parameters: execution, attempt, permits,
-	 * now, rate per second, now, bucket. Answers whether it had a reservation, and the tokens left (below zero: the
-	 * slots reserved ahead), or none if the bucket has no row yet.
+	 * A rate that holds over a step.
+	 *
+	 * @param name the bucket's name: the workflow's name for a workflow's rate, {@code step:} and the step's name
+	 * (after its workflow's, for a pipeline step) for a step's, {@code pool:} and the pool's for a pool's
+	 * @param permits how many tokens the bucket holds at most: the burst after a quiet period
+	 * @param perSecond how many tokens it gains per second
 	 */
-	private static final String ACQUIRE = """
-			with reserved as (
-			  select coalesce((select rate_reserved from wf_step_execution where id = ? and attempt = ?), false) as r),
-			taken as (
-			  update wf_rate_limit set tokens = least(?, tokens + greatest(0, extract(epoch from
-			      (cast(? as timestamptz) - updated_at))) * ?) - 1,
-			    updated_at = greatest(updated_at, cast(? as timestamptz))
-			  where name = ? and not (select r from reserved)
-			  returning tokens)
-			select (select r from reserved), (select tokens from taken)""";
+	public record Bucket(String name, int permits, double perSecond) {
+	}
+
+	/**
+	 * A slot a step execution reserved.
+	 *
+	 * @param bucket the bucket it waits for
+	 * @param delay how long until its slot
+	 */
+	public record Reservation(String bucket, Duration delay) {
+	}
 
 	private final JdbcTemplate jdbc;
 
@@ -47,35 +62,93 @@ public final class RateLimits {
 	}
 
 	/**
-	 * Takes a token of a bucket for a step execution, or reserves the next slot.
-	 * @param bucket the bucket (the workflow's name)
+	 * Creates the rows of buckets that have none yet, full. Each statement commits on its own, before
+	 * {@link #acquire} locks them.
+	 * @param buckets the buckets
+	 * @param now the time
+	 */
+	public void create(List<Bucket> buckets, Instant now) {
+		buckets.stream()
+			.sorted((left, right) -> left.name().compareTo(right.name()))
+			.forEach((bucket) -> this.jdbc.update("insert into wf_rate_limit (name, tokens, updated_at) values "
+					+ "(?, ?, ?) on conflict (name) do nothing", bucket.name(), (double) bucket.permits(),
+					Sql.time(now)));
+	}
+
+	/**
+	 * Takes a token of every bucket over a step execution, or reserves a slot of one; in the caller's transaction,
+	 * which the rows of the buckets stay locked for. A reservation must then be recorded on the step execution
+	 * ({@link StepExecutions#postpone}) in the same transaction.
+	 * @param buckets the buckets, each with a row ({@link #create})
 	 * @param execution the step execution
 	 * @param attempt its attempt
-	 * @param permits how many tokens the bucket holds at most: the burst after a quiet period
-	 * @param perSecond how many tokens it gains per second
 	 * @param now the time
-	 * @return {@code null} if the step may start now (a token taken, or reserved before); else how long until its
-	 * slot
+	 * @return {@code null} if the step may start now (a token taken of each bucket); else the slot it reserved
 	 */
-	public @Nullable Duration acquire(String bucket, UUID execution, int attempt, int permits, double perSecond,
-			Instant now) {
-		for (int tries = 0; tries < 2; tries++) {
-			List<Object[]> answer = this.jdbc.query(ACQUIRE, (rows, row) -> new Object[] { rows.getBoolean(1),
-					rows.getObject(2, Double.class) }, execution, attempt, (double) permits, Sql.time(now), perSecond,
-					Sql.time(now), bucket);
-			boolean reserved = (Boolean) answer.get(0)[0];
-			Double tokens = (Double) answer.get(0)[1];
-			if (reserved) {
-				return null;
+	public @Nullable Reservation acquire(List<Bucket> buckets, UUID execution, int attempt, Instant now) {
+		List<String> held = this.jdbc.queryForList("select rate_bucket from wf_step_execution where id = ? and "
+				+ "attempt = ? and rate_bucket is not null", String.class, execution, attempt);
+		String reserved = held.isEmpty() ? null : held.get(0);
+		Map<String, Double> tokens = lock(buckets, now);
+		Bucket longest = null;
+		double longestWait = 0;
+		for (Bucket bucket : buckets) {
+			if (bucket.name().equals(reserved)) {
+				continue;
 			}
-			if (tokens != null) {
-				return (tokens >= 0) ? null : Duration.ofNanos((long) (-tokens / perSecond * 1e9));
+			double wait = (1 - tokens.get(bucket.name())) / bucket.perSecond();
+			if (wait > longestWait) {
+				longest = bucket;
+				longestWait = wait;
 			}
-			// A bucket's first use: full.
-			this.jdbc.update("insert into wf_rate_limit (name, tokens, updated_at) values (?, ?, ?) "
-					+ "on conflict (name) do nothing", bucket, (double) permits, Sql.time(now));
 		}
-		throw new IllegalStateException("The rate limit of '" + bucket + "' has no row in wf_rate_limit");
+		if (longest == null) {
+			for (Bucket bucket : buckets) {
+				if (!bucket.name().equals(reserved)) {
+					store(bucket.name(), tokens.get(bucket.name()) - 1, now);
+				}
+			}
+			return null;
+		}
+		store(longest.name(), tokens.get(longest.name()) - 1, now);
+		Double mine = (reserved != null) ? tokens.get(reserved) : null;
+		if (mine != null && mine >= 0) {
+			// Its slot has come, but another rate has no room: with no slot reserved after it, the token goes back
+			// for others to take now. (With some, it is lost: handed back, it would be the slot of the last of them.)
+			store(reserved, Math.min(permits(buckets, reserved), mine + 1), now);
+		}
+		return new Reservation(longest.name(), Duration.ofNanos((long) Math.ceil(longestWait * 1e9)));
+	}
+
+	private static int permits(List<Bucket> buckets, String name) {
+		return buckets.stream().filter((bucket) -> bucket.name().equals(name)).findFirst().orElseThrow().permits();
+	}
+
+	/**
+	 * Locks the rows of buckets and answers the tokens each holds now, refilled since its last use.
+	 */
+	private Map<String, Double> lock(List<Bucket> buckets, Instant now) {
+		Map<String, Bucket> byName = new HashMap<>();
+		buckets.forEach((bucket) -> byName.put(bucket.name(), bucket));
+		Map<String, Double> tokens = new HashMap<>();
+		this.jdbc.query(LOCK, (rows) -> {
+			Bucket bucket = byName.get(rows.getString(1));
+			Instant updated = rows.getObject(3, OffsetDateTime.class).toInstant();
+			double elapsed = Math.max(0, Duration.between(updated, now).toNanos() / 1e9);
+			tokens.put(bucket.name(), Math.min(bucket.permits(), rows.getDouble(2) + elapsed * bucket.perSecond()));
+		}, (Object) byName.keySet().toArray(String[]::new));
+		if (tokens.size() != byName.size()) {
+			throw new IllegalStateException("A rate limit among " + byName.keySet() + " has no row in wf_rate_limit");
+		}
+		return tokens;
+	}
+
+	/**
+	 * Stores a bucket's tokens as they are at a time, unless a worker whose clock runs ahead used it later.
+	 */
+	private void store(String bucket, double tokens, Instant now) {
+		this.jdbc.update("update wf_rate_limit set tokens = ?, updated_at = greatest(updated_at, ?) where name = ?",
+				tokens, Sql.time(now), bucket);
 	}
 
 }

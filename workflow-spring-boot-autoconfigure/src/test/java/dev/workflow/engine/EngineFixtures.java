@@ -48,7 +48,7 @@ final class EngineFixtures {
 		return new EngineSettings("unit", 3, Duration.ofSeconds(1), 2, Duration.ofMinutes(5), 0.2, List.of(),
 				Duration.ofMinutes(5), Duration.ofSeconds(30), 500, Duration.ofSeconds(5), 1000,
 				Duration.ofMinutes(1), 3, 5, Duration.ofHours(1), Duration.ofMillis(500), Duration.ofSeconds(30),
-				100, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(5), clock);
+				100, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(5), Map.of(), clock);
 	}
 
 	/**

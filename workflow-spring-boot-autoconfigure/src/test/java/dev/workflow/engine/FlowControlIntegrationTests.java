@@ -50,7 +50,7 @@ class FlowControlIntegrationTests {
 	@BeforeAll
 	static void startTwoInstances() {
 		instances = TwoInstances.start("flow", "--workflow.worker.concurrency=2",
-				"--workflow.flow.admission-recheck=1h");
+				"--workflow.flow.admission-recheck=1h", "--workflow.pools.metered.rate-limit=30/1s");
 		first = instances.first();
 		second = instances.second();
 		client = first.getBean(WorkflowClient.class);
@@ -255,6 +255,35 @@ class FlowControlIntegrationTests {
 	}
 
 	@Test
+	void whenAStepAndItsPoolHaveRatesThenEachHoldsForTheStepsUnderIt() {
+		String batch = UUID.randomUUID().toString();
+		StartOptions options = StartOptions.defaults().userContext(Map.of("batch", batch));
+		List<String> inputs = new ArrayList<>();
+		for (int i = 0; i < 90; i++) {
+			inputs.add("job-" + i);
+		}
+		// Both instances start jobs, and both run them: 24 jobs whose second step may start 3 times a second, and 90
+		// jobs of another workflow of the same pool, whose steps may start 30 times a second in all (138 steps).
+		client.startAll("metered_step", inputs.subList(0, 12), options);
+		second.getBean(WorkflowClient.class).startAll("metered_step", inputs.subList(12, 24), options);
+		client.startAll("metered_pool", inputs.subList(0, 45), options);
+		second.getBean(WorkflowClient.class).startAll("metered_pool", inputs.subList(45, 90), options);
+		awaitCompleted(batch, 114);
+
+		// Each start is timed by the worker's clock as it passed the rates: at most permits + rate x window.
+		assertThat(mostStartsWithin(batch, "metered", Duration.ofSeconds(2))).isLessThanOrEqualTo(3 + 3 * 2);
+		assertThat(mostStartsWithin(batch, null, Duration.ofSeconds(2))).isLessThanOrEqualTo(30 + 30 * 2);
+		// The step's rate, not the pool's, set the pace of its 24 starts: the first 3 at once, then 3 a second.
+		Double meteredSeconds = jdbc.queryForObject("select extract(epoch from max(s.started_at) - min(s.started_at)) "
+				+ "from wf_step_execution s join wf_job j on j.id = s.job_id where j.user_context @> cast(? as jsonb) "
+				+ "and s.step_name = 'metered'", Double.class, batchContext(batch));
+		assertThat(meteredSeconds).isGreaterThanOrEqualTo((24 - 3) / 3.0 - 0.01);
+		assertThat(jdbc.queryForList("select distinct s.worker_id from wf_step_execution s join wf_job j on "
+				+ "j.id = s.job_id where j.user_context @> cast(? as jsonb)", String.class, batchContext(batch)))
+			.containsExactlyInAnyOrder("flow-a", "flow-b");
+	}
+
+	@Test
 	void whenAHundredStartsShareADebounceKeyWithinTheWindowThenOneJobRunsWithTheLastInput() {
 		String batch = UUID.randomUUID().toString();
 		StartOptions options = StartOptions.defaults()
@@ -324,6 +353,19 @@ class FlowControlIntegrationTests {
 				? " and k.concurrency_key = j.concurrency_key" : "") + """
 				)) from wf_job j where j.user_context @> cast(? as jsonb)""", Integer.class, batchContext(batch),
 				batchContext(batch));
+	}
+
+	/**
+	 * The most step executions of a batch (of one step, or of all) that started within one window, from their start
+	 * times.
+	 */
+	private static int mostStartsWithin(String batch, String step, Duration window) {
+		String starts = "select s.started_at from wf_step_execution s join wf_job j on j.id = s.job_id "
+				+ "where j.user_context @> cast(? as jsonb) and s.status = 'COMPLETED'"
+				+ ((step != null) ? " and s.step_name = '" + step + "'" : "");
+		return jdbc.queryForObject("with starts as (" + starts + ") select max((select count(*) from starts o where "
+				+ "o.started_at >= s.started_at and o.started_at < s.started_at + cast(? as interval))) from starts s",
+				Integer.class, batchContext(batch), window.toMillis() + " milliseconds");
 	}
 
 	private static String batchContext(String batch) {

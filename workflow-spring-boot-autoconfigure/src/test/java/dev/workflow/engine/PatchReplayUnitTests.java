@@ -74,7 +74,7 @@ class PatchReplayUnitTests {
 		EngineSettings settings = new EngineSettings("unit", 1, Duration.ofSeconds(1), 2, Duration.ofSeconds(10), 0,
 				List.of(), Duration.ofMinutes(1), Duration.ofMinutes(1), 10, Duration.ofMinutes(1), 0,
 				Duration.ofMinutes(1), 3, 3, Duration.ofHours(1), Duration.ofMillis(500), Duration.ofSeconds(30),
-				100, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(5), CLOCK);
+				100, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(5), Map.of(), CLOCK);
 		Map<String, StepInvoker> invokers = new HashMap<>();
 		registry.callableSteps()
 			.forEach((name, step) -> invokers.put(name, StepInvoker.bindCallable(step, json, List.of(), settings)));

@@ -58,7 +58,7 @@ class RunningStepsTests {
 				new WorkflowJson(JsonMapper.builder().build()), List.of(), new EngineSettings("worker", 1,
 						Duration.ZERO, 1, Duration.ZERO, 0, List.of(), Duration.ofMinutes(1), Duration.ofMinutes(1), 1,
 						Duration.ofMinutes(1), 0, Duration.ofMinutes(1), 1, 1, Duration.ofHours(1), Duration.ofMillis(500),
-						Duration.ofSeconds(30), 0, Duration.ZERO, Duration.ofSeconds(10), Duration.ofSeconds(5),
+						Duration.ofSeconds(30), 0, Duration.ZERO, Duration.ofSeconds(10), Duration.ofSeconds(5), Map.of(),
 						Clock.systemUTC()));
 		try {
 			return running.run(execution, epoch, invoker, new StepCall(null, null, null, null));

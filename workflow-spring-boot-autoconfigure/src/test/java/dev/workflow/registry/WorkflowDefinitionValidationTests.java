@@ -86,6 +86,23 @@ class WorkflowDefinitionValidationTests {
 	}
 
 	@Test
+	void stepRateLimitThatIsNotARate() {
+		assertStartFails(config(new BadStepRate()), "@Step(rateLimit = \"fast\") of step 'only' of workflow "
+				+ "'bad_step_rate' (" + BadStepRate.class.getName() + "#only) is not a rate: give permits/period");
+	}
+
+	@Test
+	void poolRateLimitThatIsNotARate() {
+		this.runner.withPropertyValues("workflow.pools.metered.rate-limit=50 a second").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(IllegalArgumentException.class)
+				.hasMessageContaining("workflow.pools.metered.rate-limit = \"50 a second\" is not a rate: give "
+						+ "permits/period");
+		});
+	}
+
+	@Test
 	void scheduleWhoseCronDoesNotParse() {
 		assertStartFails(config(new BadCron()), "@WorkflowSchedule of workflow 'bad_cron' (" + BadCron.class.getName()
 				+ ") has cron = \"every day\", which is not a cron expression");
@@ -434,6 +451,16 @@ class WorkflowDefinitionValidationTests {
 	static class BadRate {
 
 		@Step(order = 1)
+		public int only(int input) {
+			return input;
+		}
+
+	}
+
+	@Workflow(name = "bad_step_rate")
+	static class BadStepRate {
+
+		@Step(order = 1, rateLimit = "fast")
 		public int only(int input) {
 			return input;
 		}

@@ -45,6 +45,16 @@ public class FlowControlWorkflows {
 		return new TwentyPerSecond();
 	}
 
+	@Bean
+	MeteredStep meteredStep() {
+		return new MeteredStep();
+	}
+
+	@Bean
+	MeteredPool meteredPool() {
+		return new MeteredPool();
+	}
+
 	/** Two steps of a few milliseconds' work each, that return their input: the workflows below differ in limits. */
 	public abstract static class TwoQuickSteps {
 
@@ -95,6 +105,36 @@ public class FlowControlWorkflows {
 	/** At most twenty steps per second, each a few milliseconds' work. */
 	@Workflow(name = "twenty_per_second", rateLimit = "20/1s")
 	public static class TwentyPerSecond {
+
+		@Step(order = 1)
+		public String only(String input) {
+			return work(input);
+		}
+
+	}
+
+	/**
+	 * A step that may start three times a second, after one that may start freely, in pool {@code metered}, whose
+	 * steps the instances of the tests start at most thirty times a second ({@code workflow.pools.metered.rate-limit}).
+	 */
+	@Workflow(name = "metered_step", pool = "metered")
+	public static class MeteredStep {
+
+		@Step(order = 1)
+		public String free(String input) {
+			return work(input);
+		}
+
+		@Step(order = 2, rateLimit = "3/1s")
+		public String metered(String input) {
+			return work(input);
+		}
+
+	}
+
+	/** A workflow whose only step shares pool {@code metered} and its rate with those of {@link MeteredStep}. */
+	@Workflow(name = "metered_pool", pool = "metered")
+	public static class MeteredPool {
 
 		@Step(order = 1)
 		public String only(String input) {
