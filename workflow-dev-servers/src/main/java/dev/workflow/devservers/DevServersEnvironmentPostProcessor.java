@@ -63,6 +63,10 @@ public class DevServersEnvironmentPostProcessor implements EnvironmentPostProces
 			properties.put("spring.rabbitmq.password", broker.password());
 		}
 		environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, properties));
+		if (database.source() == ServerSource.EMBEDDED || broker.source() == ServerSource.EMBEDDED) {
+			// The embedded servers stop when the JVM exits, after the contexts that use them.
+			application.addInitializers(ServerLeases::take);
+		}
 		this.log.info("Workflow dev servers: " + database + ", " + broker);
 	}
 

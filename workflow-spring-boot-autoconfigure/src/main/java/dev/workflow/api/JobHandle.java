@@ -1,6 +1,7 @@
 package dev.workflow.api;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -37,6 +38,13 @@ public interface JobHandle<R> {
 	 * @return the job
 	 */
 	Job job();
+
+	/**
+	 * Reads the job's history from the database: every attempt of every entry, in sequence, then attempt (see
+	 * {@link WorkflowClient#history(UUID)}).
+	 * @return the history
+	 */
+	List<StepExecution> history();
 
 	/**
 	 * Waits for the job to end and returns its result.

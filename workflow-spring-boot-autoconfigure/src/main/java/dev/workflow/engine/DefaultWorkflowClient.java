@@ -311,6 +311,11 @@ public class DefaultWorkflowClient implements WorkflowClient {
 		}
 
 		@Override
+		public List<StepExecution> history() {
+			return DefaultWorkflowClient.this.history(this.id);
+		}
+
+		@Override
 		public @Nullable R await(Duration timeout) {
 			long deadline = System.nanoTime() + timeout.toNanos();
 			long pause = TimeUnit.MILLISECONDS.toNanos(2);

@@ -52,6 +52,10 @@ public record EngineSettings(String workerId, int maxAttempts, Duration initialD
 		poolRates = Map.copyOf(poolRates);
 		Instant now = clock.instant();
 		checkWait(maxDelay, now, "workflow.retry.max-delay");
+		if (initialDelay.compareTo(maxDelay) > 0) {
+			throw new IllegalArgumentException("workflow.retry.initial-delay (" + initialDelay + ") is longer than "
+					+ "workflow.retry.max-delay (" + maxDelay + "), which would cut it short");
+		}
 		checkWait(leaseDuration, now, "workflow.worker.lease-duration");
 		checkWait(claimTimeout, now, "workflow.worker.claim-timeout");
 		if (maxRefusals < 1) {

@@ -89,6 +89,12 @@ final class StepInvoker {
 					duration(annotation.maxDelay(), defaults.maxDelay(), "maxDelay", step), defaults.jitter(),
 					List.copyOf(nonRetryable));
 			timeout = duration(annotation.timeout(), timeout, "timeout", step);
+			if (retryPolicy.initialDelay().compareTo(retryPolicy.maxDelay()) > 0) {
+				throw new WorkflowDefinitionException("The wait before the first retry of step '" + step.name() + "' ("
+						+ step.describe() + "), " + retryPolicy.initialDelay() + ", is longer than its longest wait, "
+						+ retryPolicy.maxDelay() + (annotation.maxDelay().isEmpty() ? " (workflow.retry.max-delay)" : "")
+						+ ", which would cut it short: give @Step(maxDelay) at least as long as @Step(initialDelay).");
+			}
 			String tooLong = Timer.waitProblem(retryPolicy.maxDelay(), settings.clock().instant());
 			if (tooLong != null) {
 				throw new WorkflowDefinitionException("@Step(maxDelay = \"" + annotation.maxDelay() + "\") of step '"

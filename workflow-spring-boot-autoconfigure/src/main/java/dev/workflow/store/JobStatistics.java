@@ -118,6 +118,25 @@ public class JobStatistics {
 			select (select count(*) from wf_outbox), (select count(*) from due) + (select count(*) from lapsed),
 			  least((select min(since) from due), (select min(since) from lapsed))""";
 
+	/**
+	 * What the engine has in hand and when it next has something to do: step executions of open jobs queued, running
+	 * or due, and outbox rows; the earliest time a step, a deadline, a schedule or a debounce window falls due
+	 * (held steps of paused workflows, due at the end of time, left out). Parameters: now, five times.
+	 */
+	private static final String ACTIVITY = """
+			select
+			  (select count(*) from wf_step_execution s join wf_job j on j.id = s.job_id where j.finished_at is null
+			    and (s.status in ('QUEUED', 'RUNNING') or (s.status = 'SCHEDULED' and s.due_at <= ?)))
+			  + (select count(*) from wf_outbox),
+			  least(
+			    (select min(s.due_at) from wf_step_execution s join wf_job j on j.id = s.job_id
+			      where s.status = 'SCHEDULED' and s.due_at > ? and s.due_at < '9999-01-01' and j.finished_at is null),
+			    (select min(deadline_at) from wf_job where deadline_at is not null and finished_at is null
+			      and deadline_at > ?),
+			    (select min(next_fire_at) from wf_schedule where not paused and next_fire_at > ?),
+			    (select min(not_before) from wf_job where not_before is not null and status = 'WAITING'
+			      and not_before > ?))""";
+
 	private final JdbcTemplate jdbc;
 
 	/**
@@ -271,6 +290,36 @@ public class JobStatistics {
 		this.jdbc.query(QUEUED_BY_POOL, (RowCallbackHandler) (rows) -> queued.put(rows.getString(1), rows.getLong(2)));
 		return this.jdbc.queryForObject(BACKLOG, (rows, row) -> new Backlog(rows.getLong(1), rows.getLong(2),
 				instant(rows.getObject(3, OffsetDateTime.class)), queued), time, time);
+	}
+
+	/**
+	 * What the engine has in hand now, and when it next has something to do.
+	 *
+	 * @param inHand step executions of open jobs that are queued, running or due, and outbox rows not yet relayed
+	 * @param nextDue the earliest later time at which a step (a timer, a retry, a timeout), a job's deadline, a
+	 * schedule's fire or a debounce window falls due, or {@code null} if nothing waits for a time
+	 */
+	public record Activity(long inHand, @Nullable Instant nextDue) {
+
+		/**
+		 * Whether nothing is in hand: every open job waits for a time, an event or a place.
+		 * @return {@code true} if idle
+		 */
+		public boolean idle() {
+			return this.inHand == 0;
+		}
+
+	}
+
+	/**
+	 * Reads what the engine has in hand now and when it next has something to do, in one statement.
+	 * @param now the current time, as the engine sees it
+	 * @return the activity
+	 */
+	public Activity activity(Instant now) {
+		OffsetDateTime time = time(now);
+		return this.jdbc.queryForObject(ACTIVITY, (rows, row) -> new Activity(rows.getLong(1),
+				instant(rows.getObject(2, OffsetDateTime.class))), time, time, time, time, time);
 	}
 
 	private static @Nullable Instant instant(@Nullable OffsetDateTime time) {

@@ -279,7 +279,7 @@ class PipelineVersionsIntegrationTests {
 			return add(trail, "one");
 		}
 
-		@Step(order = 2, maxAttempts = 2, initialDelay = "1h")
+		@Step(order = 2, maxAttempts = 2, initialDelay = "1h", maxDelay = "1h")
 		List<String> two(List<String> trail) {
 			throw new IllegalStateException("release 1 cannot do two yet");
 		}

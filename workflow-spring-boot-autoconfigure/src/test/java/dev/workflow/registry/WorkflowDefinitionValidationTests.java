@@ -103,6 +103,13 @@ class WorkflowDefinitionValidationTests {
 	}
 
 	@Test
+	void firstRetryWaitLongerThanTheLongestWait() {
+		assertStartFails(config(new CutShortRetry()), "The wait before the first retry of step 'patient' ("
+				+ CutShortRetry.class.getName() + "#patient), PT1H, is longer than its longest wait, PT5M "
+				+ "(workflow.retry.max-delay), which would cut it short");
+	}
+
+	@Test
 	void scheduleWhoseCronDoesNotParse() {
 		assertStartFails(config(new BadCron()), "@WorkflowSchedule of workflow 'bad_cron' (" + BadCron.class.getName()
 				+ ") has cron = \"every day\", which is not a cron expression");
@@ -452,6 +459,16 @@ class WorkflowDefinitionValidationTests {
 
 		@Step(order = 1)
 		public int only(int input) {
+			return input;
+		}
+
+	}
+
+	@Workflow(name = "cut_short_retry")
+	static class CutShortRetry {
+
+		@Step(order = 1, initialDelay = "1h")
+		public int patient(int input) {
 			return input;
 		}
 
