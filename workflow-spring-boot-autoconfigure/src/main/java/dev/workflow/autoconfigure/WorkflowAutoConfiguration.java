@@ -15,6 +15,7 @@ import javax.sql.DataSource;
 
 import dev.workflow.api.StepArgumentResolver;
 import dev.workflow.api.WorkflowClient;
+import dev.workflow.api.WorkflowConfigurationException;
 import dev.workflow.api.WorkflowSchedules;
 import dev.workflow.engine.BackgroundWork;
 import dev.workflow.engine.DefaultWorkflowClient;
@@ -386,8 +387,14 @@ public final class WorkflowAutoConfiguration {
 			Map<String, FlowLimits.Rate> rates = new HashMap<>();
 			properties.getPools().forEach((name, pool) -> {
 				String value = pool.getRateLimit();
-				FlowLimits.Rate rate = (value != null) ? FlowLimits.Rate.parse(value,
-						"workflow.pools." + name + ".rate-limit = \"" + value + "\"") : null;
+				FlowLimits.Rate rate;
+				try {
+					rate = (value != null) ? FlowLimits.Rate.parse(value,
+							"workflow.pools." + name + ".rate-limit = \"" + value + "\"") : null;
+				}
+				catch (IllegalArgumentException ex) {
+					throw new WorkflowConfigurationException(ex.getMessage());
+				}
 				if (rate != null) {
 					rates.put(WorkerPools.fromProperty(name, "workflow.pools"), rate);
 				}

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import dev.workflow.api.WorkflowConfigurationException;
 import dev.workflow.registry.FlowLimits;
 
 /**
@@ -53,46 +54,46 @@ public record EngineSettings(String workerId, int maxAttempts, Duration initialD
 		Instant now = clock.instant();
 		checkWait(maxDelay, now, "workflow.retry.max-delay");
 		if (initialDelay.compareTo(maxDelay) > 0) {
-			throw new IllegalArgumentException("workflow.retry.initial-delay (" + initialDelay + ") is longer than "
+			throw new WorkflowConfigurationException("workflow.retry.initial-delay (" + initialDelay + ") is longer than "
 					+ "workflow.retry.max-delay (" + maxDelay + "), which would cut it short");
 		}
 		checkWait(leaseDuration, now, "workflow.worker.lease-duration");
 		checkWait(claimTimeout, now, "workflow.worker.claim-timeout");
 		if (maxRefusals < 1) {
-			throw new IllegalArgumentException("workflow.broker.max-refusals must be at least 1, not " + maxRefusals);
+			throw new WorkflowConfigurationException("workflow.broker.max-refusals must be at least 1, not " + maxRefusals);
 		}
 		if (maxLeaseLapses < 0) {
-			throw new IllegalArgumentException(
+			throw new WorkflowConfigurationException(
 					"workflow.worker.max-lease-lapses must be 0 or more, not " + maxLeaseLapses);
 		}
 		if (unknownWorkTimeout.isNegative() || unknownWorkTimeout.isZero()) {
-			throw new IllegalArgumentException(
+			throw new WorkflowConfigurationException(
 					"workflow.worker.unknown-work-timeout must be positive, not " + unknownWorkTimeout);
 		}
 		if (unknownWorkBackoff.isNegative()) {
-			throw new IllegalArgumentException(
+			throw new WorkflowConfigurationException(
 					"workflow.worker.unknown-work-backoff must not be negative, not " + unknownWorkBackoff);
 		}
 		if (unknownWorkMaxBackoff.compareTo(unknownWorkBackoff) < 0) {
-			throw new IllegalArgumentException("workflow.worker.unknown-work-max-backoff (" + unknownWorkMaxBackoff
+			throw new WorkflowConfigurationException("workflow.worker.unknown-work-max-backoff (" + unknownWorkMaxBackoff
 					+ ") must not be shorter than workflow.worker.unknown-work-backoff (" + unknownWorkBackoff + ")");
 		}
 		if (chainSteps < 0) {
-			throw new IllegalArgumentException("workflow.worker.chain-steps must be 0 or more, not " + chainSteps);
+			throw new WorkflowConfigurationException("workflow.worker.chain-steps must be 0 or more, not " + chainSteps);
 		}
 		if (chainTimeSlice.isNegative()) {
-			throw new IllegalArgumentException(
+			throw new WorkflowConfigurationException(
 					"workflow.worker.chain-time-slice must not be negative, not " + chainTimeSlice);
 		}
 		if (priorityAging.isNegative() || priorityAging.isZero()) {
-			throw new IllegalArgumentException("workflow.flow.priority-aging must be positive, not " + priorityAging);
+			throw new WorkflowConfigurationException("workflow.flow.priority-aging must be positive, not " + priorityAging);
 		}
 		if (admissionRecheck.isNegative() || admissionRecheck.isZero()) {
-			throw new IllegalArgumentException(
+			throw new WorkflowConfigurationException(
 					"workflow.flow.admission-recheck must be positive, not " + admissionRecheck);
 		}
 		if (claimTimeout.isNegative() || claimTimeout.isZero()) {
-			throw new IllegalArgumentException("workflow.worker.claim-timeout must be positive, not " + claimTimeout);
+			throw new WorkflowConfigurationException("workflow.worker.claim-timeout must be positive, not " + claimTimeout);
 		}
 	}
 
@@ -102,7 +103,7 @@ public record EngineSettings(String workerId, int maxAttempts, Duration initialD
 	private static void checkWait(Duration wait, Instant now, String property) {
 		String problem = Timer.waitProblem(wait, now);
 		if (problem != null) {
-			throw new IllegalArgumentException(property + " is " + wait + ": " + problem);
+			throw new WorkflowConfigurationException(property + " is " + wait + ": " + problem);
 		}
 	}
 

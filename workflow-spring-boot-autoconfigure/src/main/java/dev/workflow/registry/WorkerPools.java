@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import dev.workflow.annotation.Step;
 import dev.workflow.annotation.Workflow;
 import dev.workflow.annotation.WorkflowMethod;
+import dev.workflow.api.WorkflowConfigurationException;
 import dev.workflow.api.WorkflowDefinitionException;
 import org.jspecify.annotations.Nullable;
 
@@ -51,7 +52,7 @@ public final class WorkerPools {
 	 * @param pool the name, {@value #DEFAULT_NAME} for the default pool
 	 * @param property the property, for the message
 	 * @return the pool, {@link #DEFAULT} for the default pool
-	 * @throws IllegalArgumentException if the name is invalid
+	 * @throws WorkflowConfigurationException if the name is invalid
 	 */
 	public static String fromProperty(String pool, String property) {
 		String name = pool.trim();
@@ -60,7 +61,7 @@ public final class WorkerPools {
 		}
 		String problem = problem(name);
 		if (problem != null) {
-			throw new IllegalArgumentException(property + " names an invalid worker pool: " + problem
+			throw new WorkflowConfigurationException(property + " names an invalid worker pool: " + problem
 					+ " (\"" + DEFAULT_NAME + "\" names the default pool).");
 		}
 		return name;

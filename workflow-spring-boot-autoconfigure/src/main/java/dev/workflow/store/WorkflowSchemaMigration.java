@@ -1,13 +1,19 @@
 package dev.workflow.store;
 
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+
 import javax.sql.DataSource;
 
+import dev.workflow.api.WorkflowConfigurationException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.dao.DataAccessResourceFailureException;
 
 /**
  * Creates and upgrades the engine's tables with Flyway when the application context starts.
@@ -34,6 +40,7 @@ public class WorkflowSchemaMigration implements InitializingBean {
 
 	@Override
 	public void afterPropertiesSet() {
+		requirePostgreSql();
 		MigrateResult result = Flyway.configure(getClass().getClassLoader())
 			.dataSource(this.dataSource)
 			.locations(LOCATION)
@@ -45,6 +52,32 @@ public class WorkflowSchemaMigration implements InitializingBean {
 		if (result.migrationsExecuted > 0) {
 			logger.info("Workflow schema migrated to version " + result.targetSchemaVersion + " ("
 					+ result.migrationsExecuted + " migrations, history in " + this.historyTable + ")");
+		}
+	}
+
+	/**
+	 * Refuses a database other than PostgreSQL before the migration meets it: its statements (JSONB, partial indexes,
+	 * {@code for update skip locked}) are PostgreSQL's.
+	 */
+	private void requirePostgreSql() {
+		String product;
+		String url;
+		try (Connection connection = this.dataSource.getConnection()) {
+			DatabaseMetaData metaData = connection.getMetaData();
+			product = metaData.getDatabaseProductName() + " " + metaData.getDatabaseProductVersion();
+			url = metaData.getURL();
+		}
+		catch (SQLException ex) {
+			throw new DataAccessResourceFailureException("Could not connect to the database of the workflow engine",
+					ex);
+		}
+		if (!product.startsWith("PostgreSQL")) {
+			throw new WorkflowConfigurationException("The workflow engine keeps its jobs in PostgreSQL, but the "
+					+ "application's data source is " + product + " (" + url + ").",
+					"Point spring.datasource.url at a PostgreSQL database. For tests and local "
+							+ "runs, add workflow-dev-servers, which starts one, or use a Testcontainers "
+							+ "PostgreSQLContainer with @ServiceConnection.",
+					null);
 		}
 	}
 

@@ -30,9 +30,11 @@ class ServerConnectionFailureIntegrationTests {
 
 	@Test
 	void whenNoDatabaseIsConfiguredThenStartFailsWithAReportSayingWhatToSet(CapturedOutput output) {
-		// As a packaged application without the development servers and without a URL (also where one is exported).
+		// As a packaged application without the development servers and without a URL (also where one is exported),
+		// and without an embedded database on its class path (the tests have H2 for another report).
 		assertThatException().isThrownBy(() -> new SpringApplicationBuilder(TestApplication.class)
-			.run("--workflow.dev-servers.enabled=false", "--spring.datasource.url="));
+			.run("--workflow.dev-servers.enabled=false", "--spring.datasource.url=",
+					"--spring.datasource.embedded-database-connection=none"));
 		assertThat(output).contains("APPLICATION FAILED TO START")
 			.contains("No PostgreSQL database is configured: spring.datasource.url is not set")
 			.contains("SPRING_DATASOURCE_URL")

@@ -5,6 +5,7 @@ import java.util.Set;
 import dev.workflow.annotation.Step;
 import dev.workflow.annotation.Workflow;
 import dev.workflow.annotation.WorkflowMethod;
+import dev.workflow.api.WorkflowConfigurationException;
 import dev.workflow.api.WorkflowDefinitionException;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
@@ -98,9 +99,11 @@ class WorkerPoolsUnitTests {
 		assertThat(WorkerPools.fromProperty("gpu-2.large_x", "workflow.worker.pools")).isEqualTo("gpu-2.large_x");
 		assertThat(WorkerPools.fromProperty(" a ", "workflow.worker.pools")).isEqualTo("a");
 		assertThat(WorkerPools.fromProperty("default", "workflow.worker.pools")).isEqualTo(WorkerPools.DEFAULT);
-		assertThatIllegalArgumentException().isThrownBy(() -> WorkerPools.fromProperty(" ", "workflow.worker.pools"))
+		assertThatExceptionOfType(WorkflowConfigurationException.class)
+			.isThrownBy(() -> WorkerPools.fromProperty(" ", "workflow.worker.pools"))
 			.withMessageStartingWith("workflow.worker.pools names an invalid worker pool: '' is not a valid pool name");
-		assertThatIllegalArgumentException().isThrownBy(() -> WorkerPools.fromProperty("a*", "workflow.pools"))
+		assertThatExceptionOfType(WorkflowConfigurationException.class)
+			.isThrownBy(() -> WorkerPools.fromProperty("a*", "workflow.pools"))
 			.withMessageStartingWith("workflow.pools names an invalid worker pool: 'a*'");
 	}
 

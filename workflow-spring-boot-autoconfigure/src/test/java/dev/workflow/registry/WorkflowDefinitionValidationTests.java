@@ -7,6 +7,7 @@ import dev.workflow.annotation.StepContext;
 import dev.workflow.annotation.Workflow;
 import dev.workflow.annotation.WorkflowMethod;
 import dev.workflow.annotation.WorkflowSchedule;
+import dev.workflow.api.WorkflowConfigurationException;
 import dev.workflow.api.WorkflowDefinitionException;
 import dev.workflow.test.TestServers;
 import org.junit.jupiter.api.Test;
@@ -96,7 +97,7 @@ class WorkflowDefinitionValidationTests {
 		this.runner.withPropertyValues("workflow.pools.metered.rate-limit=50 a second").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOf(IllegalArgumentException.class)
+				.isInstanceOf(WorkflowConfigurationException.class)
 				.hasMessageContaining("workflow.pools.metered.rate-limit = \"50 a second\" is not a rate: give "
 						+ "permits/period");
 		});
@@ -204,7 +205,7 @@ class WorkflowDefinitionValidationTests {
 		this.runner.withPropertyValues("workflow.retry.max-delay=3000000d").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOf(IllegalArgumentException.class)
+				.isInstanceOf(WorkflowConfigurationException.class)
 				.hasMessage("workflow.retry.max-delay is PT72000000H: it would end after 9999-12-31T23:59:59Z, the "
 						+ "latest time the engine stores");
 		});
