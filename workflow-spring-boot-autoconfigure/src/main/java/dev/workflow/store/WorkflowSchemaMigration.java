@@ -10,7 +10,9 @@ import dev.workflow.api.WorkflowConfigurationException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -41,18 +43,32 @@ public class WorkflowSchemaMigration implements InitializingBean {
 	@Override
 	public void afterPropertiesSet() {
 		requirePostgreSql();
-		MigrateResult result = Flyway.configure(getClass().getClassLoader())
-			.dataSource(this.dataSource)
-			.locations(LOCATION)
-			.table(this.historyTable)
-			.baselineOnMigrate(true)
-			.baselineVersion("0")
-			.load()
-			.migrate();
+		MigrateResult result = flyway(this.dataSource, this.historyTable).migrate();
 		if (result.migrationsExecuted > 0) {
 			logger.info("Workflow schema migrated to version " + result.targetSchemaVersion + " ("
 					+ result.migrationsExecuted + " migrations, history in " + this.historyTable + ")");
 		}
+	}
+
+	/**
+	 * Reads the version of the engine's schema from its history table.
+	 * @param dataSource the data source of the engine's tables
+	 * @param historyTable the history table ({@code workflow.store.schema-history-table})
+	 * @return the version, such as {@code 26}, or {@code null} if no migration has run
+	 */
+	public static @Nullable String currentVersion(DataSource dataSource, String historyTable) {
+		MigrationInfo current = flyway(dataSource, historyTable).info().current();
+		return (current != null && current.getVersion() != null) ? current.getVersion().getVersion() : null;
+	}
+
+	private static Flyway flyway(DataSource dataSource, String historyTable) {
+		return Flyway.configure(WorkflowSchemaMigration.class.getClassLoader())
+			.dataSource(dataSource)
+			.locations(LOCATION)
+			.table(historyTable)
+			.baselineOnMigrate(true)
+			.baselineVersion("0")
+			.load();
 	}
 
 	/**

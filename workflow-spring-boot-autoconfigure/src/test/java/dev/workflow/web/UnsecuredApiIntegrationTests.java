@@ -60,7 +60,7 @@ class UnsecuredApiIntegrationTests {
 				"--spring.datasource.url=" + TestDatabases.createEmptyDatabase(), "--workflow.api.enabled=true",
 				"--workflow.broker.exchange=" + name, "--workflow.broker.step-queue=" + name + ".steps",
 				"--workflow.broker.parking-queue=" + name + ".parked",
-				"--spring.autoconfigure.exclude=" + WorkflowApiIntegrationTests.WITHOUT_WEB_SECURITY };
+				"--spring.autoconfigure.exclude=" + TestApplication.WITHOUT_WEB_SECURITY };
 		String[] all = Arrays.copyOf(arguments, arguments.length + more.length);
 		System.arraycopy(more, 0, all, arguments.length, more.length);
 		return new SpringApplicationBuilder(TestApplication.class).run(all);

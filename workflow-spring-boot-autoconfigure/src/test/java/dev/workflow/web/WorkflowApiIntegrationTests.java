@@ -37,13 +37,6 @@ import static org.awaitility.Awaitility.await;
  */
 class WorkflowApiIntegrationTests {
 
-	/**
-	 * Spring Security is on the tests' class path; this test looks at the API alone (see the security tests), so it
-	 * switches Spring Security's filters off and allows the API without authentication.
-	 */
-	static final String WITHOUT_WEB_SECURITY = "org.springframework.boot.security.autoconfigure.web.servlet."
-			+ "ServletWebSecurityAutoConfiguration";
-
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
 	private static final JsonMapper json = JsonMapper.builder().build();
@@ -61,7 +54,8 @@ class WorkflowApiIntegrationTests {
 				"--spring.datasource.url=" + TestDatabases.createEmptyDatabase(), "--workflow.api.enabled=true",
 				"--workflow.api.base-path=/ops/api", "--workflow.broker.exchange=wf-test-api",
 				"--workflow.broker.step-queue=wf-test-api.steps", "--workflow.broker.parking-queue=wf-test-api.parked",
-				"--workflow.max-payload-size=64KB", "--spring.autoconfigure.exclude=" + WITHOUT_WEB_SECURITY,
+				"--workflow.max-payload-size=64KB",
+				"--spring.autoconfigure.exclude=" + TestApplication.WITHOUT_WEB_SECURITY,
 				"--workflow.api.allow-unauthenticated=true");
 		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 		api = "http://localhost:" + port + "/ops/api";
