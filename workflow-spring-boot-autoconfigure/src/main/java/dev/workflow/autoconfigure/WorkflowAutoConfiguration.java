@@ -64,12 +64,15 @@ import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Declarables;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.amqp.autoconfigure.RabbitTemplateConfigurer;
+import org.springframework.boot.amqp.autoconfigure.SimpleRabbitListenerContainerFactoryConfigurer;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -82,7 +85,6 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.orm.jpa.EntityManagerFactoryInfo;
 import org.springframework.orm.jpa.SharedEntityManagerCreator;
@@ -325,17 +327,27 @@ public final class WorkflowAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		StepPublisher workflowStepPublisher(ConnectionFactory connectionFactory, WorkflowProperties properties,
-				ApplicationContext applicationContext) {
+				ApplicationContext applicationContext, ObjectProvider<RabbitTemplateConfigurer> configurer,
+				ObjectProvider<WorkflowRabbitTemplateCustomizer> customizers) {
 			if (!connectionFactory.isPublisherConfirms()) {
 				throw new IllegalStateException("The workflow engine needs publisher confirms, but the RabbitMQ "
 						+ "connection factory (" + connectionFactory.getClass().getName() + ") does not have them: "
 						+ "set spring.rabbitmq.publisher-confirm-type=correlated, or enable correlated confirms on "
 						+ "your own connection factory.");
 			}
-			RabbitTemplate template = workflowRabbitTemplate(connectionFactory);
-			template.setObservationEnabled(applicationContext.getEnvironment()
-				.getProperty("spring.rabbitmq.template.observation-enabled", Boolean.class, false));
+			RabbitTemplate template = new RabbitTemplate();
+			RabbitTemplateConfigurer boot = configurer.getIfAvailable();
+			if (boot != null) {
+				// spring.rabbitmq.template.*: retry, observation, timeouts.
+				boot.configure(template, connectionFactory);
+			}
+			else {
+				template.setConnectionFactory(connectionFactory);
+			}
+			template.setMandatory(true);
+			template.setUsePublisherConnection(true);
 			template.setApplicationContext(applicationContext);
+			customizers.orderedStream().forEach((customizer) -> customizer.customize(template));
 			return new StepPublisher(template, properties.getBroker().getConfirmTimeout());
 		}
 
@@ -481,7 +493,9 @@ public final class WorkflowAutoConfiguration {
 		@ConditionalOnMissingBean(name = "workflowStepConsumers")
 		StepConsumers workflowStepConsumers(ConnectionFactory connectionFactory, WorkflowEngine engine,
 				StepPublisher publisher, WorkflowTopology topology, WorkflowProperties properties,
-				Environment environment, ApplicationContext applicationContext, ListableBeanFactory beanFactory) {
+				ApplicationContext applicationContext, ListableBeanFactory beanFactory,
+				ObjectProvider<SimpleRabbitListenerContainerFactoryConfigurer> configurer,
+				ObjectProvider<WorkflowListenerContainerCustomizer> customizers) {
 			WorkflowProperties.Worker worker = properties.getWorker();
 			Set<String> served = configuredPools(properties);
 			if (served.isEmpty()) {
@@ -490,25 +504,36 @@ public final class WorkflowAutoConfiguration {
 			Map<String, WorkflowProperties.Pool> settings = new HashMap<>();
 			properties.getPools()
 				.forEach((name, pool) -> settings.put(WorkerPools.fromProperty(name, "workflow.pools"), pool));
+			// Spring Boot's spring.rabbitmq.listener.simple.* (its task executor: virtual threads when
+			// spring.threads.virtual.enabled; observation; idle events), then the engine's own settings on top.
+			SimpleRabbitListenerContainerFactory factory = new SimpleRabbitListenerContainerFactory();
+			SimpleRabbitListenerContainerFactoryConfigurer boot = configurer.getIfAvailable();
+			if (boot != null) {
+				boot.configure(factory, connectionFactory);
+			}
+			else {
+				factory.setConnectionFactory(connectionFactory);
+			}
 			Map<String, SimpleMessageListenerContainer> containers = new LinkedHashMap<>();
 			for (String pool : served) {
 				WorkflowProperties.Pool own = settings.get(pool);
 				Integer concurrency = (own != null) ? own.getConcurrency() : null;
 				Integer prefetch = (own != null) ? own.getPrefetch() : null;
-				SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
+				String poolName = pool.isEmpty() ? WorkerPools.DEFAULT_NAME : pool;
+				SimpleMessageListenerContainer container = factory.createListenerContainer();
 				container.setQueueNames(topology.stepQueue(pool));
 				container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
-				container.setConcurrentConsumers((concurrency != null) ? concurrency : worker.getConcurrency());
+				// A retry interceptor of Boot's listener retry would redeliver outside the engine's own retries.
+				container.setAdviceChain();
+				consumers(container, (concurrency != null) ? concurrency : worker.getConcurrency());
 				container.setPrefetchCount((prefetch != null) ? prefetch : worker.getPrefetch());
 				container.setShutdownTimeout(worker.getShutdownTimeout().toMillis());
-				container.setObservationEnabled(environment
-					.getProperty("spring.rabbitmq.listener.simple.observation-enabled", Boolean.class, false));
 				container.setMessageListener(
 						new StepListener(engine, publisher, topology.parkingQueue(), worker.getErrorBackoff()));
-				container.setBeanName("workflowStepConsumers["
-						+ (pool.isEmpty() ? WorkerPools.DEFAULT_NAME : pool) + "]");
+				container.setBeanName("workflowStepConsumers[" + poolName + "]");
 				container.setApplicationContext(applicationContext);
 				container.setApplicationEventPublisher(applicationContext);
+				customizers.orderedStream().forEach((customizer) -> customizer.customize(poolName, container));
 				container.afterPropertiesSet();
 				containers.put(pool, container);
 			}
@@ -533,11 +558,15 @@ public final class WorkflowAutoConfiguration {
 		return pools;
 	}
 
-	private static RabbitTemplate workflowRabbitTemplate(ConnectionFactory connectionFactory) {
-		RabbitTemplate template = new RabbitTemplate(connectionFactory);
-		template.setMandatory(true);
-		template.setUsePublisherConnection(true);
-		return template;
+	/**
+	 * Gives a container a fixed number of consumers, whatever {@code spring.rabbitmq.listener.simple.concurrency}
+	 * and {@code .max-concurrency} set before (the maximum may not fall below the current number, nor the number
+	 * rise above the maximum).
+	 */
+	private static void consumers(SimpleMessageListenerContainer container, int consumers) {
+		container.setMaxConcurrentConsumers(Integer.MAX_VALUE);
+		container.setConcurrentConsumers(consumers);
+		container.setMaxConcurrentConsumers(consumers);
 	}
 
 	/**
