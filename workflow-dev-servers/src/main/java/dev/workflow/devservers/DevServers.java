@@ -51,6 +51,14 @@ public final class DevServers {
 		return broker;
 	}
 
+	/**
+	 * Whether this JVM has chosen (and, unless configured, started) a database or a broker.
+	 * @return {@code true} once {@link #database()} or {@link #broker()} has been called
+	 */
+	static synchronized boolean anyChosen() {
+		return database != null || broker != null;
+	}
+
 	static boolean databaseConfigured(Environment environment) {
 		return environment.containsProperty("spring.datasource.url");
 	}

@@ -1,6 +1,7 @@
 package dev.workflow.devservers;
 
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.commons.logging.Log;
@@ -13,10 +14,10 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Points an application that has this module on its class path at the {@link DevServers}: when the configuration
- * names no database ({@code spring.datasource.url}) or no broker ({@code spring.rabbitmq.host}, {@code .port} or
- * {@code .addresses}), the missing connection properties are added, and the log says which servers the run uses.
- * Set {@code workflow.dev-servers.enabled=false} to turn it off.
+ * Says in the log which servers the configuration of an application that has this module names
+ * ({@code spring.datasource.url}, {@code spring.rabbitmq.host}, {@code .port} or {@code .addresses}), as
+ * {@link DevServersAutoConfiguration} says which it starts for the others, so that a run's log always names its
+ * servers. Off with {@code workflow.dev-servers.enabled=false}.
  */
 public class DevServersEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -40,34 +41,18 @@ public class DevServersEnvironmentPostProcessor implements EnvironmentPostProces
 				|| environment.getPropertySources().contains(PROPERTY_SOURCE_NAME)) {
 			return;
 		}
-		Map<String, Object> properties = new LinkedHashMap<>();
-		DatabaseServer database;
+		List<String> configured = new ArrayList<>();
 		if (DevServers.databaseConfigured(environment)) {
-			database = DevServers.configuredDatabase(environment);
+			configured.add(DevServers.configuredDatabase(environment).toString());
 		}
-		else {
-			database = DevServers.database();
-			properties.put("spring.datasource.url", database.jdbcUrl());
-			properties.put("spring.datasource.username", database.username());
-			properties.put("spring.datasource.password", database.password());
-		}
-		BrokerServer broker;
 		if (DevServers.brokerConfigured(environment)) {
-			broker = DevServers.configuredBroker(environment);
+			configured.add(DevServers.configuredBroker(environment).toString());
 		}
-		else {
-			broker = DevServers.broker();
-			properties.put("spring.rabbitmq.host", broker.host());
-			properties.put("spring.rabbitmq.port", broker.port());
-			properties.put("spring.rabbitmq.username", broker.username());
-			properties.put("spring.rabbitmq.password", broker.password());
+		// The servers it chooses itself are named when an application asks for them (DevServersAutoConfiguration).
+		if (!configured.isEmpty()) {
+			environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, Map.of()));
+			this.log.info("Workflow dev servers: " + String.join(", ", configured));
 		}
-		environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, properties));
-		if (database.source() == ServerSource.EMBEDDED || broker.source() == ServerSource.EMBEDDED) {
-			// The embedded servers stop when the JVM exits, after the contexts that use them.
-			application.addInitializers(ServerLeases::take);
-		}
-		this.log.info("Workflow dev servers: " + database + ", " + broker);
 	}
 
 }
