@@ -132,6 +132,27 @@ public class WorkflowProperties {
 	}
 
 	/**
+	 * Refuses a count below 1 as the property is bound; Spring Boot's report of the failed start names the property,
+	 * its value and where it was set.
+	 */
+	static int atLeastOne(int value) {
+		if (value < 1) {
+			throw new IllegalArgumentException("must be 1 or more, not " + value);
+		}
+		return value;
+	}
+
+	/**
+	 * Refuses a duration that is zero or negative as the property is bound.
+	 */
+	static Duration positive(Duration value) {
+		if (value.isNegative() || value.isZero()) {
+			throw new IllegalArgumentException("must be positive, not " + value);
+		}
+		return value;
+	}
+
+	/**
 	 * Where jobs are kept.
 	 */
 	public static class Store {
@@ -413,7 +434,7 @@ public class WorkflowProperties {
 		}
 
 		public void setConcurrency(int concurrency) {
-			this.concurrency = concurrency;
+			this.concurrency = atLeastOne(concurrency);
 		}
 
 		public int getPrefetch() {
@@ -421,7 +442,7 @@ public class WorkflowProperties {
 		}
 
 		public void setPrefetch(int prefetch) {
-			this.prefetch = prefetch;
+			this.prefetch = atLeastOne(prefetch);
 		}
 
 		public @Nullable String getId() {
@@ -445,7 +466,7 @@ public class WorkflowProperties {
 		}
 
 		public void setLeaseDuration(Duration leaseDuration) {
-			this.leaseDuration = leaseDuration;
+			this.leaseDuration = positive(leaseDuration);
 		}
 
 		public int getMaxLeaseLapses() {
@@ -578,7 +599,7 @@ public class WorkflowProperties {
 		}
 
 		public void setMaxAttempts(int maxAttempts) {
-			this.maxAttempts = maxAttempts;
+			this.maxAttempts = atLeastOne(maxAttempts);
 		}
 
 		public Duration getInitialDelay() {
@@ -594,6 +615,9 @@ public class WorkflowProperties {
 		}
 
 		public void setMultiplier(double multiplier) {
+			if (!(multiplier >= 1)) {
+				throw new IllegalArgumentException("must be 1 or more (a wait never shrinks), not " + multiplier);
+			}
 			this.multiplier = multiplier;
 		}
 
@@ -610,6 +634,9 @@ public class WorkflowProperties {
 		}
 
 		public void setJitter(double jitter) {
+			if (!(jitter >= 0 && jitter <= 1)) {
+				throw new IllegalArgumentException("must be from 0 to 1 (a share of each wait), not " + jitter);
+			}
 			this.jitter = jitter;
 		}
 
@@ -672,7 +699,7 @@ public class WorkflowProperties {
 		}
 
 		public void setBatchSize(int batchSize) {
-			this.batchSize = batchSize;
+			this.batchSize = atLeastOne(batchSize);
 		}
 
 		public Duration getOutboxRelayAfter() {
@@ -781,7 +808,7 @@ public class WorkflowProperties {
 		}
 
 		public void setBatchSize(int batchSize) {
-			this.batchSize = batchSize;
+			this.batchSize = atLeastOne(batchSize);
 		}
 
 	}
@@ -1001,7 +1028,7 @@ public class WorkflowProperties {
 		}
 
 		public void setConcurrency(@Nullable Integer concurrency) {
-			this.concurrency = concurrency;
+			this.concurrency = (concurrency != null) ? atLeastOne(concurrency) : null;
 		}
 
 		public @Nullable Integer getPrefetch() {
@@ -1009,7 +1036,7 @@ public class WorkflowProperties {
 		}
 
 		public void setPrefetch(@Nullable Integer prefetch) {
-			this.prefetch = prefetch;
+			this.prefetch = (prefetch != null) ? atLeastOne(prefetch) : null;
 		}
 
 		public @Nullable String getRateLimit() {

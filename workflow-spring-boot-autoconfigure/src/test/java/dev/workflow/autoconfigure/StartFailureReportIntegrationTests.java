@@ -51,6 +51,24 @@ class StartFailureReportIntegrationTests {
 			.contains("Correct the property named above");
 	}
 
+	@Test
+	void whenANumericPropertyIsOutOfRangeThenItIsRefusedAsItIsBound(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> new SpringApplicationBuilder(TestApplication.class)
+			.run("--workflow.retry.jitter=1.5"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("workflow.retry.jitter")
+			.contains("must be from 0 to 1 (a share of each wait), not 1.5");
+	}
+
+	@Test
+	void whenAPoolsConcurrencyIsBelowOneThenItIsRefusedAsItIsBound(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> new SpringApplicationBuilder(TestApplication.class)
+			.run("--workflow.pools.gpu.concurrency=0"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("workflow.pools.gpu.concurrency")
+			.contains("must be 1 or more, not 0");
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class InvalidDefinition {
 
