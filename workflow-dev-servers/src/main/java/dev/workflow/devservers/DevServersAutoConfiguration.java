@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
@@ -43,7 +44,7 @@ public final class DevServersAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(JdbcConnectionDetails.class)
 		DevServersJdbcConnectionDetails workflowDevServersJdbcConnectionDetails() {
-			return new DevServersJdbcConnectionDetails(DevServers.database());
+			return new DevServersJdbcConnectionDetails();
 		}
 
 	}
@@ -56,77 +57,90 @@ public final class DevServersAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(RabbitConnectionDetails.class)
 		DevServersRabbitConnectionDetails workflowDevServersRabbitConnectionDetails() {
-			return new DevServersRabbitConnectionDetails(DevServers.broker());
+			return new DevServersRabbitConnectionDetails();
 		}
 
 	}
 
 	/**
-	 * The database of the development servers. While it exists, the servers embedded in this JVM do not stop.
+	 * The database of the development servers, chosen (and started) when asked for the first time. Until this bean
+	 * is destroyed, the servers embedded in this JVM do not stop.
 	 */
 	static final class DevServersJdbcConnectionDetails implements JdbcConnectionDetails, DisposableBean {
 
-		private final DatabaseServer server;
+		private @Nullable DatabaseServer server;
 
-		DevServersJdbcConnectionDetails(DatabaseServer server) {
-			this.server = server;
-			ServerLeases.take();
-			logger.info("Workflow dev servers: " + server);
+		private synchronized DatabaseServer server() {
+			if (this.server == null) {
+				this.server = DevServers.database();
+				ServerLeases.take();
+				logger.info("Workflow dev servers: " + this.server);
+			}
+			return this.server;
 		}
 
 		@Override
 		public String getUsername() {
-			return this.server.username();
+			return server().username();
 		}
 
 		@Override
 		public String getPassword() {
-			return this.server.password();
+			return server().password();
 		}
 
 		@Override
 		public String getJdbcUrl() {
-			return this.server.jdbcUrl();
+			return server().jdbcUrl();
 		}
 
 		@Override
-		public void destroy() {
-			ServerLeases.giveBack();
+		public synchronized void destroy() {
+			if (this.server != null) {
+				ServerLeases.giveBack();
+			}
 		}
 
 	}
 
 	/**
-	 * The broker of the development servers. While it exists, the servers embedded in this JVM do not stop.
+	 * The broker of the development servers, chosen (and started) when asked for the first time. Until this bean is
+	 * destroyed, the servers embedded in this JVM do not stop.
 	 */
 	static final class DevServersRabbitConnectionDetails implements RabbitConnectionDetails, DisposableBean {
 
-		private final BrokerServer server;
+		private @Nullable BrokerServer server;
 
-		DevServersRabbitConnectionDetails(BrokerServer server) {
-			this.server = server;
-			ServerLeases.take();
-			logger.info("Workflow dev servers: " + server);
+		private synchronized BrokerServer server() {
+			if (this.server == null) {
+				this.server = DevServers.broker();
+				ServerLeases.take();
+				logger.info("Workflow dev servers: " + this.server);
+			}
+			return this.server;
 		}
 
 		@Override
 		public String getUsername() {
-			return this.server.username();
+			return server().username();
 		}
 
 		@Override
 		public String getPassword() {
-			return this.server.password();
+			return server().password();
 		}
 
 		@Override
 		public List<Address> getAddresses() {
-			return List.of(new Address(this.server.host(), this.server.port()));
+			BrokerServer broker = server();
+			return List.of(new Address(broker.host(), broker.port()));
 		}
 
 		@Override
-		public void destroy() {
-			ServerLeases.giveBack();
+		public synchronized void destroy() {
+			if (this.server != null) {
+				ServerLeases.giveBack();
+			}
 		}
 
 	}

@@ -14,8 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The development servers back off when the application has servers of its own: connection details beans (as
- * {@code @ServiceConnection} containers and Docker Compose give them), connection properties, or the switch. No
- * server is started in any of these cases (this JVM starts none).
+ * {@code @ServiceConnection} containers and Docker Compose give them), connection properties, or the switch; and
+ * when offered, they start only when a data source or connection factory asks for them. No server is started by any
+ * of these tests (this JVM starts none).
  */
 class DevServersAutoConfigurationTests {
 
@@ -37,6 +38,13 @@ class DevServersAutoConfigurationTests {
 				assertThat(context).doesNotHaveBean(DevServersAutoConfiguration.DevServersJdbcConnectionDetails.class)
 					.doesNotHaveBean(DevServersAutoConfiguration.DevServersRabbitConnectionDetails.class);
 			});
+	}
+
+	@Test
+	void whenNothingNamesServersThenTheyAreOfferedAndStartOnlyWhenAskedFor() {
+		this.runner.run((context) -> assertThat(context)
+			.hasSingleBean(DevServersAutoConfiguration.DevServersJdbcConnectionDetails.class)
+			.hasSingleBean(DevServersAutoConfiguration.DevServersRabbitConnectionDetails.class));
 	}
 
 	@Test

@@ -15,7 +15,6 @@ import javax.sql.DataSource;
 
 import dev.workflow.api.StepArgumentResolver;
 import dev.workflow.api.WorkflowClient;
-import dev.workflow.api.WorkflowConfigurationException;
 import dev.workflow.api.WorkflowSchedules;
 import dev.workflow.engine.BackgroundWork;
 import dev.workflow.engine.DefaultWorkflowClient;
@@ -398,15 +397,7 @@ public final class WorkflowAutoConfiguration {
 		private static Map<String, FlowLimits.Rate> poolRates(WorkflowProperties properties) {
 			Map<String, FlowLimits.Rate> rates = new HashMap<>();
 			properties.getPools().forEach((name, pool) -> {
-				String value = pool.getRateLimit();
-				FlowLimits.Rate rate;
-				try {
-					rate = (value != null) ? FlowLimits.Rate.parse(value,
-							"workflow.pools." + name + ".rate-limit = \"" + value + "\"") : null;
-				}
-				catch (IllegalArgumentException ex) {
-					throw new WorkflowConfigurationException(ex.getMessage());
-				}
+				FlowLimits.Rate rate = pool.rate();
 				if (rate != null) {
 					rates.put(WorkerPools.fromProperty(name, "workflow.pools"), rate);
 				}
@@ -523,8 +514,13 @@ public final class WorkflowAutoConfiguration {
 				SimpleMessageListenerContainer container = factory.createListenerContainer();
 				container.setQueueNames(topology.stepQueue(pool));
 				container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
-				// A retry interceptor of Boot's listener retry would redeliver outside the engine's own retries.
+				// A retry interceptor of Boot's listener retry would redeliver outside the engine's own retries; its
+				// listener takes one message at a time, and a refused one goes back to the queue.
 				container.setAdviceChain();
+				container.setConsumerBatchEnabled(false);
+				container.setBatchSize(1);
+				container.setDeBatchingEnabled(true);
+				container.setDefaultRequeueRejected(true);
 				consumers(container, (concurrency != null) ? concurrency : worker.getConcurrency());
 				container.setPrefetchCount((prefetch != null) ? prefetch : worker.getPrefetch());
 				container.setShutdownTimeout(worker.getShutdownTimeout().toMillis());

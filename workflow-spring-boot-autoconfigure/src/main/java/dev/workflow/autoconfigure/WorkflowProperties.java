@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.workflow.registry.FlowLimits;
 import dev.workflow.transport.QueueType;
-
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -1023,6 +1023,8 @@ public class WorkflowProperties {
 		 */
 		private @Nullable String rateLimit;
 
+		private FlowLimits.@Nullable Rate rate;
+
 		public @Nullable Integer getConcurrency() {
 			return this.concurrency;
 		}
@@ -1044,7 +1046,16 @@ public class WorkflowProperties {
 		}
 
 		public void setRateLimit(@Nullable String rateLimit) {
+			this.rate = (rateLimit != null) ? FlowLimits.Rate.parse(rateLimit, "\"" + rateLimit + "\"") : null;
 			this.rateLimit = rateLimit;
+		}
+
+		/**
+		 * Returns the rate limit, read.
+		 * @return the rate, or {@code null} for none
+		 */
+		FlowLimits.@Nullable Rate rate() {
+			return this.rate;
 		}
 
 	}

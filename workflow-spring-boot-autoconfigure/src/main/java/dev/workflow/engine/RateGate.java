@@ -19,6 +19,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -71,29 +72,41 @@ final class RateGate {
 		if (over.isEmpty()) {
 			return true;
 		}
-		if (!over.stream().allMatch((bucket) -> this.created.contains(bucket.name()))) {
-			this.rates.create(over, now);
-			over.forEach((bucket) -> this.created.add(bucket.name()));
-		}
-		Boolean admitted = this.transactions.execute((status) -> {
-			RateLimits.Reservation slot = this.rates.acquire(over, message.stepExecutionId(), message.attempt(), now);
-			if (slot == null) {
-				return true;
+		for (int tries = 0;; tries++) {
+			if (!over.stream().allMatch((bucket) -> this.created.contains(bucket.name()))) {
+				this.rates.create(over, now);
+				over.forEach((bucket) -> this.created.add(bucket.name()));
 			}
-			if (this.steps.postpone(message.stepExecutionId(), message.attempt(), now.plus(slot.delay()),
-					slot.bucket(), now)) {
-				if (logger.isDebugEnabled()) {
-					logger.debug("Step '" + message.step() + "' of job " + message.jobId() + " waits " + slot.delay()
-							+ " for its slot under the rate limit '" + slot.bucket() + "'");
+			try {
+				return Boolean.TRUE.equals(this.transactions.execute((status) -> acquire(over, message, now, status)));
+			}
+			catch (RateLimits.MissingBucketException ex) {
+				if (tries > 0) {
+					throw ex;
 				}
+				// Deleted since this instance made it: made again, full.
+				over.forEach((bucket) -> this.created.remove(bucket.name()));
 			}
-			else {
-				// Not queued (ended, or claimed elsewhere): nothing to hold, and no slot to keep.
-				status.setRollbackOnly();
+		}
+	}
+
+	private boolean acquire(List<RateLimits.Bucket> over, StepMessage message, Instant now,
+			TransactionStatus status) {
+		RateLimits.Reservation slot = this.rates.acquire(over, message.stepExecutionId(), message.attempt(), now);
+		if (slot == null) {
+			return true;
+		}
+		if (this.steps.postpone(message.stepExecutionId(), message.attempt(), slot, now)) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("Step '" + message.step() + "' of job " + message.jobId() + " waits " + slot.delay()
+						+ " for its slot under the rate limits " + slot.buckets() + " (wait " + slot.waits() + ")");
 			}
-			return false;
-		});
-		return Boolean.TRUE.equals(admitted);
+		}
+		else {
+			// Not queued (ended, or claimed elsewhere): nothing to hold, and no slot to keep.
+			status.setRollbackOnly();
+		}
+		return false;
 	}
 
 	/**

@@ -3,9 +3,12 @@ package dev.workflow.store;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -22,10 +25,20 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * waiting step), and waits for that slot ({@link StepExecutions#postpone}, which records the bucket). At its slot it
  * takes its reserved token and a token of each other bucket; if another has none by then, it reserves a slot of
  * that one instead, and gives its token back if no step reserved a slot after it (else the token is lost: the slot
- * it would give is that of the last step waiting). So each rate holds for the steps it lets start, however many
- * wait, at the price of a slot now and then where rates over the same step are both saturated.
+ * it would give is that of the last step waiting). So each rate holds for the steps it lets start, however many wait.
+ * <p>
+ * Under two rates that other steps keep busy, a step could go from one to the other for ever. After
+ * {@value #STRICT_WAITS} waits it keeps the slots it holds and reserves one of each bucket that has no token, and
+ * starts at the latest of them: it takes its place in every queue at once. Such a step starts without the tokens of
+ * its earlier slots being taken again, so at that moment each rate may be exceeded by it, once.
  */
 public final class RateLimits {
+
+	/** How many times a step waits for one rate at a time before it holds its place under all of them. */
+	public static final int STRICT_WAITS = 3;
+
+	/** Separates the names of the buckets a waiting step holds slots of, in {@code rate_bucket}. */
+	private static final String SEPARATOR = "\n";
 
 	/** Locks the rows of buckets, in the order of their names so that two workers never wait for each other. */
 	private static final String LOCK = "select name, tokens, updated_at from wf_rate_limit where name = any(?) "
@@ -43,12 +56,21 @@ public final class RateLimits {
 	}
 
 	/**
-	 * A slot a step execution reserved.
+	 * The slots a step execution holds while it waits.
 	 *
-	 * @param bucket the bucket it waits for
-	 * @param delay how long until its slot
+	 * @param buckets the buckets it holds a slot of
+	 * @param delay how long until the latest of them
+	 * @param waits how many times it has waited under the rates, this time included
 	 */
-	public record Reservation(String bucket, Duration delay) {
+	public record Reservation(List<String> buckets, Duration delay, int waits) {
+
+		/**
+		 * Creates a reservation.
+		 */
+		public Reservation {
+			buckets = List.copyOf(buckets);
+		}
+
 	}
 
 	private final JdbcTemplate jdbc;
@@ -83,45 +105,72 @@ public final class RateLimits {
 	 * @param execution the step execution
 	 * @param attempt its attempt
 	 * @param now the time
-	 * @return {@code null} if the step may start now (a token taken of each bucket); else the slot it reserved
+	 * @return {@code null} if the step may start now (a token taken of each bucket); else the slots it holds
+	 * @throws MissingBucketException if a bucket has no row
 	 */
 	public @Nullable Reservation acquire(List<Bucket> buckets, UUID execution, int attempt, Instant now) {
-		List<String> held = this.jdbc.queryForList("select rate_bucket from wf_step_execution where id = ? and "
-				+ "attempt = ? and rate_bucket is not null", String.class, execution, attempt);
-		String reserved = held.isEmpty() ? null : held.get(0);
-		Map<String, Double> tokens = lock(buckets, now);
-		Bucket longest = null;
-		double longestWait = 0;
-		for (Bucket bucket : buckets) {
-			if (bucket.name().equals(reserved)) {
-				continue;
+		List<Map<String, Object>> rows = this.jdbc.queryForList("select rate_bucket, rate_waits from "
+				+ "wf_step_execution where id = ? and attempt = ?", execution, attempt);
+		Set<String> held = new LinkedHashSet<>();
+		int waits = 0;
+		if (!rows.isEmpty()) {
+			Object names = rows.get(0).get("rate_bucket");
+			if (names != null) {
+				held.addAll(List.of(names.toString().split(SEPARATOR)));
 			}
-			double wait = (1 - tokens.get(bucket.name())) / bucket.perSecond();
-			if (wait > longestWait) {
-				longest = bucket;
-				longestWait = wait;
+			waits = ((Number) rows.get(0).get("rate_waits")).intValue();
+		}
+		Map<String, Double> tokens = lock(buckets, now);
+		List<Bucket> lacking = new ArrayList<>();
+		for (Bucket bucket : buckets) {
+			if (!held.contains(bucket.name()) && tokens.get(bucket.name()) < 1) {
+				lacking.add(bucket);
 			}
 		}
-		if (longest == null) {
+		if (lacking.isEmpty()) {
 			for (Bucket bucket : buckets) {
-				if (!bucket.name().equals(reserved)) {
+				if (!held.contains(bucket.name())) {
 					store(bucket.name(), tokens.get(bucket.name()) - 1, now);
 				}
 			}
 			return null;
 		}
-		store(longest.name(), tokens.get(longest.name()) - 1, now);
-		Double mine = (reserved != null) ? tokens.get(reserved) : null;
-		if (mine != null && mine >= 0) {
-			// Its slot has come, but another rate has no room: with no slot reserved after it, the token goes back
-			// for others to take now. (With some, it is lost: handed back, it would be the slot of the last of them.)
-			store(reserved, Math.min(permits(buckets, reserved), mine + 1), now);
+		if (waits >= STRICT_WAITS) {
+			// It has waited its turn under one rate after another: it keeps its slots and joins every queue at once.
+			double longest = 0;
+			for (Bucket bucket : lacking) {
+				longest = Math.max(longest, wait(bucket, tokens));
+				store(bucket.name(), tokens.get(bucket.name()) - 1, now);
+				held.add(bucket.name());
+			}
+			held.retainAll(buckets.stream().map(Bucket::name).toList());
+			return new Reservation(List.copyOf(held), nanos(longest), waits + 1);
 		}
-		return new Reservation(longest.name(), Duration.ofNanos((long) Math.ceil(longestWait * 1e9)));
+		Bucket longest = lacking.get(0);
+		for (Bucket bucket : lacking) {
+			if (wait(bucket, tokens) > wait(longest, tokens)) {
+				longest = bucket;
+			}
+		}
+		store(longest.name(), tokens.get(longest.name()) - 1, now);
+		for (Bucket bucket : buckets) {
+			Double mine = tokens.get(bucket.name());
+			if (held.contains(bucket.name()) && mine >= 0) {
+				// Its slot has come, but another rate has no room: with no slot reserved after it, the token goes
+				// back for others to take now. (With some, it is lost: handed back, it would be the last one's.)
+				store(bucket.name(), Math.min(bucket.permits(), mine + 1), now);
+			}
+		}
+		return new Reservation(List.of(longest.name()), nanos(wait(longest, tokens)), waits + 1);
 	}
 
-	private static int permits(List<Bucket> buckets, String name) {
-		return buckets.stream().filter((bucket) -> bucket.name().equals(name)).findFirst().orElseThrow().permits();
+	/** How long, in seconds, until a bucket with these tokens has one. */
+	private static double wait(Bucket bucket, Map<String, Double> tokens) {
+		return (1 - tokens.get(bucket.name())) / bucket.perSecond();
+	}
+
+	private static Duration nanos(double seconds) {
+		return Duration.ofNanos((long) Math.ceil(seconds * 1e9));
 	}
 
 	/**
@@ -138,7 +187,7 @@ public final class RateLimits {
 			tokens.put(bucket.name(), Math.min(bucket.permits(), rows.getDouble(2) + elapsed * bucket.perSecond()));
 		}, (Object) byName.keySet().toArray(String[]::new));
 		if (tokens.size() != byName.size()) {
-			throw new IllegalStateException("A rate limit among " + byName.keySet() + " has no row in wf_rate_limit");
+			throw new MissingBucketException("A rate limit among " + byName.keySet() + " has no row in wf_rate_limit");
 		}
 		return tokens;
 	}
@@ -149,6 +198,19 @@ public final class RateLimits {
 	private void store(String bucket, double tokens, Instant now) {
 		this.jdbc.update("update wf_rate_limit set tokens = ?, updated_at = greatest(updated_at, ?) where name = ?",
 				tokens, Sql.time(now), bucket);
+	}
+
+	/**
+	 * A bucket has no row: it was deleted after {@link #create} made it.
+	 */
+	public static final class MissingBucketException extends IllegalStateException {
+
+		private static final long serialVersionUID = 1L;
+
+		MissingBucketException(String message) {
+			super(message);
+		}
+
 	}
 
 }

@@ -60,14 +60,15 @@ public final class StepExecutions {
 			claimed as (
 			  update wf_step_execution set status = 'RUNNING', started_at = ?, worker_id = ?, lease_expires_at = ?,
 			    claim_epoch = claim_epoch + 1, unrunnable_since = null, hand_backs = 0, rate_bucket = null,
-			    version = version + 1
+			    rate_waits = 0, rate_reserved = false, version = version + 1
 			  where id = ? and attempt = ? and (status = 'QUEUED' or (status = 'RUNNING' and lease_expires_at < ?))
 			    and (not (select paused from paused) or not exists (select 1 from wf_job j
 			      where j.id = wf_step_execution.job_id and j.finished_at is null))
 			  returning job_id, claim_epoch),
 			held as (
 			  update wf_step_execution set status = 'SCHEDULED', due_at = %s, lease_expires_at = null,
-			    unrunnable_since = null, hand_backs = 0, rate_bucket = null, version = version + 1
+			    unrunnable_since = null, hand_backs = 0, rate_bucket = null, rate_waits = 0, rate_reserved = false,
+			    version = version + 1
 			  where id = ? and attempt = ? and (status = 'QUEUED' or (status = 'RUNNING' and lease_expires_at < ?))
 			    and (select paused from paused) and exists (select 1 from wf_job j
 			      where j.id = wf_step_execution.job_id and j.finished_at is null)
@@ -277,19 +278,19 @@ public final class StepExecutions {
 
 	/**
 	 * Makes a step execution that a worker was about to claim wait for its slot under a rate limit (see
-	 * {@link RateLimits}): SCHEDULED, due then, with no lease, the bucket of its slot recorded.
+	 * {@link RateLimits}): SCHEDULED, due then, with no lease, the buckets of its slots recorded.
 	 * @param id the step execution
 	 * @param attempt the attempt the message is for
-	 * @param dueAt its slot
-	 * @param bucket the bucket it reserved the slot of
+	 * @param reservation the slots it holds and how long until the latest
 	 * @param now the time
 	 * @return whether it waits now; {@code false} if it was not queued (it ended, or runs elsewhere)
 	 */
-	public boolean postpone(UUID id, int attempt, Instant dueAt, String bucket, Instant now) {
+	public boolean postpone(UUID id, int attempt, RateLimits.Reservation reservation, Instant now) {
 		return this.jdbc.update("update wf_step_execution set status = 'SCHEDULED', due_at = ?, lease_expires_at = "
-				+ "null, rate_bucket = ?, version = version + 1 where id = ? and attempt = ? and (status = "
-				+ "'QUEUED' or (status = 'RUNNING' and lease_expires_at < ?))", Sql.time(dueAt), bucket, id, attempt,
-				Sql.time(now)) == 1;
+				+ "null, rate_bucket = ?, rate_waits = ?, rate_reserved = false, version = version + 1 where id = ? "
+				+ "and attempt = ? and (status = 'QUEUED' or (status = 'RUNNING' and lease_expires_at < ?))",
+				Sql.time(now.plus(reservation.delay())), String.join("\n", reservation.buckets()),
+				reservation.waits(), id, attempt, Sql.time(now)) == 1;
 	}
 
 	/**

@@ -123,7 +123,8 @@ class PauseIntegrationTests {
 				.claim(new StepExecutions.ClaimRequest(step, 1, "pausable", "first", "racer", now,
 						now.plusSeconds(30)));
 			assertThat(claimed.outcome()).isEqualTo(StepExecutions.Claim.HELD);
-			CompletableFuture.runAsync(() -> resumed.complete(client.resume("pausable")));
+			// A thread of its own: the common pool may have a single thread (two cores), busy elsewhere.
+			new Thread(() -> resumed.complete(client.resume("pausable")), "resume-racing-a-claim").start();
 			await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !resumed.isDone());
 		});
 		assertThat(resumed.get(10, TimeUnit.SECONDS)).isTrue();

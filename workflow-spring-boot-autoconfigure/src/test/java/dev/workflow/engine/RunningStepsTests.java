@@ -3,6 +3,8 @@ package dev.workflow.engine;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import java.lang.reflect.Method;
@@ -33,21 +35,30 @@ class RunningStepsTests {
 		CountDownLatch releaseFirst = new CountDownLatch(1);
 		CountDownLatch secondStarted = new CountDownLatch(1);
 		CountDownLatch releaseSecond = new CountDownLatch(1);
-		CompletableFuture<Object> first = CompletableFuture.supplyAsync(
-				() -> run(running, execution, 1, firstStarted, releaseFirst));
-		assertThat(firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
-		CompletableFuture<Object> second = CompletableFuture.supplyAsync(
-				() -> run(running, execution, 2, secondStarted, releaseSecond));
-		assertThat(secondStarted.await(10, TimeUnit.SECONDS)).isTrue();
+		// Threads of its own: the common pool may have a single thread (two cores), which the first run would block.
+		ExecutorService threads = Executors.newFixedThreadPool(2);
+		try {
+			CompletableFuture<Object> first = CompletableFuture.supplyAsync(
+					() -> run(running, execution, 1, firstStarted, releaseFirst), threads);
+			assertThat(firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+			CompletableFuture<Object> second = CompletableFuture.supplyAsync(
+					() -> run(running, execution, 2, secondStarted, releaseSecond), threads);
+			assertThat(secondStarted.await(10, TimeUnit.SECONDS)).isTrue();
 
-		releaseFirst.countDown();
-		first.get(10, TimeUnit.SECONDS);
-		assertThat(running.leased()).as("leases to renew after the late run returned")
-			.containsExactlyEntriesOf(Map.of(execution, 2));
+			releaseFirst.countDown();
+			first.get(10, TimeUnit.SECONDS);
+			assertThat(running.leased()).as("leases to renew after the late run returned")
+				.containsExactlyEntriesOf(Map.of(execution, 2));
 
-		releaseSecond.countDown();
-		second.get(10, TimeUnit.SECONDS);
-		assertThat(running.leased()).isEmpty();
+			releaseSecond.countDown();
+			second.get(10, TimeUnit.SECONDS);
+			assertThat(running.leased()).isEmpty();
+		}
+		finally {
+			releaseFirst.countDown();
+			releaseSecond.countDown();
+			threads.shutdownNow();
+		}
 	}
 
 	private static Object run(RunningSteps running, UUID execution, int epoch, CountDownLatch started,
