@@ -1,6 +1,7 @@
 package dev.workflow.devservers;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -68,37 +69,26 @@ public final class DevServersAutoConfiguration {
 	 */
 	static final class DevServersJdbcConnectionDetails implements JdbcConnectionDetails, DisposableBean {
 
-		private @Nullable DatabaseServer server;
-
-		private synchronized DatabaseServer server() {
-			if (this.server == null) {
-				this.server = DevServers.database();
-				ServerLeases.take();
-				logger.info("Workflow dev servers: " + this.server);
-			}
-			return this.server;
-		}
+		private final Leased<DatabaseServer> server = new Leased<>(DevServers::database);
 
 		@Override
 		public String getUsername() {
-			return server().username();
+			return this.server.get().username();
 		}
 
 		@Override
 		public String getPassword() {
-			return server().password();
+			return this.server.get().password();
 		}
 
 		@Override
 		public String getJdbcUrl() {
-			return server().jdbcUrl();
+			return this.server.get().jdbcUrl();
 		}
 
 		@Override
-		public synchronized void destroy() {
-			if (this.server != null) {
-				ServerLeases.giveBack();
-			}
+		public void destroy() {
+			this.server.release();
 		}
 
 	}
@@ -109,36 +99,58 @@ public final class DevServersAutoConfiguration {
 	 */
 	static final class DevServersRabbitConnectionDetails implements RabbitConnectionDetails, DisposableBean {
 
-		private @Nullable BrokerServer server;
-
-		private synchronized BrokerServer server() {
-			if (this.server == null) {
-				this.server = DevServers.broker();
-				ServerLeases.take();
-				logger.info("Workflow dev servers: " + this.server);
-			}
-			return this.server;
-		}
+		private final Leased<BrokerServer> server = new Leased<>(DevServers::broker);
 
 		@Override
 		public String getUsername() {
-			return server().username();
+			return this.server.get().username();
 		}
 
 		@Override
 		public String getPassword() {
-			return server().password();
+			return this.server.get().password();
 		}
 
 		@Override
 		public List<Address> getAddresses() {
-			BrokerServer broker = server();
+			BrokerServer broker = this.server.get();
 			return List.of(new Address(broker.host(), broker.port()));
 		}
 
 		@Override
-		public synchronized void destroy() {
+		public void destroy() {
+			this.server.release();
+		}
+
+	}
+
+	/**
+	 * A server chosen on first use, with a lease taken then and given back on release.
+	 */
+	private static final class Leased<S> {
+
+		private final Supplier<S> choose;
+
+		private @Nullable S server;
+
+		Leased(Supplier<S> choose) {
+			this.choose = choose;
+		}
+
+		synchronized S get() {
+			S chosen = this.server;
+			if (chosen == null) {
+				chosen = this.choose.get();
+				this.server = chosen;
+				ServerLeases.take();
+				logger.info("Workflow dev servers: " + chosen);
+			}
+			return chosen;
+		}
+
+		synchronized void release() {
 			if (this.server != null) {
+				this.server = null;
 				ServerLeases.giveBack();
 			}
 		}

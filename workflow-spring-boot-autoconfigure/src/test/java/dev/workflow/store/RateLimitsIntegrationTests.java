@@ -136,14 +136,7 @@ class RateLimitsIntegrationTests {
 	}
 
 	private UUID queuedExecution() {
-		UUID job = UUID.randomUUID();
-		this.jobs.add(job);
-		UUID execution = UUID.randomUUID();
-		this.jdbc.update("insert into wf_job (id, workflow_name, status, user_context, step_count, created_at) "
-				+ "values (?, 'flaky', 'QUEUED', '{}', 1, now())", job);
-		this.jdbc.update("insert into wf_step_execution (id, job_id, sequence, step_name, attempt, status, created_at) "
-				+ "values (?, ?, 0, 'flaky', 1, 'QUEUED', now())", execution, job);
-		return execution;
+		return TestRows.queuedExecution(this.jdbc, this.jobs);
 	}
 
 }
