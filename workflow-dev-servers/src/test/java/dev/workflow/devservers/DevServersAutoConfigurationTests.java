@@ -9,6 +9,7 @@ import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.env.StandardEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +21,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DevServersAutoConfigurationTests {
 
+	/**
+	 * Without the process's environment variables and system properties: where CI names servers with
+	 * {@code SPRING_DATASOURCE_URL} and the like, the configuration here must still name none unless a test says so.
+	 */
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withInitializer((context) -> {
+			context.getEnvironment()
+				.getPropertySources()
+				.remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
+			context.getEnvironment()
+				.getPropertySources()
+				.remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
+		})
 		.withConfiguration(AutoConfigurations.of(DevServersAutoConfiguration.class));
 
 	@AfterEach
