@@ -107,12 +107,20 @@ public record FlowLimits(int concurrency, int keyConcurrency, @Nullable Duration
 						+ " must be positive: how long a job may take from its start to its end");
 			}
 		}
-		return new FlowLimits(concurrency, keyConcurrency, deadline, rate(rateLimit, where));
+		return new FlowLimits(concurrency, keyConcurrency, deadline, annotationRate("Workflow", rateLimit, where));
 	}
 
-	private static @Nullable Rate rate(String rateLimit, String where) {
+	/**
+	 * Reads the {@code rateLimit} attribute of an annotation: {@code @Workflow} or {@code @Step}.
+	 * @param annotation the annotation, for the error: {@code Workflow}
+	 * @param rateLimit the attribute's value
+	 * @param where the workflow or step, for the error
+	 * @return the rate, or {@code null} for none
+	 * @throws WorkflowDefinitionException if the value is not a rate
+	 */
+	static @Nullable Rate annotationRate(String annotation, String rateLimit, String where) {
 		try {
-			return Rate.parse(rateLimit, "@Workflow(rateLimit = \"" + rateLimit + "\") of " + where);
+			return Rate.parse(rateLimit, "@" + annotation + "(rateLimit = \"" + rateLimit + "\") of " + where);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new WorkflowDefinitionException(ex.getMessage(), ex);

@@ -129,7 +129,8 @@ public class WorkflowRegistry {
 								: WorkerPools.pool(entry.getValue().pool(),
 										"step '" + stepName + "' (" + describe(userClass, declared) + ")"),
 						aliases(stepName, "", declared, entry.getValue()),
-						rate(entry.getValue(), "step '" + stepName + "' (" + describe(userClass, declared) + ")"));
+						FlowLimits.annotationRate("Step", entry.getValue().rateLimit(),
+								"step '" + stepName + "' (" + describe(userClass, declared) + ")"));
 				StepDefinition clash = steps.putIfAbsent(stepName, step);
 				if (clash != null) {
 					throw new WorkflowDefinitionException("Duplicate step name '" + stepName + "': "
@@ -170,16 +171,6 @@ public class WorkflowRegistry {
 			aliases.add(alias);
 		}
 		return List.copyOf(aliases);
-	}
-
-	private static FlowLimits.@Nullable Rate rate(Step step, String where) {
-		try {
-			return FlowLimits.Rate.parse(step.rateLimit(),
-					"@Step(rateLimit = \"" + step.rateLimit() + "\") of " + where);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new WorkflowDefinitionException(ex.getMessage(), ex);
-		}
 	}
 
 	private static WorkflowDefinitionException aliasClash(String alias, StepDefinition step,
@@ -371,8 +362,8 @@ public class WorkflowRegistry {
 			steps.add(new StepDefinition(name, stepName, entry.getValue().order(), steps.size(), bean, invocable,
 					declared, entry.getValue().pool().isEmpty() ? pool : stepPool,
 					aliases(stepName, name, declared, entry.getValue()),
-					rate(entry.getValue(), "step '" + stepName + "' of workflow '" + name + "' ("
-							+ describe(userClass, declared) + ")")));
+					FlowLimits.annotationRate("Step", entry.getValue().rateLimit(), "step '" + stepName
+							+ "' of workflow '" + name + "' (" + describe(userClass, declared) + ")")));
 		}
 		Map<String, StepDefinition> names = new HashMap<>();
 		steps.forEach((step) -> names.put(step.name(), step));
